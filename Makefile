@@ -1,0 +1,48 @@
+# Hưng Bình: the two commands of the README, and a few helpers.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# The demo runs with DEBUG on unless told otherwise (seed_demo refuses without it).
+export DEBUG ?= 1
+
+.PHONY: run test venv migrate seed bench lint format messages clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py seed_demo
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: venv
+	$(BIN)/python -m pytest
+
+bench: venv
+	$(BIN)/python -m bench
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Refresh the Vietnamese catalogue after changing user-facing strings, then
+# translate the new entries in locale/vi/LC_MESSAGES/django.po and run it again.
+messages: venv
+	$(BIN)/python manage.py makemessages -l vi --no-location --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages -l vi --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles

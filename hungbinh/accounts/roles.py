@@ -1,0 +1,54 @@
+"""Roles and what each may do: plain functions over a user, no queries."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    WARD_LEADER = "ward_leader", _("Ward leader")
+    WARD_OFFICER = "ward_officer", _("Ward officer")
+    KHOI_MEMBER = "khoi_member", _("Khối committee member")
+    UPPER_LEVEL = "upper_level", _("Upper-level department")
+
+
+WARD_ROLES = frozenset({Role.WARD_LEADER, Role.WARD_OFFICER})
+
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    # The admin role without the superuser flag grants nothing: it is only the
+    # default that lets `createsuperuser` satisfy the scope constraint.
+    return None if user.role == Role.ADMIN else user.role
+
+
+def is_admin(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_read_only(user) -> bool:
+    """The upper level looks and downloads; it never writes."""
+    return role_of(user) in (None, Role.UPPER_LEVEL)
+
+
+def can_edit_registry(user) -> bool:
+    """Households and members: ward staff, and khối members within their khối."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
+
+
+def can_manage_ward(user) -> bool:
+    """Ward-wide work: imports, reviews set-up, plans, reports."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
+
+
+def can_approve(user) -> bool:
+    """Recognition decisions and signing belong to the ward leader."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER)
+
+
+def can_see_id_numbers(user) -> bool:
+    """Who may unmask citizen ID numbers (each unmasking is logged)."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)

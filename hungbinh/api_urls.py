@@ -1,0 +1,17 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from households import api as households_api
+from hungbinh.accounts.api_views import ObtainTokenView
+
+router = DefaultRouter()
+router.register("wards", households_api.WardViewSet, basename="ward")
+router.register("khoi", households_api.KhoiViewSet, basename="khoi")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

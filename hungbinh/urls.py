@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Hưng Bình — poverty reduction program administration")
+admin.site.site_title = _("Hưng Bình administration")
+admin.site.index_title = _("Data administration")
+
+urlpatterns = [
+    path("api/v1/", include("hungbinh.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Vietnamese at the plain paths, English under /en/.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("hungbinh.accounts.urls")),
+    path("", include("households.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,11 @@
+"""Test settings: the real settings, with DEBUG's development key and fast hashing."""
+
+import os
+
+os.environ.setdefault("DEBUG", "1")
+
+from hungbinh.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Every test gets the same, lowest failure limit, whatever the environment says.
+AXES_FAILURE_LIMIT = 3
