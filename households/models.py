@@ -1,6 +1,12 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import rules
+from .rules import ChangeReason, Gender, Status
+from .text import collation_key, fold
 
 
 class AreaType(models.TextChoices):
@@ -67,3 +73,165 @@ class Khoi(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Household(models.Model):
+    """A household on the ward's registry.
+
+    `ward` repeats the ward of `khoi` so that the household code can be unique
+    per ward in the database; `khoi_move` keeps the two in step. `search_text`
+    and `name_key` are derived in `save()` (accent-free search, Vietnamese
+    order) and indexed.
+    """
+
+    ward = models.ForeignKey(Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="households")
+    khoi = models.ForeignKey(Khoi, verbose_name=_("khối"), on_delete=models.PROTECT, related_name="households")
+    code = models.CharField(_("household code"), max_length=30)
+    head_name = models.CharField(_("head of household"), max_length=200)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    status_since = models.DateField(_("status since"))
+    escaped_poverty_on = models.DateField(_("escaped poverty on"), null=True, blank=True)
+    ethnic_minority = models.BooleanField(_("ethnic minority household"), default=False)
+    has_merit_person = models.BooleanField(_("has a person with revolutionary merit"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    search_text = models.CharField(max_length=600, editable=False, default="")
+    name_key = models.CharField(max_length=800, editable=False, default="")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "name_key", "updated_at"])
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name_key", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "code"], name="household_code_unique_in_ward"),
+            models.CheckConstraint(name="household_status_valid", condition=Q(status__in=Status.values)),
+            models.CheckConstraint(
+                name="household_poor_has_no_escape_date",
+                condition=Q(escaped_poverty_on__isnull=True) | ~Q(status=Status.POOR),
+            ),
+            models.CheckConstraint(name="household_version_positive", condition=Q(version__gte=1)),
+        ]
+        indexes = [
+            models.Index(fields=["ward", "name_key", "id"], name="household_ward_order"),
+            models.Index(fields=["khoi", "name_key", "id"], name="household_khoi_order"),
+            models.Index(fields=["ward", "status", "name_key"], name="household_ward_status"),
+            models.Index(fields=["escaped_poverty_on"], name="household_escaped_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.head_name}"
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_key", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def refresh_derived(self):
+        self.search_text = fold(f"{self.code} {self.head_name} {self.address}")
+        self.name_key = collation_key(self.head_name)
+
+    def newly_escaped_until(self):
+        return rules.newly_escaped_until(self.escaped_poverty_on)
+
+    def is_newly_escaped(self, as_of):
+        return rules.is_newly_escaped(self.status, self.escaped_poverty_on, as_of)
+
+    def is_target(self, as_of):
+        return rules.is_target(self.status, self.escaped_poverty_on, as_of)
+
+
+class StatusChange(models.Model):
+    """One change of a household's official status, with its date and reason."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(_("previous status"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("new status"), max_length=20, choices=Status.choices)
+    effective_on = models.DateField(_("effective on"))
+    reason = models.CharField(_("reason"), max_length=20, choices=ChangeReason.choices)
+    decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["household_id", "effective_on", "id"]
+        constraints = [
+            models.CheckConstraint(name="status_change_to_valid", condition=Q(to_status__in=Status.values)),
+            models.CheckConstraint(
+                name="status_change_decision_has_number",
+                condition=~Q(reason=ChangeReason.DECISION) | ~Q(decision_number=""),
+            ),
+            models.CheckConstraint(
+                name="status_change_correction_has_note",
+                condition=~Q(reason=ChangeReason.CORRECTION) | ~Q(note=""),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.from_status or '–'} → {self.to_status} ({self.effective_on})"
+
+
+class Member(models.Model):
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    full_name = models.CharField(_("full name"), max_length=200)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    relation = models.CharField(_("relation to the head"), max_length=50, blank=True)
+    id_number = models.CharField(_("citizen ID number"), max_length=12, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True, default="Kinh")
+    is_disabled = models.BooleanField(_("has a disability"), default=False)
+    has_merit = models.BooleanField(_("person with revolutionary merit"), default=False)
+    position = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["household_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="member_id_number_unique"),
+            models.CheckConstraint(
+                name="member_id_number_12_digits",
+                condition=Q(id_number="") | Q(id_number__regex=r"^[0-9]{12}$"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+
+class PersonalDataAccess(models.Model):
+    """Who saw or exported unmasked citizen ID numbers, when, and of which records."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed on a page")
+        API = "api", _("Read through the API")
+        EXPORT = "export", _("Exported")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    path = models.CharField(_("path"), max_length=300, blank=True)
+    household_ids = models.JSONField(_("households"), default=list)
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.action} {self.at:%d/%m/%Y %H:%M}"

@@ -1,0 +1,189 @@
+"""Registry rules as plain functions over plain values (DOMAIN.md sections 3 and 8)."""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+NEWLY_ESCAPED_MONTHS = 36
+CHILD_AGE_LIMIT = 16
+
+
+class Status(models.TextChoices):
+    POOR = "poor", _("Poor")
+    NEAR_POOR = "near_poor", _("Near-poor")
+    AVERAGE = "average", _("Average living standard")
+    NOT_POOR = "not_poor", _("Not poor")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class ChangeReason(models.TextChoices):
+    REGISTRATION = "registration", _("First registration")
+    DECISION = "decision", _("Recognition decision")
+    IMPORT = "import", _("Import of an official list")
+    CORRECTION = "correction", _("Correction by an officer")
+
+
+class PriorityGroup(models.TextChoices):
+    POOR_ETHNIC_MINORITY = "poor_ethnic_minority", _("Poor household of an ethnic minority")
+    POOR_WITH_MERIT = "poor_with_merit", _("Poor household with a person with revolutionary merit")
+    CHILD = "child", _("Child under 16")
+    DISABLED = "disabled", _("Person with a disability")
+    WOMAN = "woman", _("Woman")
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; a day the month lacks rolls over to the next month's first.
+
+    So 29 February plus 36 months is 1 March: the household keeps every day of
+    the window instead of losing one to a short February.
+    """
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    if start.day > last_day:
+        return date(year, month, last_day) + timedelta(days=1)
+    return date(year, month, start.day)
+
+
+def newly_escaped_until(escaped_on: date | None) -> date | None:
+    """Last day a household counts as newly escaped: recognised 2023-01-31 -> 2026-01-30."""
+    if escaped_on is None:
+        return None
+    return add_months(escaped_on, NEWLY_ESCAPED_MONTHS) - timedelta(days=1)
+
+
+def is_newly_escaped(status: str, escaped_on: date | None, as_of: date) -> bool:
+    if escaped_on is None or status == Status.POOR:
+        return False
+    return escaped_on <= as_of <= newly_escaped_until(escaped_on)
+
+
+def is_target(status: str, escaped_on: date | None, as_of: date) -> bool:
+    """Poor, near-poor or newly escaped: the households the program supports."""
+    return status in (Status.POOR, Status.NEAR_POOR) or is_newly_escaped(status, escaped_on, as_of)
+
+
+def age_on(birth_date: date | None, as_of: date) -> int | None:
+    if birth_date is None:
+        return None
+    before_birthday = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
+    return as_of.year - birth_date.year - before_birthday
+
+
+def household_priority_groups(*, status: str, ethnic_minority: bool, has_merit_person: bool) -> list[str]:
+    groups = []
+    if status == Status.POOR and ethnic_minority:
+        groups.append(PriorityGroup.POOR_ETHNIC_MINORITY)
+    if status == Status.POOR and has_merit_person:
+        groups.append(PriorityGroup.POOR_WITH_MERIT)
+    return groups
+
+
+def member_priority_groups(
+    *, household_is_target: bool, birth_date: date | None, gender: str, is_disabled: bool, as_of: date
+) -> list[str]:
+    """Children under 16, people with disabilities and women of target households."""
+    if not household_is_target:
+        return []
+    groups = []
+    age = age_on(birth_date, as_of)
+    if age is not None and age < CHILD_AGE_LIMIT:
+        groups.append(PriorityGroup.CHILD)
+    if is_disabled:
+        groups.append(PriorityGroup.DISABLED)
+    if gender == Gender.FEMALE:
+        groups.append(PriorityGroup.WOMAN)
+    return groups
+
+
+def status_change_problem(
+    *, current: str | None, current_since: date | None, new: str, effective_on: date, today: date
+) -> str | None:
+    """Why a status change may not be recorded, or None when it may."""
+    if effective_on > today:
+        return str(_("The effective date may not be in the future."))
+    if current is not None and new == current:
+        return str(_("The household already has this status."))
+    if current_since is not None and effective_on < current_since:
+        return str(
+            _("The effective date is before the date of the current status (%(date)s).")
+            % {"date": current_since.strftime("%d/%m/%Y")}
+        )
+    return None
+
+
+def escaped_on_after_change(*, current: str | None, new: str, effective_on: date, escaped_on: date | None):
+    """The escape date after a status change: set on leaving `poor`, cleared on returning to it."""
+    if new == Status.POOR:
+        return None
+    if current == Status.POOR:
+        return effective_on
+    return escaped_on
+
+
+# --- Citizen ID numbers (CCCD) ---------------------------------------------
+
+ID_NUMBER = re.compile(r"^\d{12}$")
+
+
+@dataclass(frozen=True)
+class IdFacts:
+    century: int  # 1900, 2000, ...
+    female: bool
+    year_suffix: int
+
+
+def id_number_facts(id_number: str) -> IdFacts:
+    """The century, gender and birth year coded in digits 4 to 6 of a CCCD."""
+    code = int(id_number[3])
+    return IdFacts(century=1900 + 100 * (code // 2), female=bool(code % 2), year_suffix=int(id_number[4:6]))
+
+
+def id_number_problems(id_number: str, *, birth_date: date | None, gender: str) -> list[str]:
+    """What is wrong with a citizen ID number, in words a user can act on."""
+    if not ID_NUMBER.match(id_number):
+        return [str(_("A citizen ID number has exactly 12 digits (got %(n)s characters).") % {"n": len(id_number)})]
+    facts = id_number_facts(id_number)
+    problems = []
+    if birth_date is not None and (facts.century + facts.year_suffix) != birth_date.year:
+        problems.append(
+            str(
+                _("The ID number encodes birth year %(coded)s but the birth date is in %(year)s.")
+                % {"coded": facts.century + facts.year_suffix, "year": birth_date.year}
+            )
+        )
+    if gender and facts.female != (gender == Gender.FEMALE):
+        coded = _("female") if facts.female else _("male")
+        problems.append(
+            str(_("The ID number encodes gender %(coded)s, which differs from the member's.") % {"coded": coded})
+        )
+    return problems
+
+
+def mask_id_number(id_number: str) -> str:
+    """'********1234': only the last four digits stay readable."""
+    if not id_number:
+        return ""
+    return "*" * (len(id_number) - 4) + id_number[-4:]
+
+
+def newly_escaped_since(as_of: date) -> date:
+    """The earliest escape date still inside its window on `as_of`.
+
+    A household is newly escaped on `as_of` exactly when
+    newly_escaped_since(as_of) <= escaped_on <= as_of; the database filter uses
+    this bound so that it agrees with `is_newly_escaped` day for day.
+    """
+    year, month = as_of.year - NEWLY_ESCAPED_MONTHS // 12, as_of.month
+    candidate = date(year, month, min(as_of.day, calendar.monthrange(year, month)[1])) - timedelta(days=3)
+    while newly_escaped_until(candidate) < as_of:
+        candidate += timedelta(days=1)
+    return candidate
