@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Khoi, UpperUnit, Ward
+from .models import Household, Khoi, Member, PersonalDataAccess, StatusChange, UpperUnit, Ward
 
 
 @admin.register(UpperUnit)
@@ -45,3 +45,62 @@ class KhoiAdmin(SimpleHistoryAdmin):
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)
+
+
+class MemberInline(admin.TabularInline):
+    model = Member
+    extra = 0
+    fields = ["full_name", "birth_date", "gender", "relation", "ethnicity", "is_disabled", "has_merit"]
+    # ID numbers are not shown here: the registry pages mask and log them.
+    show_change_link = True
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    fields = ["effective_on", "from_status", "to_status", "reason", "decision_number", "note", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Household)
+class HouseholdAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "head_name", "ward", "khoi", "status", "status_since", "escaped_poverty_on"]
+    list_filter = ["status", "ward", "ethnic_minority", "has_merit_person"]
+    search_fields = ["code", "head_name", "search_text"]
+    list_select_related = ["ward", "khoi"]
+    # Status moves only through a recorded change (date and reason), which the
+    # registry pages and API make; here it is shown, not edited.
+    readonly_fields = ["ward", "status", "status_since", "escaped_poverty_on", "version", "created_at", "updated_at"]
+    inlines = [StatusChangeInline, MemberInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "household", "birth_date", "gender", "relation"]
+    search_fields = ["full_name", "household__code"]
+    list_select_related = ["household"]
+    exclude = ["id_number"]
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "member_count", "path"]
+    list_filter = ["action"]
+    list_select_related = ["user"]
+    readonly_fields = ["at", "user", "action", "path", "household_ids", "member_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
