@@ -1,0 +1,60 @@
+"""Fixtures shared by every test module."""
+
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from hungbinh.accounts.models import User
+
+from .factories import (
+    AdminFactory,
+    KhoiFactory,
+    KhoiMemberFactory,
+    UpperLevelUserFactory,
+    UpperUnitFactory,
+    WardFactory,
+    WardLeaderFactory,
+    WardOfficerFactory,
+)
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@dataclass
+class World:
+    """Two wards under one upper-level unit (like the demo), a third ward under
+    another unit that nobody here oversees, and one user per role."""
+
+    hb: object
+    qt: object
+    other: object
+    hb_k1: object
+    hb_k2: object
+    qt_k1: object
+    other_k1: object
+    users: dict[str, User]
+
+
+@pytest.fixture
+def world(db) -> World:
+    city = UpperUnitFactory(name="Phòng Nông nghiệp và Môi trường thành phố Vinh", code="VINH")
+    hb = WardFactory(name="Hưng Bình", code="HB", upper_unit=city)
+    qt = WardFactory(name="Quang Trung", code="QT", upper_unit=city)
+    other = WardFactory(name="Phường Ngoài", code="OUT", upper_unit=UpperUnitFactory(name="Huyện khác", code="OTHER"))
+    hb_k1 = KhoiFactory(ward=hb, name="Khối 1", position=1)
+    hb_k2 = KhoiFactory(ward=hb, name="Khối 2", position=2)
+    qt_k1 = KhoiFactory(ward=qt, name="Khối 1", position=1)
+    other_k1 = KhoiFactory(ward=other, name="Khối 1", position=1)
+    users = {
+        "admin": AdminFactory(username="admin"),
+        "ward_leader_hb": WardLeaderFactory(username="lanhdao", ward=hb),
+        "ward_officer_hb": WardOfficerFactory(username="canbo", ward=hb),
+        "khoi_member_hb_k1": KhoiMemberFactory(username="khoi1", khoi=hb_k1),
+        "upper_level": UpperLevelUserFactory(username="thanhpho", upper_unit=city),
+        "ward_officer_qt": WardOfficerFactory(username="canbo_qt", ward=qt),
+    }
+    return World(hb=hb, qt=qt, other=other, hb_k1=hb_k1, hb_k2=hb_k2, qt_k1=qt_k1, other_k1=other_k1, users=users)

@@ -1,0 +1,92 @@
+"""factory-boy factories for the whole project; each app adds its own below."""
+
+import factory
+from factory.django import DjangoModelFactory
+
+from households.models import AreaType, Khoi, UpperUnit, Ward
+from hungbinh.accounts.models import User
+from hungbinh.accounts.roles import Role
+
+PASSWORD = "hungbinh@2025"
+
+
+# --- Administrative units -------------------------------------------------
+
+
+class UpperUnitFactory(DjangoModelFactory):
+    class Meta:
+        model = UpperUnit
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Phòng Nông nghiệp và Môi trường {n}")
+    code = factory.Sequence(lambda n: f"UP-{n}")
+
+
+class WardFactory(DjangoModelFactory):
+    class Meta:
+        model = Ward
+        django_get_or_create = ["code"]
+
+    name = factory.Sequence(lambda n: f"Phường {n}")
+    code = factory.Sequence(lambda n: f"W{n:05d}")
+    area_type = AreaType.URBAN
+    upper_unit = factory.SubFactory(UpperUnitFactory)
+
+
+class KhoiFactory(DjangoModelFactory):
+    class Meta:
+        model = Khoi
+        django_get_or_create = ["ward", "name"]
+
+    ward = factory.SubFactory(WardFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Khối {o.position}")
+
+
+# --- Users, one factory per role -------------------------------------------
+
+
+class UserFactory(DjangoModelFactory):
+    """A user without a usable role; use one of the role factories below."""
+
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Văn A"
+    last_name = "Nguyễn"
+    password = factory.django.Password(PASSWORD)
+    role = Role.ADMIN
+
+
+class AdminFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    role = Role.ADMIN
+    is_superuser = True
+    is_staff = True
+
+
+class WardLeaderFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"lanhdao{n}")
+    role = Role.WARD_LEADER
+    ward = factory.SubFactory(WardFactory)
+
+
+class WardOfficerFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"canbo{n}")
+    role = Role.WARD_OFFICER
+    ward = factory.SubFactory(WardFactory)
+
+
+class KhoiMemberFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"khoi{n}")
+    role = Role.KHOI_MEMBER
+    khoi = factory.SubFactory(KhoiFactory)
+
+
+class UpperLevelUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"thanhpho{n}")
+    role = Role.UPPER_LEVEL
+    upper_unit = factory.SubFactory(UpperUnitFactory)
