@@ -1,5 +1,7 @@
 """factory-boy factories for the whole project; each app adds its own below."""
 
+import datetime
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -90,3 +92,31 @@ class UpperLevelUserFactory(UserFactory):
     username = factory.Sequence(lambda n: f"thanhpho{n}")
     role = Role.UPPER_LEVEL
     upper_unit = factory.SubFactory(UpperUnitFactory)
+
+
+# --- Households ------------------------------------------------------------
+
+
+class HouseholdFactory(DjangoModelFactory):
+    """A household saved directly (no service, no status history row)."""
+
+    class Meta:
+        model = "households.Household"
+
+    khoi = factory.SubFactory(KhoiFactory)
+    ward = factory.SelfAttribute("khoi.ward")
+    code = factory.Sequence(lambda n: f"HB-{n:05d}")
+    head_name = factory.Sequence(lambda n: f"Nguyễn Văn Hộ {n}")
+    address = factory.LazyAttribute(lambda o: f"Số {len(o.code)}, đường Lê Hồng Phong")
+    status = "poor"
+    status_since = datetime.date(2024, 1, 15)
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = "households.Member"
+
+    household = factory.SubFactory(HouseholdFactory)
+    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Thành Viên {n}")
+    gender = "female"
+    relation = "Vợ"
