@@ -9,11 +9,14 @@ admin.site.index_title = _("Data administration")
 
 urlpatterns = [
     path("api/v1/", include("hungbinh.api_urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 # Vietnamese at the plain paths, English under /en/.
+# The language switch lives inside the prefixed patterns too: a path without a
+# prefix always runs in Vietnamese, and from there Django cannot translate an
+# /en/ "next" URL back, so switching an English page to Vietnamese stayed English.
 urlpatterns += i18n_patterns(
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("hungbinh.accounts.urls")),
     path("", include("households.urls")),

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from hungbinh.accounts import roles
 from hungbinh.accounts.models import User
@@ -122,5 +123,5 @@ def test_matching_scope_is_accepted(scope, role, fields):
 def test_constraint_error_is_explained_in_vietnamese_by_model_validation(scope):
     officer = User(username="broken", role=Role.WARD_OFFICER)
     officer.set_unusable_password()
-    with pytest.raises(ValidationError, match="Phạm vi không khớp với vai trò"):
+    with translation.override("vi"), pytest.raises(ValidationError, match="Phạm vi không khớp với vai trò"):
         officer.full_clean()
