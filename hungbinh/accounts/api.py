@@ -1,6 +1,7 @@
 """API plumbing shared by every endpoint: errors as JSON, never a 500 for bad input."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -11,4 +12,9 @@ def exception_handler(exc, context):
     # with field errors, the same shape as a serializer's.
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    # get_object_or_404's message is English and names the model ("No Khoi
+    # matches the given query."); an object outside the scope gets the plain,
+    # translated "not found" that says nothing about what exists.
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
