@@ -17,7 +17,7 @@ from hungbinh.accounts.roles import can_edit_registry
 from . import rules
 from .models import Household, Khoi, Member, PersonalDataAccess, StatusChange, Ward
 from .rules import ChangeReason
-from .selectors import khoi_list
+from .selectors import household_detail_queryset, khoi_list
 from .text import nfc
 
 
@@ -167,7 +167,11 @@ def household_create(
     return household
 
 
-def _lock_at_version(household: Household, version: int | None) -> Household:
+def _lock_at_version(household: Household, version: int | None, *, by) -> Household:
+    # The caller usually fetched the household through a scoped selector; checking
+    # again here keeps a view that forgot it from writing outside the user's scope.
+    if not household_detail_queryset(user=by).filter(pk=household.pk).exists():
+        raise PermissionDenied(_("This household is outside your scope."))
     locked = Household.objects.select_for_update().get(pk=household.pk)
     if version is not None and locked.version != version:
         raise StaleVersion(locked.version)
@@ -185,7 +189,7 @@ def household_update(*, by, household: Household, version: int | None, **changes
     unknown = set(changes) - set(HOUSEHOLD_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    household = _lock_at_version(household, version)
+    household = _lock_at_version(household, version, by=by)
     changes = _clean_household_fields(changes)
     if "khoi" in changes:
         _require_khoi_in_scope(by, changes["khoi"])
@@ -218,7 +222,7 @@ def household_change_status(
 ) -> StatusChange:
     """Record a status change with its date and reason; only this moves `status`."""
     _require_editor(by)
-    household = _lock_at_version(household, version)
+    household = _lock_at_version(household, version, by=by)
     decision_number, note = nfc(decision_number), nfc(note)
     if reason == ChangeReason.REGISTRATION:
         raise ValidationError({"reason": _("First registration is not a reason for a change.")})
@@ -306,7 +310,7 @@ def _touch(household: Household, by):
 @transaction.atomic
 def member_create(*, by, household: Household, version: int | None = None, **fields) -> Member:
     _require_editor(by)
-    household = _lock_at_version(household, version)
+    household = _lock_at_version(household, version, by=by)
     fields = _clean_member_fields(fields)
     errors = member_problems({**dict.fromkeys(("full_name", "gender"), ""), **fields}, today=_today())
     if errors:
@@ -326,7 +330,7 @@ def member_update(*, by, member: Member, version: int | None = None, **changes) 
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    household = _lock_at_version(member.household, version)
+    household = _lock_at_version(member.household, version, by=by)
     member = Member.objects.select_for_update().get(pk=member.pk)
     changes = _clean_member_fields(changes)
     merged = {name: getattr(member, name) for name in MEMBER_FIELDS} | changes
@@ -348,7 +352,7 @@ def member_update(*, by, member: Member, version: int | None = None, **changes) 
 @transaction.atomic
 def member_delete(*, by, member: Member, version: int | None = None) -> None:
     _require_editor(by)
-    household = _lock_at_version(member.household, version)
+    household = _lock_at_version(member.household, version, by=by)
     member._history_user = by
     member.delete()
     _touch(household, by)

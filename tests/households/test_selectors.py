@@ -1,0 +1,156 @@
+"""households.selectors: scope per role, and database filters that agree with the plain rules."""
+
+import unicodedata
+from datetime import date, timedelta
+
+import pytest
+
+from households import rules, selectors
+from households.models import Household, StatusChange
+from households.rules import Status
+
+from ..factories import HouseholdFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level", "ward_officer_qt"]
+VISIBLE = {
+    "admin": {"hb1", "hb2", "qt", "other"},
+    "ward_leader_hb": {"hb1", "hb2"},
+    "ward_officer_hb": {"hb1", "hb2"},
+    "khoi_member_hb_k1": {"hb1"},
+    "upper_level": {"hb1", "hb2", "qt"},
+    "ward_officer_qt": {"qt"},
+}
+
+
+@pytest.fixture
+def one_per_khoi(world):
+    return {
+        "hb1": HouseholdFactory(khoi=world.hb_k1),
+        "hb2": HouseholdFactory(khoi=world.hb_k2),
+        "qt": HouseholdFactory(khoi=world.qt_k1),
+        "other": HouseholdFactory(khoi=world.other_k1),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_household_and_member_lists_are_scoped(world, one_per_khoi, role):
+    for household in one_per_khoi.values():
+        MemberFactory(household=household)
+    user = world.users[role]
+    expected = {one_per_khoi[name].pk for name in VISIBLE[role]}
+    assert set(selectors.household_list(user=user).values_list("pk", flat=True)) == expected
+    assert set(selectors.member_list(user=user).values_list("household_id", flat=True)) == expected
+    for name, household in one_per_khoi.items():
+        if name in VISIBLE[role]:
+            assert selectors.household_get(user=user, pk=household.pk) == household
+        else:
+            with pytest.raises(Household.DoesNotExist):
+                selectors.household_get(user=user, pk=household.pk)
+
+
+def test_a_user_without_role_sees_nothing(world, one_per_khoi):
+    from ..factories import UserFactory
+
+    nobody = UserFactory(username="nobody")  # role admin without the superuser flag grants nothing
+    assert not selectors.household_list(user=nobody).exists()
+
+
+def test_household_list_counts_members_in_vietnamese_order(world):
+    names = ["Trần Văn Bình", "Lê Thị An", "Đỗ Văn Đức", "Nguyễn Văn Dũng", "Phạm Thị Ánh"]
+    households = {name: HouseholdFactory(khoi=world.hb_k1, head_name=name) for name in names}
+    MemberFactory.create_batch(3, household=households["Lê Thị An"])
+    rows = list(selectors.household_list(user=world.users["ward_officer_hb"]))
+    assert [h.head_name for h in rows] == [
+        "Lê Thị An",
+        "Phạm Thị Ánh",
+        "Trần Văn Bình",
+        "Nguyễn Văn Dũng",
+        "Đỗ Văn Đức",
+    ]
+    assert {h.head_name: h.members_count for h in rows}["Lê Thị An"] == 3
+
+
+def test_household_list_query_count_does_not_grow(world, django_assert_num_queries):
+    user = world.users["ward_officer_hb"]
+    for _ in range(3):
+        MemberFactory(household=HouseholdFactory(khoi=world.hb_k1))
+    with django_assert_num_queries(1):
+        [(h.ward.name, h.khoi.name, h.members_count) for h in selectors.household_list(user=user)]
+    for _ in range(20):
+        MemberFactory(household=HouseholdFactory(khoi=world.hb_k2))
+    with django_assert_num_queries(1):
+        [(h.ward.name, h.khoi.name, h.members_count) for h in selectors.household_list(user=user)]
+
+
+def test_status_history_in_date_order(world):
+    household = HouseholdFactory(khoi=world.hb_k1)
+    later = StatusChange.objects.create(
+        household=household, to_status="near_poor", effective_on=date(2025, 1, 1), reason="import"
+    )
+    first = StatusChange.objects.create(
+        household=household, to_status="poor", effective_on=date(2023, 1, 1), reason="registration"
+    )
+    assert list(selectors.status_history(household=household)) == [first, later]
+
+
+# --- Database filters agree with the rules --------------------------------------
+
+
+@pytest.fixture
+def escape_dates(world):
+    """Households escaped on every day around several window boundaries, plus poor and near-poor ones."""
+    days = set()
+    for centre in [date(2022, 1, 31), date(2022, 2, 28), date(2021, 2, 28), date(2021, 3, 1), date(2022, 6, 15)]:
+        days.update(centre + timedelta(days=d) for d in range(-3, 4))
+    for offset, day in enumerate(sorted(days)):
+        status = [Status.NOT_POOR, Status.AVERAGE, Status.NEAR_POOR][offset % 3]
+        HouseholdFactory(khoi=world.hb_k1, status=status, status_since=day, escaped_poverty_on=day)
+    HouseholdFactory(khoi=world.hb_k1, status=Status.POOR)
+    HouseholdFactory(khoi=world.hb_k1, status=Status.NEAR_POOR)
+    HouseholdFactory(khoi=world.hb_k1, status=Status.AVERAGE)
+    return sorted(days)
+
+
+def test_newly_escaped_q_and_target_q_equal_the_rules(escape_dates):
+    households = list(Household.objects.all())
+    as_of_days = set()
+    for day in escape_dates:
+        until = rules.newly_escaped_until(day)
+        as_of_days.update({day - timedelta(days=1), day, until, until + timedelta(days=1)})
+    as_of_days.update({date(2024, 2, 29), date(2025, 2, 28), date(2025, 3, 1), date(2025, 1, 30), date(2025, 1, 31)})
+    for as_of in sorted(as_of_days):
+        newly = {h.pk for h in households if h.is_newly_escaped(as_of)}
+        target = {h.pk for h in households if h.is_target(as_of)}
+        assert set(Household.objects.filter(selectors.newly_escaped_q(as_of)).values_list("pk", flat=True)) == newly
+        assert set(Household.objects.filter(selectors.target_q(as_of)).values_list("pk", flat=True)) == target
+    # The fixture really straddles boundaries: some as_of days see a change.
+    assert any(h.is_newly_escaped(date(2025, 1, 30)) for h in households)
+    assert not all(h.is_newly_escaped(date(2025, 1, 30)) for h in households if h.escaped_poverty_on)
+
+
+# --- Search ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nguyen thi hang", {"Nguyễn Thị Hằng"}),
+        ("NGUYỄN THỊ HẰNG", {"Nguyễn Thị Hằng"}),
+        (unicodedata.normalize("NFD", "Hằng"), {"Nguyễn Thị Hằng"}),
+        ("hang nguyen", {"Nguyễn Thị Hằng"}),  # every word, any order
+        ("dang", {"Đặng Văn Long"}),
+        ("le hong phong", {"Nguyễn Thị Hằng"}),  # address
+        ("hb-777", {"Đặng Văn Long"}),  # code
+        ("nguyen", {"Nguyễn Thị Hằng", "Nguyễn Văn Hùng"}),
+        ("nguyen long", set()),
+        ("", {"Nguyễn Thị Hằng", "Nguyễn Văn Hùng", "Đặng Văn Long"}),
+    ],
+)
+def test_search_q_ignores_accents_and_case(world, query, expected):
+    HouseholdFactory(khoi=world.hb_k1, head_name="Nguyễn Thị Hằng", address="Số 12, đường Lê Hồng Phong")
+    HouseholdFactory(khoi=world.hb_k1, head_name="Nguyễn Văn Hùng", address="Số 3, ngõ 5, đường Trường Thi")
+    HouseholdFactory(khoi=world.hb_k1, head_name="Đặng Văn Long", code="HB-777", address="")
+    found = Household.objects.filter(selectors.search_q(query)).values_list("head_name", flat=True)
+    assert set(found) == expected
