@@ -89,3 +89,109 @@ def test_force_runs_with_debug_off():
     call_command("seed_demo", "--force", stdout=out)
     assert "users 6" in out.getvalue()
     assert counts() == (1, 2, 18, 6)
+
+
+# --- Demo households (CONTRACT.md section 2) ---------------------------------------
+
+
+def test_demo_households_cover_every_status_khoi_and_priority_group():
+    from datetime import date
+
+    from django.utils import timezone
+
+    from households import rules
+    from households.models import Household, Member
+
+    seed()
+    hb = Ward.objects.get(name="Hưng Bình")
+    households = list(Household.objects.filter(ward=hb).prefetch_related("members", "status_changes"))
+    assert len(households) >= 300
+    assert {h.status for h in households} == {"poor", "near_poor", "average", "not_poor"}
+    assert {h.khoi.name for h in households} == {f"Khối {n}" for n in range(1, 16)}
+    qt_count = Household.objects.filter(ward__name="Quang Trung").count()
+    assert 24 <= qt_count <= 60
+    assert Household.objects.get(ward=hb, code="HB-0001").head_name == "Nguyễn Thị Hằng"
+
+    today = timezone.localdate()
+    for h in households:
+        assert 2 <= h.members.count() <= 6, h.code
+        changes = list(h.status_changes.all())
+        assert changes[0].reason == "registration" and changes[0].from_status == ""
+        assert changes[-1].to_status == h.status and changes[-1].effective_on == h.status_since
+        assert all(c.decision_number.endswith("/QĐ-UBND") for c in changes[1:])
+        for member in h.members.all():
+            if member.id_number:
+                assert member.id_number.startswith("040")
+                problems = rules.id_number_problems(
+                    member.id_number, birth_date=member.birth_date, gender=member.gender
+                )
+                assert problems == [], (member.full_name, problems)
+        assert h.address.startswith("Số ") and h.address.endswith(f"khối {h.khoi.position}")
+    assert sum(len(h.status_changes.all()) > 1 for h in households) > 50
+    # Every household and member has its history row ("created").
+    assert sorted(Household.history.filter(history_type="+").values_list("id", flat=True)) == sorted(
+        Household.objects.values_list("id", flat=True)
+    )
+    assert Member.history.filter(history_type="+").count() == Member.objects.count()
+
+    # Newly escaped households on both sides of their 36-month boundary, today.
+    escaped = [h for h in households if h.escaped_poverty_on]
+    ends = {h.newly_escaped_until() for h in escaped}
+    assert today in ends  # last day of the window is today: still newly escaped
+    assert today - date.resolution in ends  # ended yesterday: no longer
+    newly = [h for h in escaped if h.is_newly_escaped(today)]
+    assert newly and len(newly) < len(escaped)
+    assert any(rules.add_months(h.escaped_poverty_on, 35) == today for h in newly)
+    assert any(rules.add_months(h.escaped_poverty_on, 37) == today for h in escaped if h not in newly)
+
+    # Every priority group has someone in it.
+    groups = set()
+    for h in households:
+        groups.update(
+            rules.household_priority_groups(
+                status=h.status, ethnic_minority=h.ethnic_minority, has_merit_person=h.has_merit_person
+            )
+        )
+        target = h.is_target(today)
+        for m in h.members.all():
+            groups.update(
+                rules.member_priority_groups(
+                    household_is_target=target,
+                    birth_date=m.birth_date,
+                    gender=m.gender,
+                    is_disabled=m.is_disabled,
+                    as_of=today,
+                )
+            )
+    assert groups == set(rules.PriorityGroup.values)
+    assert Member.objects.filter(household__ethnic_minority=True).exclude(ethnicity="Kinh").exists()
+    assert Member.objects.filter(has_merit=True, household__has_merit_person=True).exists()
+
+
+def test_demo_households_are_deterministic_and_a_second_run_adds_nothing():
+    from households.models import Household, Member, StatusChange
+
+    seed()
+    snapshot = list(Household.objects.order_by("ward_id", "code").values_list("code", "head_name", "address", "status"))
+    ids = sorted(Member.objects.values_list("full_name", "id_number"))
+    totals = (
+        Household.objects.count(),
+        Member.objects.count(),
+        StatusChange.objects.count(),
+        Household.history.count(),
+        Member.history.count(),
+    )
+    seed()
+    assert (
+        Household.objects.count(),
+        Member.objects.count(),
+        StatusChange.objects.count(),
+        Household.history.count(),
+        Member.history.count(),
+    ) == totals
+    Household.objects.all().delete()
+    seed()
+    assert list(
+        Household.objects.order_by("ward_id", "code").values_list("code", "head_name", "address", "status")
+    ) == (snapshot)
+    assert sorted(Member.objects.values_list("full_name", "id_number")) == ids
