@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from hungbinh.accounts.models import User
@@ -17,6 +19,18 @@ from .factories import (
     WardLeaderFactory,
     WardOfficerFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Vietnamese, as a request without a language choice does.
+
+    A request under /en/ leaves English active in the thread after it returns;
+    without this, messages checked by a later test would depend on test order.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
