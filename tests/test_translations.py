@@ -32,8 +32,7 @@ def parse_po(path):
 ENTRIES = parse_po(PO)
 
 
-def label(entry):
-    return entry["msgid"][:60]
+IDS = [f"{n}:{entry['msgid'][:50]}" for n, entry in enumerate(ENTRIES)]
 
 
 def test_catalogue_was_parsed():
@@ -41,7 +40,7 @@ def test_catalogue_was_parsed():
     assert any(e["msgid"] == "Log in" and e["msgstr"] == "Đăng nhập" for e in ENTRIES)
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=label)
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
 def test_every_entry_is_translated_and_not_fuzzy(entry):
     assert not entry["fuzzy"], "fuzzy entries are not used: review and remove the flag"
     translations = [v for k, v in entry.items() if k.startswith("msgstr")]
@@ -49,7 +48,7 @@ def test_every_entry_is_translated_and_not_fuzzy(entry):
     assert all(t.strip() for t in translations), "empty msgstr"
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=label)
+@pytest.mark.parametrize("entry", ENTRIES, ids=IDS)
 def test_compiled_catalogue_matches_the_po(entry):
     # A mismatch means `make messages` (compilemessages) was not run after editing the .po.
     with translation.override("vi"):
