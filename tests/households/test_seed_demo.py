@@ -35,32 +35,33 @@ def test_creates_the_two_demo_wards_with_their_khoi():
     assert list(qt.khois.values_list("name", flat=True)) == ["Khối 1", "Khối 2", "Khối 3"]
 
 
-@pytest.mark.parametrize(
-    ("username", "role", "scope"),
-    [
-        ("admin", Role.ADMIN, None),
-        ("lanhdao", Role.WARD_LEADER, ("ward", "Hưng Bình")),
-        ("canbo", Role.WARD_OFFICER, ("ward", "Hưng Bình")),
-        ("khoi1", Role.KHOI_MEMBER, ("khoi", "Hưng Bình/Khối 1")),
-        ("thanhpho", Role.UPPER_LEVEL, ("upper_unit", None)),
-        ("canbo_qt", Role.WARD_OFFICER, ("ward", "Quang Trung")),
-    ],
-)
-def test_creates_the_demo_users_with_their_role_scope_and_password(username, role, scope):
-    seed()
-    request = RequestFactory().post("/accounts/login/")
-    user = authenticate(request, username=username, password=PASSWORD)
-    assert user is not None, f"{username} cannot log in with the demo password"
-    assert role_of(user) == role
-    if scope is None:
-        assert user.is_superuser and user.is_staff
-        assert (user.ward, user.khoi, user.upper_unit) == (None, None, None)
-    elif scope[0] == "ward":
-        assert user.ward.name == scope[1]
-    elif scope[0] == "khoi":
-        assert f"{user.khoi.ward.name}/{user.khoi.name}" == scope[1]
-    else:
-        assert set(user.upper_unit.wards.values_list("name", flat=True)) == {"Hưng Bình", "Quang Trung"}
+DEMO_USERS = [
+    ("admin", Role.ADMIN, None),
+    ("lanhdao", Role.WARD_LEADER, ("ward", "Hưng Bình")),
+    ("canbo", Role.WARD_OFFICER, ("ward", "Hưng Bình")),
+    ("khoi1", Role.KHOI_MEMBER, ("khoi", "Hưng Bình/Khối 1")),
+    ("thanhpho", Role.UPPER_LEVEL, ("upper_unit", None)),
+    ("canbo_qt", Role.WARD_OFFICER, ("ward", "Quang Trung")),
+]
+
+
+def test_creates_the_demo_users_with_their_role_scope_and_password():
+    seed()  # once for all six users: the demo data takes a while to load
+    assert sorted(User.objects.values_list("username", flat=True)) == sorted(u for u, _r, _s in DEMO_USERS)
+    for username, role, scope in DEMO_USERS:
+        request = RequestFactory().post("/accounts/login/")
+        user = authenticate(request, username=username, password=PASSWORD)
+        assert user is not None, f"{username} cannot log in with the demo password"
+        assert role_of(user) == role, username
+        if scope is None:
+            assert user.is_superuser and user.is_staff
+            assert (user.ward, user.khoi, user.upper_unit) == (None, None, None)
+        elif scope[0] == "ward":
+            assert user.ward.name == scope[1], username
+        elif scope[0] == "khoi":
+            assert f"{user.khoi.ward.name}/{user.khoi.name}" == scope[1], username
+        else:
+            assert set(user.upper_unit.wards.values_list("name", flat=True)) == {"Hưng Bình", "Quang Trung"}
 
 
 def test_running_twice_adds_nothing_and_keeps_changed_passwords():
