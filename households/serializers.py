@@ -1,6 +1,13 @@
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Khoi, Ward
+from hungbinh.accounts.roles import can_see_id_numbers
+
+from . import rules, selectors
+from .models import Household, Khoi, Member, StatusChange, Ward
+from .rules import ChangeReason, Status
 
 
 class WardSerializer(serializers.ModelSerializer):
@@ -15,3 +22,243 @@ class KhoiSerializer(serializers.ModelSerializer):
     class Meta:
         model = Khoi
         fields = ["id", "name", "ward", "position"]
+
+
+def _user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class ScopedKhoiField(serializers.PrimaryKeyRelatedField):
+    """A khối the user may see; any other id reads as unknown, revealing nothing."""
+
+    default_error_messages = {
+        "does_not_exist": _("Khối {pk_value} does not exist or is outside your scope; choose one of your khối."),
+    }
+
+    def get_queryset(self):
+        return selectors.khoi_list(user=_user(self.parent))
+
+
+class ScopedHouseholdField(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {
+        "does_not_exist": _("Household {pk_value} does not exist or is outside your scope."),
+    }
+
+    def get_queryset(self):
+        return selectors.household_detail_queryset(user=_user(self.parent))
+
+
+# --- Households ---------------------------------------------------------------
+
+# Set when the household is registered; afterwards only the status endpoint moves them.
+STATUS_FIELDS = ("status", "status_since", "escaped_poverty_on")
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    """A household as CONTRACT.md section 4 lists it.
+
+    The computed fields answer for the `as_of` date in the serializer context
+    (the list filter's `as_of`, default today in Vietnam).
+    """
+
+    khoi = ScopedKhoiField()
+    is_newly_escaped = serializers.SerializerMethodField()
+    newly_escaped_until = serializers.DateField(read_only=True)
+    is_target = serializers.SerializerMethodField()
+    members_count = serializers.IntegerField(read_only=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text=_("Read with the household; an update must send it back and gets 409 if it is stale."),
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "id",
+            "code",
+            "ward",
+            "khoi",
+            "head_name",
+            "address",
+            "status",
+            "status_since",
+            "escaped_poverty_on",
+            "is_newly_escaped",
+            "newly_escaped_until",
+            "is_target",
+            "ethnic_minority",
+            "has_merit_person",
+            "members_count",
+            "version",
+        ]
+        read_only_fields = ["ward"]
+        # Uniqueness of the code in its ward is checked by the service, in the
+        # same transaction as the write.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None:
+            for name in STATUS_FIELDS:
+                fields[name].required = False
+        return fields
+
+    @property
+    def as_of(self) -> date:
+        return self.context["as_of"]
+
+    def get_is_newly_escaped(self, household) -> bool:
+        return rules.is_newly_escaped(household.status, household.escaped_poverty_on, self.as_of)
+
+    def get_is_target(self, household) -> bool:
+        return rules.is_target(household.status, household.escaped_poverty_on, self.as_of)
+
+    def validate(self, attrs):
+        if self.instance is None:
+            return attrs
+        errors = {}
+        if "version" not in attrs:
+            errors["version"] = _("Send the version of the household you read, so that no one's changes are lost.")
+        for name in STATUS_FIELDS:
+            if name in attrs and attrs[name] != getattr(self.instance, name):
+                errors[name] = _(
+                    "The status is not changed by editing the household: record the change with its date and "
+                    "reason through POST /api/v1/households/%(id)s/status/."
+                ) % {"id": self.instance.pk}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class StatusChangeRequestSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Status.choices)
+    effective_on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=ChangeReason.choices)
+    decision_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(min_value=1)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    recorded_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = StatusChange
+        fields = [
+            "id",
+            "effective_on",
+            "from_status",
+            "to_status",
+            "reason",
+            "decision_number",
+            "note",
+            "recorded_by",
+            "recorded_at",
+        ]
+
+    def get_recorded_by(self, change) -> str:
+        """The name of the person who recorded the change."""
+        user = change.recorded_by
+        if user is None:
+            return ""
+        return user.get_full_name() or user.username
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text=_("The household's current version."))
+
+
+# --- Members ------------------------------------------------------------------
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    """A member of a household.
+
+    `id_number` is masked (``********1234``) for roles that may not see ID
+    numbers. The same roles get `ethnicity` and `is_disabled` as null: both are
+    sensitive data (DOMAIN.md section 8) that the upper level, which works with
+    aggregate figures, does not need for individual people.
+    """
+
+    household = ScopedHouseholdField()
+    # Declared by hand: the model's max_length would answer a 13-digit number
+    # with a generic length error instead of the service's specific one.
+    id_number = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    # Nullable only in answers: null is what a role without the right to see them gets.
+    ethnicity = serializers.CharField(max_length=50, required=False, allow_blank=True, allow_null=True)
+    is_disabled = serializers.BooleanField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        write_only=True,
+        help_text=_("Optional: the household's version you read; a stale one gets 409 and nothing is written."),
+    )
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "household",
+            "full_name",
+            "birth_date",
+            "gender",
+            "relation",
+            "id_number",
+            "ethnicity",
+            "is_disabled",
+            "has_merit",
+            "version",
+        ]
+        validators = []
+
+    def validate_household(self, household):
+        if self.instance is not None and household.pk != self.instance.household_id:
+            raise serializers.ValidationError(
+                _("A member cannot be moved to another household; remove them here and add them there.")
+            )
+        return household
+
+    def validate_ethnicity(self, value):
+        if value is None:
+            raise serializers.ValidationError(_("Enter the ethnicity, or leave it empty if it is not known."))
+        return value
+
+    def validate_is_disabled(self, value):
+        if value is None:
+            raise serializers.ValidationError(_("Answer true or false."))
+        return value
+
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        if not can_see_id_numbers(_user(self)):
+            data["id_number"] = rules.mask_id_number(member.id_number)
+            data["ethnicity"] = None
+            data["is_disabled"] = None
+        return data
+
+
+# --- Import -----------------------------------------------------------------
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text=_("The workbook (.xlsx) in the format of the import template."))
+    ward = serializers.IntegerField(
+        required=False, help_text=_("The ward to import into; may be left out by a user with one ward.")
+    )
+    dry_run = serializers.BooleanField(default=False, help_text=_("Only check the workbook; write nothing."))
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField(allow_blank=True, allow_null=True)
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    errors = ImportErrorSerializer(many=True)

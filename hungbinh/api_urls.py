@@ -8,6 +8,8 @@ from hungbinh.accounts.api_views import ObtainTokenView
 router = DefaultRouter()
 router.register("wards", households_api.WardViewSet, basename="ward")
 router.register("khoi", households_api.KhoiViewSet, basename="khoi")
+router.register("households", households_api.HouseholdViewSet, basename="household")
+router.register("members", households_api.MemberViewSet, basename="member")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -178,6 +178,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set used by several fields (status, from_status, to_status).
+    "ENUM_NAME_OVERRIDES": {"HouseholdStatusEnum": "households.rules.Status"},
 }
 
 # --- Security -------------------------------------------------------------
