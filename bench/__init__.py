@@ -1,0 +1,1 @@
+"""`make bench`: the registry's performance against raw baselines (issue 3, "Performance")."""
