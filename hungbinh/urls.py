@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("hungbinh.accounts.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("households.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,64 @@
+"""Downloads (CONTRACT.md section 5)."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from households import selectors, services
+from households.exporting import write_households_xlsx
+from households.filters import HouseholdFilter
+from households.models import PersonalDataAccess
+from hungbinh.accounts.roles import can_see_id_numbers, role_of
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_filter_scope(user, filterset: HouseholdFilter) -> None:
+    """A ward or khối named in the filters that the user may not see is a 404, not an empty list."""
+    data = filterset.form.cleaned_data
+    if data.get("ward") is not None and not selectors.ward_list(user=user).filter(pk=data["ward"]).exists():
+        raise Http404(_("No such ward."))
+    if data.get("khoi") is not None and not selectors.khoi_list(user=user).filter(pk=data["khoi"]).exists():
+        raise Http404(_("No such khối."))
+
+
+@never_cache
+@login_required
+@require_GET
+def households_xlsx(request):
+    """The household list with the API's filters, in the import workbook format."""
+    user = request.user
+    if role_of(user) is None:
+        raise PermissionDenied(_("Your account has no role yet; ask the administrator to set it."))
+    filterset = HouseholdFilter(request.GET, queryset=selectors.household_list(user=user))
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            _("The filters are not valid: %(errors)s") % {"errors": filterset.errors.as_text()},
+            content_type="text/plain; charset=utf-8",
+        )
+    _require_filter_scope(user, filterset)
+    reveal = can_see_id_numbers(user)
+    # The workbook is built in a temporary file, not in memory, then streamed.
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    try:
+        summary = write_households_xlsx(households=filterset.qs, output=output, reveal_ids=reveal)
+    except BaseException:
+        output.close()
+        raise
+    if reveal:
+        services.personal_data_access_log(
+            user=user,
+            action=PersonalDataAccess.Action.EXPORT,
+            path=request.get_full_path(),
+            household_ids=summary.household_ids,
+            member_count=summary.member_count,
+        )
+    output.seek(0)
+    filename = f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx"
+    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)

@@ -1,0 +1,174 @@
+"""/reports/households.xlsx: the API's filters, scope, masking, the access log, bounded queries."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from households.importing import household_import
+from households.models import PersonalDataAccess
+
+from ..households.workbooks import build, household_row, member_row
+
+pytestmark = pytest.mark.django_db
+
+URL = "/reports/households.xlsx"
+
+
+@pytest.fixture
+def registry(world):
+    """Hưng Bình: HB-1 (Khối 1, poor), HB-2 (Khối 2, near-poor); QT-1 not poor in Quang Trung; OUT-1 elsewhere."""
+    admin = world.users["admin"]
+    for ward, rows, members in (
+        (
+            world.hb,
+            [
+                household_row("HB-1"),
+                household_row(
+                    "HB-2", **{"Khối": "Khối 2", "Phân loại": "Hộ cận nghèo", "Họ và tên chủ hộ": "Lê Thị Cúc"}
+                ),
+            ],
+            [
+                member_row("HB-1"),
+                member_row(
+                    "HB-2",
+                    **{
+                        "Họ và tên": "Lê Thị Cúc",
+                        "Giới tính": "Nữ",
+                        "Ngày sinh": "01/01/1985",
+                        "Số CCCD": "040185009999",
+                    },
+                ),
+            ],
+        ),
+        (
+            world.qt,
+            [household_row("QT-1", **{"Phân loại": "Không nghèo"})],
+            [member_row("QT-1", **{"Số CCCD": "040080005555"})],
+        ),
+        (world.other, [household_row("OUT-1")], []),
+    ):
+        result = household_import(by=admin, ward=ward, file=build(rows, members), dry_run=False)
+        assert result.ok, result.errors
+    return world
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+def workbook(response):
+    content = b"".join(response.streaming_content)
+    books = load_workbook(BytesIO(content))
+    households = [r[1] for r in books["Hộ"].iter_rows(min_row=3, values_only=True)]
+    ids = [r[5] for r in books["Thành viên"].iter_rows(min_row=3, values_only=True)]
+    return sorted(households), sorted(i for i in ids if i)
+
+
+VISIBLE = {
+    "admin": ["HB-1", "HB-2", "OUT-1", "QT-1"],
+    "ward_leader_hb": ["HB-1", "HB-2"],
+    "ward_officer_hb": ["HB-1", "HB-2"],
+    "khoi_member_hb_k1": ["HB-1"],
+    "upper_level": ["HB-1", "HB-2", "QT-1"],
+    "ward_officer_qt": ["QT-1"],
+}
+
+
+def test_url_name():
+    assert reverse("report-households-xlsx") == URL
+
+
+def test_anonymous_is_sent_to_login(client, registry):
+    response = client.get(URL)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("role", VISIBLE)
+def test_each_role_exports_exactly_its_scope(client, registry, role):
+    response = login(client, registry, role).get(URL)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
+    households, _ids = workbook(response)
+    assert households == VISIBLE[role]
+
+
+def test_upper_level_gets_masked_id_numbers_and_no_log(client, registry):
+    response = login(client, registry, "upper_level").get(URL)
+    _households, ids = workbook(response)
+    assert ids == ["********1234", "********5555", "********9999"]
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_ward_staff_get_full_id_numbers_and_the_export_is_logged(client, registry):
+    officer = registry.users["ward_officer_hb"]
+    response = login(client, registry, "ward_officer_hb").get(URL + "?status=poor")
+    households, ids = workbook(response)
+    assert (households, ids) == (["HB-1"], ["040080001234"])
+    access = PersonalDataAccess.objects.get()
+    assert (access.user, access.action, access.member_count) == (officer, "export", 1)
+    assert access.household_ids == [registry.hb.households.get(code="HB-1").pk]
+    assert "status=poor" in access.path
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?khoi={hb_k2}", ["HB-2"]),
+        ("?status=near_poor", ["HB-2"]),
+        ("?target=true", ["HB-1", "HB-2"]),
+        ("?q=le+thi+cuc", ["HB-2"]),
+        ("?ward={hb}", ["HB-1", "HB-2"]),
+    ],
+)
+def test_filters_are_the_apis(client, registry, query, expected):
+    query = query.format(hb=registry.hb.pk, hb_k2=registry.hb_k2.pk)
+    response = login(client, registry, "upper_level").get(URL + query)
+    assert workbook(response)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("role", "query"),
+    [
+        ("ward_officer_hb", "?ward={qt}"),
+        ("ward_officer_qt", "?ward={hb}"),
+        ("upper_level", "?ward={other}"),
+        ("khoi_member_hb_k1", "?khoi={hb_k2}"),
+        ("ward_officer_hb", "?khoi={qt_k1}"),
+    ],
+)
+def test_a_ward_or_khoi_outside_the_scope_is_not_found(client, registry, role, query):
+    w = registry
+    query = query.format(hb=w.hb.pk, qt=w.qt.pk, other=w.other.pk, hb_k2=w.hb_k2.pk, qt_k1=w.qt_k1.pk)
+    assert login(client, registry, role).get(URL + query).status_code == 404
+
+
+def test_invalid_filters_are_a_bad_request(client, registry):
+    assert login(client, registry, "ward_officer_hb").get(URL + "?status=rich").status_code == 400
+
+
+def test_a_user_without_a_role_is_forbidden(client, registry):
+    from ..factories import UserFactory
+
+    client.force_login(UserFactory(username="norole"))
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_query_count_is_bounded(client, registry, extra, django_assert_max_num_queries):
+    if extra:
+        rows = [household_row(f"HB-X{i}") for i in range(extra)]
+        members = [member_row(f"HB-X{i}", **{"Số CCCD": ""}) for i in range(extra)]
+        assert household_import(
+            by=registry.users["admin"], ward=registry.hb, file=build(rows, members), dry_run=False
+        ).ok
+    client = login(client, registry, "ward_officer_hb")
+    # Session and user, the export (households, members), the access log.
+    with django_assert_max_num_queries(6):
+        response = client.get(URL)
+    assert len(workbook(response)[0]) == 2 + extra
