@@ -56,7 +56,7 @@ MEMBER_VALUES = (
 
 @dataclass
 class ExportSummary:
-    """What was written, for the personal-data access log."""
+    """What was written, for the personal-data access log (household ids only when IDs were revealed)."""
 
     household_ids: list[int] = field(default_factory=list)
     member_count: int = 0
@@ -137,7 +137,8 @@ def write_households_xlsx(
         for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, decision in chunk:
             number += 1
             codes[pk] = code
-            summary.household_ids.append(pk)
+            if reveal_ids:
+                summary.household_ids.append(pk)
             writer.households.append(
                 [
                     number,
