@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from . import rules
 from .models import Household, Khoi, Member, StatusChange, Ward
@@ -22,14 +23,50 @@ def khoi_list(*, user, ward_id: int | None = None) -> QuerySet[Khoi]:
     return qs
 
 
-def dashboard_wards(*, user) -> list[Ward]:
-    """The user's wards, each with the khối the user may see attached as `.visible_khois`."""
+DASHBOARD_COUNTS = ("total", "poor", "near_poor", "average", "not_poor", "newly_escaped", "target")
+
+
+def _household_counts(as_of: date) -> dict[str, Count]:
+    """Counts of a khối's households by status and target group, as aggregate expressions."""
+    counts = {
+        "total": Count("households"),
+        "newly_escaped": Count("households", filter=_prefixed(newly_escaped_q(as_of), "households__")),
+        "target": Count("households", filter=_prefixed(target_q(as_of), "households__")),
+    }
+    for status in Status:
+        counts[status.value] = Count("households", filter=Q(households__status=status))
+    return counts
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """The same condition, seen from a model that reaches Household through `prefix`."""
+    clone = Q(_connector=condition.connector, _negated=condition.negated)
+    for child in condition.children:
+        if isinstance(child, Q):
+            clone.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child
+            clone.children.append((prefix + lookup, value))
+    return clone
+
+
+def dashboard_wards(*, user, as_of: date | None = None) -> list[Ward]:
+    """The user's wards, each with the khối the user may see attached as `.visible_khois`.
+
+    Every khối and ward carries `.counts` (DASHBOARD_COUNTS: households by status,
+    newly escaped and target households as of `as_of`). The counts come with the
+    khối in one aggregate query: the households a user may see are exactly those
+    of the khối the user may see.
+    """
+    as_of = as_of or timezone.localdate()
     wards = list(ward_list(user=user))
     by_ward: dict[int, list[Khoi]] = {w.pk: [] for w in wards}
-    for khoi in khoi_list(user=user):
+    for khoi in khoi_list(user=user).annotate(**_household_counts(as_of)):
+        khoi.counts = {name: getattr(khoi, name) for name in DASHBOARD_COUNTS}
         by_ward.setdefault(khoi.ward_id, []).append(khoi)
     for ward in wards:
         ward.visible_khois = by_ward.get(ward.pk, [])
+        ward.counts = {name: sum(k.counts[name] for k in ward.visible_khois) for name in DASHBOARD_COUNTS}
     return wards
 
 

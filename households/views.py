@@ -1,10 +1,467 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""Registry pages. Reads through selectors (scope: 404 outside it), writes through services (role: 403)."""
 
-from . import selectors
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from hungbinh.accounts import roles
+
+from . import rules, selectors, services
+from .filters import HouseholdFilter
+from .forms import (
+    HouseholdCreateForm,
+    HouseholdEditForm,
+    HouseholdFilterForm,
+    MemberEditForm,
+    MemberForm,
+    StatusChangeForm,
+    add_service_errors,
+)
+from .models import Household, Khoi, Member, PersonalDataAccess
+from .rules import PriorityGroup
+
+PAGE_SIZE = 50
+EXPORT_XLSX_PATH = "/reports/households.xlsx"
 
 
 @login_required
 def dashboard(request):
     wards = selectors.dashboard_wards(user=request.user)
+    for ward in wards:
+        # Links into the list name the ward only where there is more than one to choose from.
+        ward.list_query = f"ward={ward.pk}&" if len(wards) > 1 else ""
     return render(request, "dashboard.html", {"wards": wards})
+
+
+# --- Helpers --------------------------------------------------------------
+
+
+def _household_or_404(user, pk) -> Household:
+    return get_object_or_404(selectors.household_detail_queryset(user=user), pk=pk)
+
+
+def _require_editor(user):
+    if not roles.can_edit_registry(user):
+        raise PermissionDenied(_("Your role may not change the registry."))
+
+
+def _url_or_path(name: str, path: str) -> str:
+    """The named page once its engineer has wired it, its contractual path until then."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return path
+
+
+def _fmt_date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+# --- List -------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def household_list(request):
+    user = request.user
+    data = request.GET or None
+    filterset = HouseholdFilter(data, queryset=selectors.household_list(user=user), request=request)
+    filter_form = HouseholdFilterForm(data, user=user)
+    filter_form.is_valid()  # Only to show what is wrong next to the filter.
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    as_of = filterset.as_of_date
+    rows = [(h, h.newly_escaped_until() if h.is_newly_escaped(as_of) else None) for h in page.object_list]
+
+    params = request.GET.copy()
+    params.pop("page", None)
+    query = params.urlencode()
+    filtered = any(value for key, value in params.items() if key != "as_of")
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "rows": rows,
+        "query": query,
+        "filtered": filtered,
+        "as_of": as_of,
+        "as_of_is_today": as_of == timezone.localdate(),
+        "export_url": f"{EXPORT_XLSX_PATH}?{query}" if query else EXPORT_XLSX_PATH,
+        "import_url": _url_or_path("household-import", "/households/import/"),
+        "can_edit": roles.can_edit_registry(user),
+        "can_import": roles.can_manage_ward(user),
+    }
+    return render(request, "households/household_list.html", context)
+
+
+# --- Detail -----------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """One line of the change history: who changed what, from which value to which."""
+
+    at: datetime
+    user: object
+    subject: str
+    action: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+HOUSEHOLD_HISTORY_IGNORED = {"version", "created_at", "ward"}
+MEMBER_HISTORY_IGNORED = {"position", "household"}
+
+
+class _ValueFormatter:
+    """Turns stored history values into what a person reads: labels, dd/mm/yyyy, masked ID numbers."""
+
+    def __init__(self, *, khoi_names: dict[int, str], show_ids: bool):
+        self.khoi_names = khoi_names
+        self.show_ids = show_ids
+
+    def __call__(self, model_field, value) -> str:
+        if value is None or value == "":
+            return "—"
+        if model_field.name == "id_number" and not self.show_ids:
+            return rules.mask_id_number(value)
+        if model_field.name == "khoi":
+            return self.khoi_names.get(value, str(value))
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if isinstance(value, date):
+            return _fmt_date(value)
+        return str(value)
+
+
+def _diff_records(records, *, ignored: set[str], subject_of, fmt, model, created: str, deleted: str) -> list[Change]:
+    """Changes between consecutive history records of each object, without a query per record."""
+    changes = []
+    previous = {}
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        subject = subject_of(record)
+        if record.history_type == "+" or before is None:
+            changes.append(Change(record.history_date, record.history_user, subject, created))
+            continue
+        if record.history_type == "-":
+            changes.append(Change(record.history_date, record.history_user, subject, deleted))
+            continue
+        delta = record.diff_against(before)
+        fields = [
+            (
+                str(model._meta.get_field(c.field).verbose_name),
+                fmt(model._meta.get_field(c.field), c.old),
+                fmt(model._meta.get_field(c.field), c.new),
+            )
+            for c in delta.changes
+            if c.field not in ignored
+        ]
+        if fields:
+            changes.append(Change(record.history_date, record.history_user, subject, _("Changed"), fields))
+    return changes
+
+
+def _change_history(household: Household, *, show_ids: bool) -> list[Change]:
+    """The household's and its members' changes (deleted members too), newest first; three queries."""
+    household_records = list(
+        Household.history.filter(id=household.pk).select_related("history_user").order_by("history_date", "history_id")
+    )
+    member_records = list(
+        Member.history.filter(household_id=household.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    khoi_ids = {r.khoi_id for r in household_records}
+    khoi_names = dict(Khoi.objects.filter(pk__in=khoi_ids).values_list("pk", "name"))
+    fmt = _ValueFormatter(khoi_names=khoi_names, show_ids=show_ids)
+    household_label = _("Household")
+    changes = _diff_records(
+        household_records,
+        ignored=HOUSEHOLD_HISTORY_IGNORED,
+        subject_of=lambda r: household_label,
+        fmt=fmt,
+        model=Household,
+        created=_("Registered"),
+        deleted=_("Deleted"),
+    ) + _diff_records(
+        member_records,
+        ignored=MEMBER_HISTORY_IGNORED,
+        subject_of=lambda r: _("Member %(name)s") % {"name": r.full_name},
+        fmt=fmt,
+        model=Member,
+        created=_("Added"),
+        deleted=_("Removed"),
+    )
+    changes.sort(key=lambda c: c.at, reverse=True)
+    return changes
+
+
+def _group_labels(groups) -> list[str]:
+    return [str(PriorityGroup(g).label) for g in groups]
+
+
+@never_cache
+@login_required
+def household_detail(request, pk):
+    user = request.user
+    household = _household_or_404(user, pk)
+    today = timezone.localdate()
+    members = list(household.members.order_by("position", "id"))
+    can_reveal = roles.can_see_id_numbers(user)
+    show_ids = can_reveal and request.GET.get("show_ids") == "1"
+    if show_ids:
+        services.personal_data_access_log(
+            user=user,
+            action=PersonalDataAccess.Action.VIEW,
+            path=request.path,
+            household_ids=[household.pk],
+            member_count=sum(1 for m in members if m.id_number),
+        )
+    is_target = household.is_target(today)
+    member_rows = [
+        {
+            "member": m,
+            "id_number": m.id_number if show_ids else rules.mask_id_number(m.id_number),
+            "age": rules.age_on(m.birth_date, today),
+            "groups": _group_labels(
+                rules.member_priority_groups(
+                    household_is_target=is_target,
+                    birth_date=m.birth_date,
+                    gender=m.gender,
+                    is_disabled=m.is_disabled,
+                    as_of=today,
+                )
+            ),
+        }
+        for m in members
+    ]
+    context = {
+        "household": household,
+        "today": today,
+        "is_target": is_target,
+        "is_newly_escaped": household.is_newly_escaped(today),
+        "newly_escaped_until": household.newly_escaped_until(),
+        "household_groups": _group_labels(
+            rules.household_priority_groups(
+                status=household.status,
+                ethnic_minority=household.ethnic_minority,
+                has_merit_person=household.has_merit_person,
+            )
+        ),
+        "member_rows": member_rows,
+        "has_id_numbers": any(m.id_number for m in members),
+        "status_changes": list(selectors.status_history(household=household)),
+        "changes": _change_history(household, show_ids=show_ids),
+        "can_edit": roles.can_edit_registry(user),
+        "can_reveal": can_reveal,
+        "show_ids": show_ids,
+    }
+    return render(request, "households/household_detail.html", context)
+
+
+# --- Household forms ----------------------------------------------------------
+
+
+@never_cache
+@login_required
+def household_create(request):
+    _require_editor(request.user)
+    form = HouseholdCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved the new household %(code)s – %(name)s.")
+                % {"code": household.code, "name": household.head_name},
+            )
+            return redirect("household-detail", pk=household.pk)
+    return render(request, "households/household_form.html", {"form": form, "title": _("Add a household")})
+
+
+EDIT_FIELDS = ("khoi", "code", "head_name", "address", "ethnic_minority", "has_merit_person")
+
+
+@never_cache
+@login_required
+def household_edit(request, pk):
+    _require_editor(request.user)
+    household = _household_or_404(request.user, pk)
+    status = 200
+    current_values = []
+    if request.method == "POST":
+        form = HouseholdEditForm(request.POST, user=request.user)
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in EDIT_FIELDS}
+            try:
+                services.household_update(
+                    by=request.user, household=household, version=form.cleaned_data["version"], **changes
+                )
+            except services.StaleVersion as stale:
+                form.add_error(None, stale.message)
+                status = 409
+                current_values = _differences(form, household, changes)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved the changes to household %(code)s.") % {"code": changes["code"]})
+                return redirect("household-detail", pk=household.pk)
+    else:
+        form = HouseholdEditForm(
+            initial={**{name: getattr(household, name) for name in EDIT_FIELDS}, "version": household.version},
+            user=request.user,
+        )
+    context = {
+        "form": form,
+        "household": household,
+        "title": _("Edit household %(code)s") % {"code": household.code},
+        "current_values": current_values,
+    }
+    return render(request, "households/household_form.html", context, status=status)
+
+
+def _differences(form, household, submitted: dict) -> list[tuple[str, str]]:
+    """Fields where the saved household now differs from what the user typed: what the other person changed."""
+    out = []
+    for name, value in submitted.items():
+        current = getattr(household, name)
+        if current != value:
+            shown = current if not isinstance(current, bool) else (_("Yes") if current else _("No"))
+            out.append((str(form.fields[name].label), str(shown or "—")))
+    return out
+
+
+@never_cache
+@login_required
+def household_change_status(request, pk):
+    _require_editor(request.user)
+    household = _household_or_404(request.user, pk)
+    status = 200
+    form = StatusChangeForm(request.POST or None, initial={"version": household.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            change = services.household_change_status(by=request.user, household=household, version=version, **data)
+        except services.StaleVersion as stale:
+            form.add_error(None, stale.message)
+            status = 409
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Saved: household %(code)s is “%(status)s” from %(date)s.")
+                % {
+                    "code": household.code,
+                    "status": change.get_to_status_display(),
+                    "date": _fmt_date(change.effective_on),
+                },
+            )
+            return redirect("household-detail", pk=household.pk)
+    context = {
+        "form": form,
+        "household": household,
+        "title": _("Change the status of household %(code)s") % {"code": household.code},
+    }
+    return render(request, "households/status_form.html", context, status=status)
+
+
+# --- Member forms ---------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def member_create(request, pk):
+    _require_editor(request.user)
+    household = _household_or_404(request.user, pk)
+    status = 200
+    form = MemberForm(request.POST or None, initial={"version": household.version, "ethnicity": "Kinh"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                by=request.user, household=household, version=form.cleaned_data["version"], **form.service_fields()
+            )
+        except services.StaleVersion as stale:
+            form.add_error(None, stale.message)
+            status = 409
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved the new member %(name)s.") % {"name": member.full_name})
+            return redirect("household-detail", pk=household.pk)
+    context = {"form": form, "household": household, "title": _("Add a member")}
+    return render(request, "households/member_form.html", context, status=status)
+
+
+MEMBER_INITIAL_FIELDS = ("full_name", "birth_date", "gender", "relation", "ethnicity", "is_disabled", "has_merit")
+
+
+@never_cache
+@login_required
+def member_edit(request, pk, member_pk):
+    _require_editor(request.user)
+    household = _household_or_404(request.user, pk)
+    member = get_object_or_404(household.members, pk=member_pk)
+    masked = rules.mask_id_number(member.id_number)
+    status = 200
+    if request.method == "POST":
+        form = MemberEditForm(request.POST, masked_id_number=masked)
+        if form.is_valid():
+            try:
+                services.member_update(
+                    by=request.user, member=member, version=form.cleaned_data["version"], **form.service_fields()
+                )
+            except services.StaleVersion as stale:
+                form.add_error(None, stale.message)
+                status = 409
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved the changes to member %(name)s.") % {"name": member.full_name})
+                return redirect("household-detail", pk=household.pk)
+    else:
+        initial = {name: getattr(member, name) for name in MEMBER_INITIAL_FIELDS}
+        form = MemberEditForm(initial={**initial, "version": household.version}, masked_id_number=masked)
+    context = {
+        "form": form,
+        "household": household,
+        "member": member,
+        "title": _("Edit member %(name)s") % {"name": member.full_name},
+    }
+    return render(request, "households/member_form.html", context, status=status)
+
+
+@never_cache
+@login_required
+@require_POST
+def member_delete(request, pk, member_pk):
+    _require_editor(request.user)
+    household = _household_or_404(request.user, pk)
+    member = get_object_or_404(household.members, pk=member_pk)
+    try:
+        version = int(request.POST["version"])
+    except (KeyError, ValueError):
+        return HttpResponseBadRequest(_("The form is missing the household's version; reload the page."))
+    try:
+        services.member_delete(by=request.user, member=member, version=version)
+    except services.StaleVersion as stale:
+        messages.error(request, stale.message)
+        return redirect("member-edit", pk=household.pk, member_pk=member.pk)
+    messages.success(request, _("Removed member %(name)s from the household.") % {"name": member.full_name})
+    return redirect("household-detail", pk=household.pk)

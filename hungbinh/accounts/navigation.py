@@ -19,6 +19,7 @@ def nav_items(user) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = [NavItem(_("Overview"), reverse("dashboard"), "dashboard")]
+    items.append(NavItem(_("Households"), reverse("household-list"), "household-list"))
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     items.append(NavItem(_("API"), reverse("api-docs"), "api"))

@@ -1,0 +1,212 @@
+"""Forms of the registry pages. They parse input; the services decide what is valid and write."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .rules import ChangeReason, Gender, Status
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    """A native date picker on phones; browsers without one get a text box that takes dd/mm/yyyy."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"placeholder": "dd/mm/yyyy", **(attrs or {})}, format="%Y-%m-%d")
+
+
+def date_field(label, *, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=DateInput(),
+        help_text=help_text,
+        error_messages={"invalid": _("Enter the date as dd/mm/yyyy, for example 15/01/2025.")},
+    )
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError next to the fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+YES_NO_ANY = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class HouseholdFilterForm(forms.Form):
+    """What the list page shows of the filters; the filtering itself is HouseholdFilter's, as in the API."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Head's name, household code or address"), "autocomplete": "off"}
+        ),
+    )
+    ward = forms.ChoiceField(label=_("Ward"), required=False)
+    khoi = forms.ChoiceField(label=_("Khối"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
+    target = forms.ChoiceField(
+        label=_("Target group"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("true", _("Poor, near-poor or newly escaped")),
+            ("false", _("Not a target household")),
+        ],
+    )
+    newly_escaped = forms.ChoiceField(label=_("Newly escaped"), required=False, choices=YES_NO_ANY)
+    ethnic_minority = forms.ChoiceField(label=_("Ethnic minority household"), required=False, choices=YES_NO_ANY)
+    has_merit_person = forms.ChoiceField(label=_("Has a person with merit"), required=False, choices=YES_NO_ANY)
+    as_of = date_field(
+        _("As of"), required=False, help_text=_("The day the 36-month window is counted on (default: today).")
+    )
+
+    ADVANCED = ("ward", "khoi", "status", "target", "newly_escaped", "ethnic_minority", "has_merit_person", "as_of")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        wards = list(selectors.ward_list(user=user))
+        khois = list(selectors.khoi_list(user=user))
+        several_wards = len(wards) > 1
+        if several_wards:
+            self.fields["ward"].choices = [("", _("All")), *((str(w.pk), w.name) for w in wards)]
+        else:
+            del self.fields["ward"]
+        self.fields["khoi"].choices = [
+            ("", _("All")),
+            *((str(k.pk), f"{k.name} – {k.ward.name}" if several_wards else k.name) for k in khois),
+        ]
+
+    @property
+    def has_advanced_filters(self) -> bool:
+        return self.is_bound and any(self.data.get(name) for name in self.ADVANCED)
+
+
+# --- Households -------------------------------------------------------------
+
+
+class HouseholdForm(forms.Form):
+    khoi = forms.ModelChoiceField(label=_("Khối"), queryset=None, empty_label=None)
+    code = forms.CharField(label=_("Household code"), max_length=30)
+    head_name = forms.CharField(label=_("Head of household"), max_length=200)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    ethnic_minority = forms.BooleanField(label=_("Ethnic minority household"), required=False)
+    has_merit_person = forms.BooleanField(label=_("Has a person with revolutionary merit"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        khois = selectors.khoi_list(user=user)
+        self.fields["khoi"].queryset = khois
+        if len({k.ward_id for k in khois}) > 1:
+            self.fields["khoi"].label_from_instance = lambda k: f"{k.name} – {k.ward.name}"
+
+
+class HouseholdCreateForm(HouseholdForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    status_since = date_field(_("Status since"), help_text=_("Date of the recognition decision, dd/mm/yyyy."))
+    escaped_poverty_on = date_field(
+        _("Escaped poverty on"),
+        required=False,
+        help_text=_("Only for a household recognised as having left poverty: the date of that decision."),
+    )
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HouseholdEditForm(HouseholdForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StatusChangeForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    effective_on = date_field(_("Effective on"), help_text=_("Date of the decision, dd/mm/yyyy."))
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[(c.value, c.label) for c in (ChangeReason.DECISION, ChangeReason.CORRECTION, ChangeReason.IMPORT)],
+    )
+    decision_number = forms.CharField(
+        label=_("Decision number"),
+        max_length=60,
+        required=False,
+        help_text=_("Required for a recognition decision, e.g. 125/QĐ-UBND."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a correction: say what was wrong."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Members ----------------------------------------------------------------
+
+
+class MemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    birth_date = date_field(_("Birth date"), required=False)
+    gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
+    relation = forms.CharField(
+        label=_("Relation to the head"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Head, Wife, Son")}),
+    )
+    id_number = forms.CharField(
+        label=_("Citizen ID number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("12 digits")}),
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, required=False, initial="Kinh")
+    is_disabled = forms.BooleanField(label=_("Has a disability"), required=False)
+    has_merit = forms.BooleanField(label=_("Person with revolutionary merit"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    SERVICE_FIELDS = (
+        "full_name",
+        "birth_date",
+        "gender",
+        "relation",
+        "id_number",
+        "ethnicity",
+        "is_disabled",
+        "has_merit",
+    )
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS if name in self.cleaned_data}
+
+
+class MemberEditForm(MemberForm):
+    """The stored ID number is never put into the page: a blank box keeps it."""
+
+    clear_id_number = forms.BooleanField(label=_("Remove the citizen ID number"), required=False)
+
+    def __init__(self, *args, masked_id_number="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if masked_id_number:
+            self.fields["id_number"].widget.attrs["placeholder"] = masked_id_number
+            self.fields["id_number"].help_text = _("Leave empty to keep the current number (%(masked)s).") % {
+                "masked": masked_id_number
+            }
+        else:
+            del self.fields["clear_id_number"]
+
+    def service_fields(self) -> dict:
+        fields = super().service_fields()
+        if self.cleaned_data.get("clear_id_number"):
+            fields["id_number"] = ""
+        elif not fields.get("id_number"):
+            fields.pop("id_number", None)
+        return fields
