@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import rules
@@ -78,9 +79,19 @@ def household_list(*, user) -> QuerySet[Household]:
     return (
         Household.objects.filter(scope_q(user, ward="ward__", khoi="khoi_id"))
         .select_related("ward", "khoi")
-        .annotate(members_count=Count("members"))
+        # A correlated subquery rather than a join: it runs only for the rows of
+        # the page, and a paginator's count() drops it instead of grouping
+        # every household with its members.
+        .annotate(members_count=_members_count())
         .order_by("name_key", "id")
     )
+
+
+def _members_count():
+    per_household = (
+        Member.objects.filter(household=OuterRef("pk")).order_by().values("household").annotate(n=Count("pk"))
+    )
+    return Coalesce(Subquery(per_household.values("n")[:1]), 0)
 
 
 def household_detail_queryset(*, user) -> QuerySet[Household]:
