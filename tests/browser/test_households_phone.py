@@ -45,7 +45,9 @@ def browser(monkeypatch):
 
 
 def new_page(browser, viewport, *, mobile):
-    context = browser.new_context(viewport=viewport, device_scale_factor=2 if mobile else 1, is_mobile=mobile)
+    context = browser.new_context(
+        viewport=viewport, device_scale_factor=2 if mobile else 1, is_mobile=mobile, locale="vi-VN"
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     return page
