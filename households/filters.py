@@ -1,5 +1,7 @@
 """The household filters of CONTRACT.md section 4, shared by the API, the list page and the exports."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -8,15 +10,45 @@ from . import selectors
 from .models import Household
 from .rules import Status
 
+TRUE_WORDS = frozenset({"true", "1", "yes", "có"})
+FALSE_WORDS = frozenset({"false", "0", "no", "không"})
+
+
+class StrictBooleanField(forms.Field):
+    """true/false (also 1/0, có/không); anything else is an error, not a silently ignored filter."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        word = str(value).strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ValidationError(_("Use true or false (got “%(value)s”)."), code="invalid", params={"value": value})
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        # The REST flavour's BooleanWidget turns unknown words into "no filter"; read the raw text instead.
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
 
 class HouseholdFilter(filters.FilterSet):
     ward = filters.NumberFilter(field_name="ward_id", label=_("Ward"))
     khoi = filters.NumberFilter(field_name="khoi_id", label=_("Khối"))
     status = filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    target = filters.BooleanFilter(method="filter_target", label=_("Target household"))
-    newly_escaped = filters.BooleanFilter(method="filter_newly_escaped", label=_("Newly escaped"))
-    ethnic_minority = filters.BooleanFilter(label=_("Ethnic minority household"))
-    has_merit_person = filters.BooleanFilter(label=_("Has a person with merit"))
+    target = StrictBooleanFilter(method="filter_target", label=_("Target household"))
+    newly_escaped = StrictBooleanFilter(method="filter_newly_escaped", label=_("Newly escaped"))
+    ethnic_minority = StrictBooleanFilter(label=_("Ethnic minority household"))
+    has_merit_person = StrictBooleanFilter(label=_("Has a person with merit"))
     q = filters.CharFilter(method="filter_q", label=_("Search"))
     as_of = filters.DateFilter(method="filter_noop", label=_("As of"))
 

@@ -269,12 +269,22 @@ def test_filter_q_finds_decomposed_unicode_input(officer, registry):
     assert codes(officer.get("/api/v1/households/", {"q": q})) == ["AVG"]
 
 
+@pytest.mark.parametrize("word", ["1", "có", "True"])
+def test_boolean_filters_accept_the_usual_words(officer, registry, word):
+    with_word = codes(officer.get("/api/v1/households/", {"ethnic_minority": word}))
+    assert with_word == codes(officer.get("/api/v1/households/", {"ethnic_minority": "true"}))
+    assert with_word
+
+
 def test_filters_combine(officer, registry):
     response = officer.get("/api/v1/households/", {"q": "nguyen", "status": "poor", "target": "true"})
     assert codes(response) == ["POOR"]
 
 
-@pytest.mark.parametrize("params", [{"as_of": "31/02/2026"}, {"ward": "abc"}, {"khoi": "abc"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"as_of": "31/02/2026"}, {"ward": "abc"}, {"khoi": "abc"}, {"target": "maybe"}, {"newly_escaped": "2"}],
+)
 def test_bad_filter_values_are_400(officer, registry, params):
     response = officer.get("/api/v1/households/", params)
     assert response.status_code == 400
