@@ -41,7 +41,7 @@ class KhoiAdmin(SimpleHistoryAdmin):
             target = obj.ward
             obj.ward_id = form.initial["ward"]
             obj.save()
-            services.khoi_move(khoi=obj, to_ward=target)
+            services.khoi_move(khoi=obj, to_ward=target, by=request.user)
             obj.refresh_from_db()
         else:
             super().save_model(request, obj, form, change)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from hungbinh.accounts.roles import can_edit_registry
 
@@ -51,7 +52,7 @@ def _today():
 
 
 @transaction.atomic
-def khoi_move(*, khoi: Khoi, to_ward: Ward) -> Khoi:
+def khoi_move(*, khoi: Khoi, to_ward: Ward, by=None) -> Khoi:
     """Move a khối, with its households and their history, to another ward.
 
     After the 2025 merger of wards a khối keeps its households and their
@@ -78,8 +79,14 @@ def khoi_move(*, khoi: Khoi, to_ward: Ward) -> Khoi:
             % {"ward": to_ward.name, "codes": ", ".join(clashes)}
         )
     khoi.ward = to_ward
+    khoi._history_user = by
     khoi.save(update_fields=["ward"])
-    Household.objects.filter(khoi=khoi).update(ward=to_ward)
+    households = list(Household.objects.filter(khoi=khoi).only("pk", "ward", "version"))
+    for household in households:
+        household.ward = to_ward
+        household.version += 1
+    # Each household's history records the move, with who made it.
+    bulk_update_with_history(households, Household, ["ward", "version"], batch_size=500, default_user=by)
     return khoi
 
 

@@ -357,10 +357,14 @@ def test_member_update_checks_merged_values_and_stale_version(world, officer):
 def test_khoi_move_carries_households_and_their_history(world, officer):
     household = create(world, officer, khoi=world.hb_k2)
     MemberFactory(household=household)
-    khoi = services.khoi_move(khoi=world.hb_k2, to_ward=world.qt)
+    history_before = household.history.count()
+    khoi = services.khoi_move(khoi=world.hb_k2, to_ward=world.qt, by=world.users["admin"])
     assert khoi.ward == world.qt
     household.refresh_from_db()
     assert (household.ward, household.khoi) == (world.qt, world.hb_k2)
+    assert household.history.count() == history_before + 1
+    latest = household.history.first()
+    assert (latest.ward_id, latest.history_user) == (world.qt.pk, world.users["admin"])
     assert household.status_changes.count() == 1 and household.members.count() == 1
     assert household.history.count() >= 1
     assert Khoi.objects.get(pk=world.hb_k2.pk).ward == world.qt
