@@ -62,13 +62,11 @@ def _raw_cursor():
 PAGE_SQL = """
 SELECT h.id, h.code, h.ward_id, h.khoi_id, h.head_name, h.address, h.status, h.status_since,
        h.escaped_poverty_on, h.ethnic_minority, h.has_merit_person, h.version, w.name, k.name,
-       COUNT(m.id)
+       (SELECT COUNT(*) FROM households_member m WHERE m.household_id = h.id)
 FROM households_household h
 JOIN households_ward w ON w.id = h.ward_id
 JOIN households_khoi k ON k.id = h.khoi_id
-LEFT JOIN households_member m ON m.household_id = h.id
 WHERE h.ward_id = {p} AND h.status = {p} AND h.search_text LIKE {p}
-GROUP BY h.id, w.name, k.name
 ORDER BY h.name_key, h.id
 LIMIT {limit}
 """

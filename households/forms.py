@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
+from . import selectors, services
 from .rules import ChangeReason, Gender, Status
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -173,16 +173,7 @@ class MemberForm(forms.Form):
     has_merit = forms.BooleanField(label=_("Person with revolutionary merit"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    SERVICE_FIELDS = (
-        "full_name",
-        "birth_date",
-        "gender",
-        "relation",
-        "id_number",
-        "ethnicity",
-        "is_disabled",
-        "has_merit",
-    )
+    SERVICE_FIELDS = services.MEMBER_FIELDS
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS if name in self.cleaned_data}
