@@ -11,6 +11,7 @@ import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.test import Client
@@ -18,11 +19,18 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from households.models import Household, Member
+from households.text import fold
 
 from .data import IdNumbers, bench_ward, generate_rows
 
 PAGE_SIZE = 50
-SEARCH_WORD = "nguyen"  # the commonest family name: a search that matches many rows
+# The issue's own example, a full name an officer types: it matches about 0.5% of
+# the poor households, so both the app and the raw query read far into the list.
+SEARCH_NAME = "nguyen thi hang"
+# The commonest family name, matching a third of the rows: the raw query stops
+# after 50 matches while the app also counts every match for its total, so this
+# is the hardest case for the ratio.
+SEARCH_WORD = "nguyen"
 
 
 @dataclass
@@ -66,16 +74,20 @@ SELECT h.id, h.code, h.ward_id, h.khoi_id, h.head_name, h.address, h.status, h.s
 FROM households_household h
 JOIN households_ward w ON w.id = h.ward_id
 JOIN households_khoi k ON k.id = h.khoi_id
-WHERE h.ward_id = {p} AND h.status = {p} AND h.search_text LIKE {p}
+WHERE h.ward_id = {p} AND h.status = {p} AND {search}
 ORDER BY h.name_key, h.id
 LIMIT {limit}
 """
 
 
-def raw_first_page(ward_id: int, status: str, word: str) -> list[tuple]:
+def raw_first_page(ward_id: int, status: str, query: str) -> list[tuple]:
+    """The page's rows by hand: every folded word of the query in search_text, as the app's search does."""
+    words = fold(query).split()
+    search = " AND ".join(["h.search_text LIKE " + _param()] * len(words))
     cursor = _raw_cursor()
     try:
-        cursor.execute(PAGE_SQL.format(p=_param(), limit=PAGE_SIZE), [ward_id, status, f"%{word}%"])
+        sql = PAGE_SQL.format(p=_param(), limit=PAGE_SIZE, search=search)
+        cursor.execute(sql, [ward_id, status, *(f"%{word}%" for word in words)])
         return cursor.fetchall()
     finally:
         cursor.close()
@@ -93,12 +105,12 @@ def _count_queries(client, url) -> tuple[int, int]:
     return response.status_code, len(queries)
 
 
-def measure_page(kind: str, *, large, small, repeat: int, word: str = SEARCH_WORD) -> Figure:
+def measure_page(kind: str, *, large, small, repeat: int, word: str = SEARCH_NAME) -> Figure:
     """kind 'api' (GET /api/v1/households/) or 'html' (GET /households/), against the raw query."""
     path = "/api/v1/households/" if kind == "api" else "/households/"
     name = "(a) API first page" if kind == "api" else "(b) HTML list first page"
-    figure = Figure(name, goal="≤ 3× raw SQL, same queries for 1,000 and 100,000 rows")
-    url = f"{path}?status=poor&q={word}"
+    figure = Figure(f"{name}, q={word}", goal="≤ 3× raw SQL, same queries for 1,000 and 100,000 rows")
+    url = f"{path}?{urlencode({'status': 'poor', 'q': word})}"
     client = _client(large.officer)
     response = client.get(url)
     if response.status_code == 404:

@@ -80,7 +80,9 @@ def main(argv) -> int:
     figures = []
     for step in (
         lambda: measure.measure_page("api", large=large, small=small, repeat=args.repeat),
+        lambda: measure.measure_page("api", large=large, small=small, repeat=args.repeat, word=measure.SEARCH_WORD),
         lambda: measure.measure_page("html", large=large, small=small, repeat=args.repeat),
+        lambda: measure.measure_page("html", large=large, small=small, repeat=args.repeat, word=measure.SEARCH_WORD),
         lambda: measure.measure_export(large=large, repeat=args.slow_repeat),
         lambda: measure.measure_import(count=args.import_households, repeat=args.slow_repeat),
     ):
