@@ -12,6 +12,7 @@ from hungbinh.accounts.roles import can_edit_registry, can_manage_ward, can_see_
 
 from . import selectors, services
 from .filters import HouseholdFilter
+from .importing import household_import
 from .models import Household, PersonalDataAccess
 from .serializers import (
     ConflictSerializer,
@@ -171,8 +172,6 @@ class HouseholdViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
         serializer = ImportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ward = self._import_ward(serializer.validated_data.get("ward"))
-        from .importing import household_import
-
         result = household_import(
             by=request.user,
             ward=ward,

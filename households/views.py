@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -32,7 +32,6 @@ from .models import Household, Khoi, Member, PersonalDataAccess
 from .rules import PriorityGroup
 
 PAGE_SIZE = 50
-EXPORT_XLSX_PATH = "/reports/households.xlsx"
 
 
 @login_required
@@ -54,14 +53,6 @@ def _household_or_404(user, pk) -> Household:
 def _require_editor(user):
     if not roles.can_edit_registry(user):
         raise PermissionDenied(_("Your role may not change the registry."))
-
-
-def _url_or_path(name: str, path: str) -> str:
-    """The named page once its engineer has wired it, its contractual path until then."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return path
 
 
 def _fmt_date(value: date | None) -> str:
@@ -87,6 +78,7 @@ def household_list(request):
     params.pop("page", None)
     query = params.urlencode()
     filtered = any(value for key, value in params.items() if key != "as_of")
+    export_url = reverse("report-households-xlsx")
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -95,8 +87,9 @@ def household_list(request):
         "filtered": filtered,
         "as_of": as_of,
         "as_of_is_today": as_of == timezone.localdate(),
-        "export_url": f"{EXPORT_XLSX_PATH}?{query}" if query else EXPORT_XLSX_PATH,
-        "import_url": _url_or_path("household-import", "/households/import/"),
+        "export_url": f"{export_url}?{query}" if query else export_url,
+        "import_url": reverse("household-import"),
+        "show_ward": "ward" in filter_form.fields,
         "can_edit": roles.can_edit_registry(user),
         "can_import": roles.can_manage_ward(user),
     }
