@@ -9,3 +9,7 @@ from hungbinh.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Every test gets the same, lowest failure limit, whatever the environment says.
 AXES_FAILURE_LIMIT = 3
+
+# Live-server threads would otherwise keep connections open past the run, and
+# PostgreSQL could not drop the test database at the end.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
