@@ -1,0 +1,35 @@
+"""Debian's Chromium driven by Playwright, shared by the browser tests (never a downloaded browser)."""
+
+import os
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """The system Chromium; skipped where it is missing, except in CI, where that fails."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django would take
+    # the test's own database calls for async code without this.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def demo_data():
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
