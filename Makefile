@@ -13,7 +13,11 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-venv: $(BIN)/.installed
+# So that `.venv/bin/python manage.py …` works in a development checkout too.
+.env:
+	printf '# Development settings (not for production; see README "Configuration").\nDEBUG=1\n' > $@
+
+venv: $(BIN)/.installed .env
 
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
