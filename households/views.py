@@ -273,11 +273,9 @@ def household_create(request):
     _require_editor(request.user)
     form = HouseholdCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            household = services.household_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        outcome = _through_service(form, lambda: services.household_create(by=request.user, **form.cleaned_data))
+        if outcome.saved:
+            household = outcome.result
             messages.success(
                 request,
                 _("Saved the new household %(code)s – %(name)s.")
@@ -287,7 +285,7 @@ def household_create(request):
     return render(request, "households/household_form.html", {"form": form, "title": _("Add a household")})
 
 
-EDIT_FIELDS = ("khoi", "code", "head_name", "address", "ethnic_minority", "has_merit_person")
+EDIT_FIELDS = services.HOUSEHOLD_EDITABLE_FIELDS
 
 
 @never_cache
@@ -301,17 +299,16 @@ def household_edit(request, pk):
         form = HouseholdEditForm(request.POST, user=request.user)
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in EDIT_FIELDS}
-            try:
-                services.household_update(
+            outcome = _through_service(
+                form,
+                lambda: services.household_update(
                     by=request.user, household=household, version=form.cleaned_data["version"], **changes
-                )
-            except services.StaleVersion as stale:
-                form.add_error(None, stale.message)
-                status = 409
+                ),
+            )
+            status = outcome.status
+            if outcome.stale:
                 current_values = _differences(form, household, changes)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+            if outcome.saved:
                 messages.success(request, _("Saved the changes to household %(code)s.") % {"code": changes["code"]})
                 return redirect("household-detail", pk=household.pk)
     else:
@@ -326,6 +323,29 @@ def household_edit(request, pk):
         "current_values": current_values,
     }
     return render(request, "households/household_form.html", context, status=status)
+
+
+@dataclass
+class Outcome:
+    saved: bool
+    result: object = None
+    stale: bool = False
+
+    @property
+    def status(self) -> int:
+        return 409 if self.stale else 200
+
+
+def _through_service(form, call) -> Outcome:
+    """Run a service for a valid form; what it refuses lands on the form and nothing is saved."""
+    try:
+        return Outcome(saved=True, result=call())
+    except services.StaleVersion as stale:
+        form.add_error(None, stale.message)
+        return Outcome(saved=False, stale=True)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return Outcome(saved=False)
 
 
 def _differences(form, household, submitted: dict) -> list[tuple[str, str]]:
@@ -349,14 +369,12 @@ def household_change_status(request, pk):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
-        try:
-            change = services.household_change_status(by=request.user, household=household, version=version, **data)
-        except services.StaleVersion as stale:
-            form.add_error(None, stale.message)
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        outcome = _through_service(
+            form,
+            lambda: services.household_change_status(by=request.user, household=household, version=version, **data),
+        )
+        status, change = outcome.status, outcome.result
+        if outcome.saved:
             messages.success(
                 request,
                 _("Saved: household %(code)s is “%(status)s” from %(date)s.")
@@ -386,17 +404,15 @@ def member_create(request, pk):
     status = 200
     form = MemberForm(request.POST or None, initial={"version": household.version, "ethnicity": "Kinh"})
     if request.method == "POST" and form.is_valid():
-        try:
-            member = services.member_create(
+        outcome = _through_service(
+            form,
+            lambda: services.member_create(
                 by=request.user, household=household, version=form.cleaned_data["version"], **form.service_fields()
-            )
-        except services.StaleVersion as stale:
-            form.add_error(None, stale.message)
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved the new member %(name)s.") % {"name": member.full_name})
+            ),
+        )
+        status = outcome.status
+        if outcome.saved:
+            messages.success(request, _("Saved the new member %(name)s.") % {"name": outcome.result.full_name})
             return redirect("household-detail", pk=household.pk)
     context = {"form": form, "household": household, "title": _("Add a member")}
     return render(request, "households/member_form.html", context, status=status)
@@ -416,16 +432,14 @@ def member_edit(request, pk, member_pk):
     if request.method == "POST":
         form = MemberEditForm(request.POST, masked_id_number=masked)
         if form.is_valid():
-            try:
-                services.member_update(
+            outcome = _through_service(
+                form,
+                lambda: services.member_update(
                     by=request.user, member=member, version=form.cleaned_data["version"], **form.service_fields()
-                )
-            except services.StaleVersion as stale:
-                form.add_error(None, stale.message)
-                status = 409
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
+                ),
+            )
+            status = outcome.status
+            if outcome.saved:
                 messages.success(request, _("Saved the changes to member %(name)s.") % {"name": member.full_name})
                 return redirect("household-detail", pk=household.pk)
     else:
