@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from households.importing import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, STATUS_LABELS
 from households.models import Household, Member
 from households.text import fold
 
@@ -265,44 +266,15 @@ def measure_export(*, large, repeat: int, memory: bool = True) -> Figure:
 
 # --- (d) Import -----------------------------------------------------------------------
 
-HOUSEHOLD_HEADER = [
-    "STT",
-    "Mã hộ",
-    "Khối",
-    "Họ và tên chủ hộ",
-    "Địa chỉ",
-    "Phân loại",
-    "Ngày công nhận",
-    "Số quyết định",
-    "Hộ DTTS",
-    "Có người có công",
-]
-MEMBER_HEADER = [
-    "Mã hộ",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Quan hệ với chủ hộ",
-    "Số CCCD",
-    "Dân tộc",
-    "Khuyết tật",
-]
-STATUS_LABELS = {
-    "poor": "Hộ nghèo",
-    "near_poor": "Hộ cận nghèo",
-    "average": "Hộ có mức sống trung bình",
-    "not_poor": "Không nghèo",
-}
-
 
 def import_workbook(count: int, *, khoi_names: list[str], break_last_row: bool = False, seed: int = 7) -> bytes:
     """A workbook in the CONTRACT.md format, with a title row above each header."""
     workbook = Workbook(write_only=True)
     households, members = workbook.create_sheet("Hộ"), workbook.create_sheet("Thành viên")
     households.append(["DANH SÁCH HỘ GIA ĐÌNH"])
-    households.append(HOUSEHOLD_HEADER)
+    households.append(list(HOUSEHOLD_COLUMNS))
     members.append(["DANH SÁCH THÀNH VIÊN"])
-    members.append(MEMBER_HEADER)
+    members.append(list(MEMBER_COLUMNS))
     # Another province's code: the numbers must not clash with the bench ward's members.
     rows = generate_rows(count, seed=seed, khoi_names=khoi_names, code_prefix="IMP-", id_numbers=IdNumbers("042"))
     member_rows = []

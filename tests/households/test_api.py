@@ -10,6 +10,7 @@ from django.utils import timezone
 from households.models import Household, Member, PersonalDataAccess, StatusChange
 
 from ..factories import HouseholdFactory, MemberFactory
+from . import workbooks
 
 pytestmark = pytest.mark.django_db
 
@@ -776,50 +777,33 @@ def test_schema_documents_the_registry_endpoints(client):
 
 # --- Import ------------------------------------------------------------------------
 
-HOUSEHOLD_HEADER = [
-    "STT",
-    "Mã hộ",
-    "Khối",
-    "Họ và tên chủ hộ",
-    "Địa chỉ",
-    "Phân loại",
-    "Ngày công nhận",
-    "Số quyết định",
-    "Hộ DTTS",
-    "Có người có công",
-]
-MEMBER_HEADER = [
-    "Mã hộ",
-    "Họ và tên",
-    "Ngày sinh",
-    "Giới tính",
-    "Quan hệ với chủ hộ",
-    "Số CCCD",
-    "Dân tộc",
-    "Khuyết tật",
-]
-
 
 def workbook(*, khoi_of_second="Khối 2"):
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Hộ"
-    sheet.append(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"])
-    sheet.append(HOUSEHOLD_HEADER)
-    sheet.append([1, "HB-100", "Khối 1", "Nguyễn Văn A", "Số 1", "Hộ nghèo", "15/01/2025", "12/QĐ-UBND", "", ""])
-    sheet.append(
-        [2, "HB-101", khoi_of_second, "Trần Thị B", "Số 2", "Hộ mới thoát nghèo", "20/12/2024", "13/QĐ-UBND", "x", ""]
+    out = workbooks.build(
+        [
+            workbooks.household_row("HB-100", **{"Họ và tên chủ hộ": "Nguyễn Văn A", "Ngày công nhận": "15/01/2025"}),
+            workbooks.household_row(
+                "HB-101",
+                STT=2,
+                **{
+                    "Khối": khoi_of_second,
+                    "Họ và tên chủ hộ": "Trần Thị B",
+                    "Phân loại": "Hộ mới thoát nghèo",
+                    "Ngày công nhận": "20/12/2024",
+                    "Số quyết định": "13/QĐ-UBND",
+                    "Hộ DTTS": "x",
+                },
+            ),
+        ],
+        [
+            workbooks.member_row(
+                "HB-100",
+                **{"Họ và tên": "Nguyễn Thị Hoa", "Ngày sinh": "04/05/1990", "Giới tính": "Nữ", "Số CCCD": ID_1990_F},
+                **{"Quan hệ với chủ hộ": "Vợ"},
+            )
+        ],
+        titles=("DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025",),
     )
-    members = book.create_sheet("Thành viên")
-    members.append(MEMBER_HEADER)
-    members.append(["HB-100", "Nguyễn Thị Hoa", "04/05/1990", "Nữ", "Vợ", ID_1990_F, "Kinh", ""])
-    out = io.BytesIO()
-    book.save(out)
-    out.seek(0)
     out.name = "danh_sach.xlsx"
     return out
 

@@ -482,3 +482,30 @@ def test_khoi_outside_a_restricted_scope_is_reported(world, monkeypatch):
     result = run(world, build([household_row(**{"Khối": "Khối 2"})]), user="khoi_member_hb_k1")
     assert [(e.sheet, e.row, e.column) for e in result.errors] == [(H, FIRST, "Khối")]
     assert Household.objects.count() == 0
+
+
+def test_headers_are_the_contracts_word_for_word():
+    # CONTRACT.md section 4: wards' existing lists and other systems rely on these titles.
+    assert importing.HOUSEHOLD_COLUMNS == (
+        "STT",
+        "Mã hộ",
+        "Khối",
+        "Họ và tên chủ hộ",
+        "Địa chỉ",
+        "Phân loại",
+        "Ngày công nhận",
+        "Số quyết định",
+        "Hộ DTTS",
+        "Có người có công",
+    )
+    assert importing.MEMBER_COLUMNS == (
+        "Mã hộ",
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Quan hệ với chủ hộ",
+        "Số CCCD",
+        "Dân tộc",
+        "Khuyết tật",
+    )
+    assert (importing.HOUSEHOLD_SHEET, importing.MEMBER_SHEET) == ("Hộ", "Thành viên")
