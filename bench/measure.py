@@ -268,7 +268,7 @@ def measure_export(*, large, repeat: int, memory: bool = True) -> Figure:
 
 
 def import_workbook(count: int, *, khoi_names: list[str], break_last_row: bool = False, seed: int = 7) -> bytes:
-    """A workbook in the CONTRACT.md format, with a title row above each header."""
+    """A workbook in the import format (docs/workbook.md), with a title row above each header."""
     workbook = Workbook(write_only=True)
     households, members = workbook.create_sheet("Hộ"), workbook.create_sheet("Thành viên")
     households.append(["DANH SÁCH HỘ GIA ĐÌNH"])

@@ -82,7 +82,7 @@ CONFLICT = OpenApiResponse(ConflictSerializer, description=_("The version sent i
     partial_update=extend_schema(responses={200: HouseholdSerializer, 409: CONFLICT}),
 )
 class HouseholdViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
-    """The household registry (CONTRACT.md section 4).
+    """The household registry (docs/registry.md).
 
     There is no DELETE: a household leaves the programme through a status
     change, and deleting it would destroy its status history and audit trail.

@@ -1,4 +1,4 @@
-"""Deterministic demo data (CONTRACT.md section 2)."""
+"""Deterministic demo data: the users and wards the README lists ("Tài khoản mẫu")."""
 
 import random
 from dataclasses import dataclass

@@ -1,4 +1,4 @@
-"""The household filters of CONTRACT.md section 4, shared by the API, the list page and the exports."""
+"""The household filters of the public API, shared by the API, the list page and the exports."""
 
 from django import forms
 from django.core.exceptions import ValidationError

@@ -1,4 +1,4 @@
-"""Import of a ward's household lists from Excel (CONTRACT.md section 4).
+"""Import of a ward's household lists from Excel (docs/workbook.md).
 
 All or nothing: the whole workbook is read and checked first, every problem is
 reported with its sheet, row and column, and only a workbook without a single

@@ -1,4 +1,4 @@
-"""Registry rules as plain functions over plain values (DOMAIN.md sections 3 and 8)."""
+"""Registry rules as plain functions over plain values (docs/registry.md)."""
 
 import calendar
 import re

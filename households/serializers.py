@@ -60,7 +60,7 @@ STATUS_FIELDS = ("status", "status_since", "escaped_poverty_on")
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    """A household as CONTRACT.md section 4 lists it.
+    """A household as the public API lists it (its fields are relied on: docs/README.md).
 
     The computed fields answer for the `as_of` date in the serializer context
     (the list filter's `as_of`, default today in Vietnam).
@@ -208,7 +208,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
     `id_number` is masked (``********1234``) for roles that may not see ID
     numbers. The same roles get `ethnicity` and `is_disabled` as null: both are
-    sensitive data (DOMAIN.md section 8) that the upper level, which works with
+    sensitive data (docs/personal-data.md) that the upper level, which works with
     aggregate figures, does not need for individual people.
     """
 

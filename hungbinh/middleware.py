@@ -4,9 +4,9 @@ from django.utils.cache import add_never_cache_headers
 class PrivateNoStoreMiddleware:
     """Nothing shown to a logged-in user is kept by a browser or proxy cache.
 
-    Registry pages, API answers and exports carry personal data (DOMAIN.md
-    section 8), so every response to an authenticated request is marked
-    no-store, rather than relying on each view to remember it.
+    Registry pages, API answers and exports carry personal data
+    (docs/personal-data.md), so every response to an authenticated request is
+    marked no-store, rather than relying on each view to remember it.
     """
 
     def __init__(self, get_response):

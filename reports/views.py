@@ -1,4 +1,4 @@
-"""Downloads (CONTRACT.md section 5)."""
+"""Downloads: the report URLs the README lists; their paths are relied on by scripts."""
 
 import tempfile
 

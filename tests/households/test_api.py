@@ -1,4 +1,4 @@
-"""The household and member endpoints of CONTRACT.md section 4."""
+"""The household and member endpoints of the public API (docs/registry.md)."""
 
 import datetime
 

@@ -485,7 +485,7 @@ def test_khoi_outside_a_restricted_scope_is_reported(world, monkeypatch):
 
 
 def test_headers_are_the_contracts_word_for_word():
-    # CONTRACT.md section 4: wards' existing lists and other systems rely on these titles.
+    # docs/workbook.md: wards' existing lists and other systems rely on these titles.
     assert importing.HOUSEHOLD_COLUMNS == (
         "STT",
         "Mã hộ",

@@ -15,7 +15,7 @@ def vietnamese():
         yield
 
 
-# --- The 36-month window (DOMAIN.md section 3) ------------------------------
+# --- The 36-month window (docs/registry.md) ------------------------------
 
 
 def test_newly_escaped_until_is_36_calendar_months_minus_one_day():

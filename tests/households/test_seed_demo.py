@@ -1,4 +1,4 @@
-"""python manage.py seed_demo (CONTRACT.md section 2)."""
+"""python manage.py seed_demo (README, "Tài khoản mẫu")."""
 
 from io import StringIO
 
@@ -92,7 +92,7 @@ def test_force_runs_with_debug_off():
     assert counts() == (1, 2, 18, 6)
 
 
-# --- Demo households (CONTRACT.md section 2) ---------------------------------------
+# --- Demo households (README, "Tài khoản mẫu") ---------------------------------------
 
 
 def test_demo_households_cover_every_status_khoi_and_priority_group():
