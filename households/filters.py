@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from hungbinh.forms import VietnameseDateField
+
 from . import selectors
 from .models import Household
 from .rules import Status
@@ -41,6 +43,12 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class VietnameseDateFilter(filters.DateFilter):
+    """dd/mm/yyyy from the list page's form, ISO from the API: one parser (hungbinh/forms.py)."""
+
+    field_class = VietnameseDateField
+
+
 class HouseholdFilter(filters.FilterSet):
     ward = filters.NumberFilter(field_name="ward_id", label=_("Ward"))
     khoi = filters.NumberFilter(field_name="khoi_id", label=_("Khối"))
@@ -50,7 +58,7 @@ class HouseholdFilter(filters.FilterSet):
     ethnic_minority = StrictBooleanFilter(label=_("Ethnic minority household"))
     has_merit_person = StrictBooleanFilter(label=_("Has a person with merit"))
     q = filters.CharFilter(method="filter_q", label=_("Search"))
-    as_of = filters.DateFilter(method="filter_noop", label=_("As of"))
+    as_of = VietnameseDateFilter(method="filter_noop", label=_("As of"))
 
     class Meta:
         model = Household

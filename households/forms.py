@@ -4,30 +4,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hungbinh.forms import VietnameseDateField
+
 from . import selectors, services
 from .rules import ChangeReason, Gender, Status
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    """A native date picker on phones; browsers without one get a text box that takes dd/mm/yyyy."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "dd/mm/yyyy", **(attrs or {})}, format="%Y-%m-%d")
-
 
 def date_field(label, *, required=True, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_INPUT_FORMATS,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={"invalid": _("Enter the date as dd/mm/yyyy, for example 15/01/2025.")},
-    )
+    """A dd/mm/yyyy date with the calendar and the date in words (hungbinh/forms.py)."""
+    return VietnameseDateField(label=label, required=required, help_text=help_text)
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -113,7 +98,7 @@ class HouseholdForm(forms.Form):
 
 class HouseholdCreateForm(HouseholdForm):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
-    status_since = date_field(_("Status since"), help_text=_("Date of the recognition decision, dd/mm/yyyy."))
+    status_since = date_field(_("Status since"), help_text=_("Date of the recognition decision."))
     escaped_poverty_on = date_field(
         _("Escaped poverty on"),
         required=False,
@@ -129,7 +114,7 @@ class HouseholdEditForm(HouseholdForm):
 
 class StatusChangeForm(forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
-    effective_on = date_field(_("Effective on"), help_text=_("Date of the decision, dd/mm/yyyy."))
+    effective_on = date_field(_("Effective on"), help_text=_("Date of the decision."))
     reason = forms.ChoiceField(
         label=_("Reason"),
         choices=[(c.value, c.label) for c in (ChangeReason.DECISION, ChangeReason.CORRECTION, ChangeReason.IMPORT)],

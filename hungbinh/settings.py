@@ -145,6 +145,8 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates are day first in both languages (docs/dates.md); HTML forms use hungbinh.forms.VietnameseDateField.
+FORMAT_MODULE_PATH = ["hungbinh.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -13,3 +13,6 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+WIDE = {"width": 1366, "height": 768}
+# An English Chromium, as many ward offices have: its own date inputs would read mm/dd/yyyy.
+ENGLISH_CHROMIUM_ARGS = [*CHROMIUM_ARGS, "--lang=en-US"]

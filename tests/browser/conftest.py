@@ -11,7 +11,13 @@ from .chromium import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture
-def browser(monkeypatch):
+def chromium_args():
+    """Chromium's command line; a module overrides this fixture to start it otherwise (e.g. --lang=en-US)."""
+    return CHROMIUM_ARGS
+
+
+@pytest.fixture
+def browser(monkeypatch, chromium_args):
     """The system Chromium; skipped where it is missing, except in CI, where that fails."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install chromium)"
@@ -24,7 +30,7 @@ def browser(monkeypatch):
     # the test's own database calls for async code without this.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=chromium_args)
         yield chromium
         chromium.close()
 

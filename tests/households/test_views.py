@@ -252,7 +252,11 @@ def test_bad_filter_value_is_explained(client, world, households):
     login(client, world, "ward_officer_hb")
     response = client.get("/households/", {"as_of": "31/02/2025"})
     assert response.status_code == 200
-    assert "Nhập ngày theo dạng ngày/tháng/năm" in page(response)
+    assert "Tháng 2 năm 2025 không có ngày 31" in page(response)
+    # dd/mm/yyyy, ddmmyyyy and the API's ISO form filter the same way.
+    for as_of in ("15/08/2025", "15082025", "2025-08-15"):
+        response = client.get("/households/", {"as_of": as_of})
+        assert "đến ngày 15/08/2025" in page(response), as_of
 
 
 # --- Detail ---------------------------------------------------------------------

@@ -1,0 +1,1 @@
+from hungbinh.formats.common import *  # noqa: F403
