@@ -116,6 +116,9 @@ def seed_demo(*, today: date | None = None) -> dict[str, int]:
     created["households"] += seed_households(
         qt, prefix="QT", count=QT_HOUSEHOLDS, seed=SEED + 1, recorded_by=officers.get(qt.pk), today=today
     )
+    from projects.demo import seed_program_demo
+
+    created.update(seed_program_demo(hb=hb, qt=qt, today=today))
     return created
 
 

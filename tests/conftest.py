@@ -72,3 +72,11 @@ def world(db) -> World:
         "ward_officer_qt": WardOfficerFactory(username="canbo_qt", ward=qt),
     }
     return World(hb=hb, qt=qt, other=other, hb_k1=hb_k1, hb_k2=hb_k2, qt_k1=qt_k1, other_k1=other_k1, users=users)
+
+
+@pytest.fixture
+def catalogue(db):
+    """The national program, its sub-projects and the funding sources (the catalogue migration's data)."""
+    from .factories import catalogue_program
+
+    return catalogue_program()

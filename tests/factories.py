@@ -120,3 +120,65 @@ class MemberFactory(DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Nguyễn Thị Thành Viên {n}")
     gender = "female"
     relation = "Vợ"
+
+
+# --- The program: units, plans, support (projects/, assignments/) -------------
+
+
+class UnitFactory(DjangoModelFactory):
+    class Meta:
+        model = "assignments.Unit"
+        django_get_or_create = ["ward", "name"]
+
+    ward = factory.SubFactory(WardFactory)
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    short_name = factory.LazyAttribute(lambda o: o.name[:60])
+    kind = "officer"
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class UnitMemberFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"donvi{n}")
+    role = Role.UNIT_MEMBER
+    unit = factory.SubFactory(UnitFactory)
+
+
+def catalogue_program():
+    """The 2021–2025 program of the catalogue migration (loaded again if a transactional test flushed it)."""
+    from projects.catalogue import ensure_catalogue
+
+    return ensure_catalogue()
+
+
+class PlanFactory(DjangoModelFactory):
+    """A draft plan with its heading and a little text; add items with PlanItemFactory."""
+
+    class Meta:
+        model = "projects.Plan"
+
+    ward = factory.SubFactory(WardFactory)
+    program = factory.LazyFunction(catalogue_program)
+    year = 2025
+    state = "draft"
+    issuing_body = factory.LazyAttribute(lambda o: f"PHƯỜNG {o.ward.name.upper()}")
+    place = factory.LazyAttribute(lambda o: o.ward.name)
+    subject = factory.LazyAttribute(lambda o: f"Thực hiện Chương trình giảm nghèo năm {o.year}")
+    basis = "Thực hiện Kế hoạch của UBND thành phố như sau:"
+    purposes = "- Mục đích thứ nhất."
+    signer_title = "PHÓ CHỦ TỊCH"
+    signer_name = "Hồ Thị Nhàn"
+
+
+class PlanItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "projects.PlanItem"
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda o: str(o.position))
+    heading = factory.Sequence(lambda n: f"Dự án {n}")
+    subproject = factory.LazyAttribute(lambda o: o.plan.program.subprojects.get(code="2"))
+    objective = "Mục tiêu."
+    targets_content = "Thực hiện theo quy định."
+    lead_text = "Công chức chủ trì."
+    coordinating_text = "các bộ phận có liên quan."

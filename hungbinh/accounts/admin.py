@@ -7,14 +7,14 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "ward", "khoi", "upper_unit", "is_active"]
+    list_display = ["username", "get_full_name", "role", "ward", "khoi", "upper_unit", "unit", "is_active"]
     list_filter = ["role", "ward", "upper_unit", "is_active"]
-    list_select_related = ["ward", "khoi__ward", "upper_unit"]
+    list_select_related = ["ward", "khoi__ward", "upper_unit", "unit"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role and scope"), {"fields": ("role", "position", "ward", "khoi", "upper_unit")}),
+        (_("Role and scope"), {"fields": ("role", "position", "ward", "khoi", "upper_unit", "unit")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role and scope"), {"fields": ("role", "ward", "khoi", "upper_unit")}),
+        (_("Role and scope"), {"fields": ("role", "ward", "khoi", "upper_unit", "unit")}),
     )

@@ -12,7 +12,8 @@ class User(AbstractUser):
     The scope columns that a role needs are required by database constraints,
     and the ones it does not use must stay empty, so a user can never hold two
     scopes at once. A khối member's ward is the ward of their khối, so moving a
-    khối to another ward moves its members' scope with it.
+    khối to another ward moves its members' scope with it; a unit member's ward
+    is their unit's (docs/program.md).
     """
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ADMIN)
@@ -40,6 +41,14 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
+    unit = models.ForeignKey(
+        "assignments.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
     position = models.CharField(_("position"), max_length=200, blank=True)
 
     class Meta:
@@ -49,19 +58,46 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_scope_matches_role",
                 condition=(
-                    Q(role=Role.ADMIN, ward__isnull=True, khoi__isnull=True, upper_unit__isnull=True)
+                    Q(
+                        role=Role.ADMIN,
+                        ward__isnull=True,
+                        khoi__isnull=True,
+                        upper_unit__isnull=True,
+                        unit__isnull=True,
+                    )
                     | Q(
                         role__in=[Role.WARD_LEADER, Role.WARD_OFFICER],
                         ward__isnull=False,
                         khoi__isnull=True,
                         upper_unit__isnull=True,
+                        unit__isnull=True,
                     )
-                    | Q(role=Role.KHOI_MEMBER, ward__isnull=True, khoi__isnull=False, upper_unit__isnull=True)
-                    | Q(role=Role.UPPER_LEVEL, ward__isnull=True, khoi__isnull=True, upper_unit__isnull=False)
+                    | Q(
+                        role=Role.KHOI_MEMBER,
+                        ward__isnull=True,
+                        khoi__isnull=False,
+                        upper_unit__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role=Role.UPPER_LEVEL,
+                        ward__isnull=True,
+                        khoi__isnull=True,
+                        upper_unit__isnull=False,
+                        unit__isnull=True,
+                    )
+                    | Q(
+                        role=Role.UNIT_MEMBER,
+                        ward__isnull=True,
+                        khoi__isnull=True,
+                        upper_unit__isnull=True,
+                        unit__isnull=False,
+                    )
                 ),
                 violation_error_message=_(
                     "The scope does not match the role: a ward leader or officer needs a ward, "
-                    "a khối member a khối, an upper-level user an upper-level unit, and nothing else."
+                    "a khối member a khối, an upper-level user an upper-level unit, a unit member a unit, "
+                    "and nothing else."
                 ),
             ),
         ]

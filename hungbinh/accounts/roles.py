@@ -10,6 +10,9 @@ class Role(models.TextChoices):
     WARD_OFFICER = "ward_officer", _("Ward officer")
     KHOI_MEMBER = "khoi_member", _("Khối committee member")
     UPPER_LEVEL = "upper_level", _("Upper-level department")
+    # A person of a ward unit such as the Women's Union or the Fatherland Front
+    # (docs/program.md): their unit's tasks and the support it delivers, nothing else.
+    UNIT_MEMBER = "unit_member", _("Unit member")
 
 
 WARD_ROLES = frozenset({Role.WARD_LEADER, Role.WARD_OFFICER})
@@ -52,3 +55,35 @@ def can_approve(user) -> bool:
 def can_see_id_numbers(user) -> bool:
     """Who may unmask citizen ID numbers (each unmasking is logged)."""
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
+
+
+# --- The program: plans, tasks, support (docs/program.md) --------------------
+
+
+def is_unit_member(user) -> bool:
+    return role_of(user) == Role.UNIT_MEMBER
+
+
+def can_manage_program(user) -> bool:
+    """Plans in draft, their items, duties, budgets, indicators, units and tasks: ward staff."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
+
+
+def can_issue_plan(user) -> bool:
+    """Issuing a plan is signing it: the ward leader's act."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER)
+
+
+def can_record_support(user) -> bool:
+    """Ward staff, and unit members for the support their unit delivers or mobilises."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.UNIT_MEMBER)
+
+
+def can_override_eligibility(user) -> bool:
+    """Recording support against a sub-project's target rule, with a written reason: ward officials."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
+
+
+def can_work_on_tasks(user) -> bool:
+    """Writing progress notes and moving a task's state (within the tasks the user sees)."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.UNIT_MEMBER, Role.KHOI_MEMBER)
