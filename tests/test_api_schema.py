@@ -36,6 +36,8 @@ def test_docs_use_only_local_assets(client):
     assert not re.search(r"https?://", " ".join(assets)), assets
     assert not re.search(r"//(cdn|unpkg|jsdelivr)", html)
     for url in assets:
+        if url == "/api/v1/docs/?script=":
+            continue  # Swagger UI's start-up code, served by the docs view itself rather than inline (CSP).
         assert url.startswith("/static/"), url
         # and the file is really there to serve
         assert finders.find(url.removeprefix("/static/")), url

@@ -1,7 +1,16 @@
-from .navigation import nav_items
+from django.utils.translation import get_language
+
+from .navigation import current_key, language_links, nav_items
 from .roles import role_of
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    return {"nav_items": nav_items(user), "user_role": role_of(user)}
+    items = nav_items(user)
+    match = getattr(request, "resolver_match", None)
+    return {
+        "nav_items": items,
+        "nav_current": current_key(items, match.url_name if match else None),
+        "user_role": role_of(user),
+        "language_links": language_links(request.get_full_path(), get_language()),
+    }

@@ -1,11 +1,22 @@
-"""What each role sees in the navigation: a plain function, tested without a request."""
+"""What each role sees in the navigation: plain functions, tested without a request.
+
+This module is the one place that decides the menu. An app adds its entry in
+`nav_items` with the role test it needs and the URL names of its pages
+(`sections`), so that the bar marks the entry as current on every one of them.
+"""
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse, translate_url
 from django.utils.translation import gettext_lazy as _
 
-from .roles import is_admin
+from .roles import Role, is_admin, role_of
+
+# People who write scripts against the API: the administrator and the upper
+# level (a city's script downloads the wards' reports). Others find the API
+# documentation from the README and the admin, not in their menu.
+SCRIPTING_ROLES = frozenset({Role.ADMIN, Role.UPPER_LEVEL})
 
 
 @dataclass(frozen=True)
@@ -13,14 +24,51 @@ class NavItem:
     label: str
     url: str
     key: str
+    # URL names of the pages under this entry; a name ending in "-" is a prefix.
+    sections: tuple[str, ...] = ()
+
+    def covers(self, url_name: str | None) -> bool:
+        if not url_name:
+            return False
+        return url_name == self.key or any(
+            url_name.startswith(s) if s.endswith("-") else url_name == s for s in self.sections
+        )
 
 
 def nav_items(user) -> list[NavItem]:
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [NavItem(_("Overview"), reverse("dashboard"), "dashboard")]
-    items.append(NavItem(_("Households"), reverse("household-list"), "household-list"))
+    items = [
+        NavItem(_("Overview"), reverse("dashboard"), "dashboard"),
+        NavItem(_("Households"), reverse("household-list"), "household-list", ("household-", "member-")),
+    ]
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
-    items.append(NavItem(_("API"), reverse("api-docs"), "api"))
+    if role_of(user) in SCRIPTING_ROLES:
+        items.append(NavItem(_("API"), reverse("api-docs"), "api"))
     return items
+
+
+def current_key(items: list[NavItem], url_name: str | None) -> str | None:
+    """The entry the page belongs to, for aria-current; None on pages outside the menu."""
+    return next((item.key for item in items if item.covers(url_name)), None)
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    url: str
+    current: bool
+
+
+# Each language named in itself, so that someone who does not read the current one finds theirs.
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+
+def language_links(path: str, current: str) -> list[LanguageLink]:
+    """The same page in each language: the language is in the URL (/en/…), so a plain link switches it."""
+    return [
+        LanguageLink(code, LANGUAGE_NAMES.get(code, code), translate_url(path, code), code == current)
+        for code, _name in settings.LANGUAGES
+    ]

@@ -5,10 +5,4 @@
   if (window.matchMedia("(min-width: 48rem)").matches) {
     document.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
   }
-  // Ask before destructive actions.
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
-    });
-  });
 })();

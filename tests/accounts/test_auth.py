@@ -63,7 +63,19 @@ def test_locked_after_three_failures_even_with_right_password(client, officer):
     assert response.status_code == 429
     assert LOCKED in response.content.decode()
     assert "Đăng nhập sai quá nhiều lần" in response.content.decode()
+    assert "bị khóa trong 15 phút" in response.content.decode()  # AXES_COOLOFF_HOURS defaults to 0.25.
     assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize(
+    ("hours", "words"), [(0.25, "15 phút"), (1, "1 giờ"), (1.5, "1 giờ 30 phút"), (24, "1 ngày"), (1 / 120, "1 phút")]
+)
+def test_lockout_page_says_for_how_long(client, officer, settings, hours, words):
+    settings.AXES_COOLOFF_TIME = hours
+    for _attempt in range(3):
+        response = login(client, "wrong-password")
+    assert response.status_code == 429
+    assert f"bị khóa trong {words} tính từ lần thử cuối" in " ".join(response.content.decode().split())
 
 
 def test_lockout_of_one_account_leaves_others_alone(client, officer):
@@ -145,35 +157,27 @@ def test_expired_session_redirects_to_login_with_an_explanation(client, officer)
     assert "phiên làm việc đã hết hạn" in response.content.decode()
 
 
-def language_form(page):
-    """The action and hidden "next" of the language switch on a rendered page."""
+def language_link(page, code):
+    """Where the language switch of a rendered page leads for `code`."""
     html = page.content.decode()
-    form = html[html.index('<form class="lang"') :]
-    action = re.search(r'action="([^"]+)"', form).group(1)
-    next_url = re.search(r'name="next" type="hidden" value="([^"]*)"', form).group(1)
-    return action, next_url
+    return re.search(rf'<a class="lang-choice" href="([^"]+)" lang="{code}"', html).group(1)
 
 
 def test_language_switch_to_english_and_back(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": LOGIN})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/accounts/login/"
-    assert response.cookies["django_language"].value == "en"
-    english = client.get(response["Location"])
+    english_url = language_link(client.get(LOGIN), "en")
+    assert english_url == "/en/accounts/login/"
+    english = client.get(english_url)
     assert "<h1>Log in</h1>" in english.content.decode()
 
-    # Back to Vietnamese through the form the English page shows.
-    action, next_url = language_form(english)
-    back = client.post(action, {"language": "vi", "next": next_url})
-    assert back.status_code == 302
-    assert back["Location"] == LOGIN
-    assert "<h1>Đăng nhập</h1>" in client.get(back["Location"]).content.decode()
+    # Back to Vietnamese through the link the English page shows.
+    assert language_link(english, "vi") == LOGIN
+    assert "<h1>Đăng nhập</h1>" in client.get(LOGIN).content.decode()
 
 
-def test_language_switch_keeps_the_page(client, officer):
+def test_language_switch_keeps_the_page_and_its_query(client, officer):
     client.force_login(officer)
-    action, next_url = language_form(client.get("/"))
-    assert (action, next_url) == ("/i18n/setlang/", "/")
-    response = client.post(action, {"language": "en", "next": next_url})
-    assert response["Location"] == "/en/"
+    assert language_link(client.get("/"), "en") == "/en/"
     assert "Overview" in client.get("/en/").content.decode()
+    page = client.get("/households/", {"status": "poor"})
+    assert language_link(page, "en") == "/en/households/?status=poor"
+    assert language_link(client.get("/en/households/", {"status": "poor"}), "vi") == "/households/?status=poor"

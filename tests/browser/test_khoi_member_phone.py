@@ -46,11 +46,11 @@ def test_khoi1_on_a_phone_sees_only_khoi_1(demo_data, live_server, phone):
     assert scroll_width <= PHONE["width"], f"horizontal scroll: page is {scroll_width}px wide"
 
     # The menu opens within the screen and offers logging out.
-    page.click("summary")
-    menu = page.locator(".menu .nav").bounding_box()
+    page.get_by_test_id("menu-toggle").tap()
+    menu = page.locator("#site-menu").bounding_box()
     assert menu["x"] >= 0 and menu["x"] + menu["width"] <= PHONE["width"]
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.click("summary")
+    page.get_by_test_id("menu-toggle").tap()
 
     page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,0 +1,116 @@
+"""Every page, as each kind of user sees it (forms after a failed save too): ready for a strict
+Content-Security-Policy, and every id an attribute points at (aria-describedby, label for, …) exists."""
+
+from html.parser import HTMLParser
+
+import pytest
+
+from .factories import HouseholdFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+IDREF_ATTRIBUTES = ("aria-describedby", "aria-labelledby", "aria-controls", "for", "list")
+
+
+class PageAudit(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.references: list[tuple[str, str, str]] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=…>: event handler attribute")
+            if name == "style":
+                self.problems.append(f"<{tag} style=…>: style attribute")
+            if name in IDREF_ATTRIBUTES and value:
+                self.references.extend((tag, name, ref) for ref in value.split())
+        if tag == "script" and not attributes.get("src"):
+            self.problems.append("<script> without src: inline script")
+        if tag == "style":
+            self.problems.append("<style> element")
+
+    def dangling(self) -> list[str]:
+        return [f"<{tag} {name}={ref!r}>" for tag, name, ref in self.references if ref not in self.ids]
+
+
+def audit(response) -> PageAudit:
+    assert response.status_code in (200, 409), response.status_code
+    parser = PageAudit()
+    parser.feed(response.content.decode())
+    return parser
+
+
+@pytest.fixture
+def pages(world):
+    household = HouseholdFactory(khoi=world.hb_k1, code="HB-001")
+    member = MemberFactory(household=household)
+    h, m = household.pk, member.pk
+    version = household.version
+    return [
+        ("get", "/", None),
+        ("get", "/households/", None),
+        ("get", "/households/", {"as_of": "31/02/2025", "status": "nope"}),
+        ("get", f"/households/{h}/", None),
+        ("get", "/households/new/", None),
+        ("post", "/households/new/", {"status_since": "15/13/2025"}),
+        ("get", f"/households/{h}/edit/", None),
+        ("post", f"/households/{h}/edit/", {"version": version, "code": ""}),
+        ("get", f"/households/{h}/status/", None),
+        ("post", f"/households/{h}/status/", {"version": version, "effective_on": "99"}),
+        ("get", f"/households/{h}/members/new/", None),
+        ("post", f"/households/{h}/members/new/", {"version": version, "birth_date": "08/15/2010"}),
+        ("get", f"/households/{h}/members/{m}/edit/", None),
+        ("post", f"/households/{h}/members/{m}/edit/", {"version": version, "full_name": "", "id_number": "12"}),
+        ("get", "/households/import/", None),
+        ("post", "/households/import/", {"action": "dry_run"}),
+        ("get", "/accounts/password/", None),
+        ("post", "/accounts/password/", {"old_password": "x"}),
+        ("get", "/en/households/", None),
+        ("get", f"/en/households/{h}/members/new/", None),
+    ]
+
+
+def test_pages_are_csp_ready_and_their_id_references_resolve(client, world, pages):
+    client.force_login(world.users["ward_officer_hb"])
+    for method, url, data in pages:
+        response = getattr(client, method)(url, data or {})
+        parser = audit(response)
+        assert not parser.problems, (method, url, parser.problems)
+        assert not parser.dangling(), (method, url, parser.dangling())
+
+
+def test_failed_saves_link_each_error_to_its_field(client, world, pages):
+    client.force_login(world.users["ward_officer_hb"])
+    household = world.hb_k1.households.get()
+    response = client.post(f"/households/{household.pk}/members/new/", {"version": household.version})
+    html = response.content.decode()
+    assert 'aria-describedby="id_full_name_error"' in html
+    assert 'id="id_full_name_error"' in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/en/accounts/login/"])
+def test_anonymous_pages_too(client, db, url):
+    parser = audit(client.get(url))
+    assert not parser.problems and not parser.dangling()
+    parser = audit(client.post(url, {"username": "nobody", "password": "wrong"}))
+    assert not parser.problems and not parser.dangling()
+
+
+def test_api_docs_lead_back_to_the_app_without_inline_code(client, world):
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.get("/api/v1/docs/")
+    parser = audit(response)
+    assert not parser.problems
+    assert 'href="/" data-testid="back-to-app"' in response.content.decode()
+
+
+def test_admin_links_the_api_documentation(client, world):
+    client.force_login(world.users["admin"])
+    assert 'href="/api/v1/docs/" data-testid="admin-api-docs"' in client.get("/admin/").content.decode()
