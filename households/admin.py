@@ -91,10 +91,10 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "member_count", "path"]
-    list_filter = ["action"]
+    list_display = ["at", "user", "action", "id_numbers_shown", "member_count", "path"]
+    list_filter = ["action", "id_numbers_shown"]
     list_select_related = ["user"]
-    readonly_fields = ["at", "user", "action", "path", "household_ids", "member_count"]
+    readonly_fields = ["at", "user", "action", "id_numbers_shown", "path", "household_ids", "member_count"]
 
     def has_add_permission(self, request):
         return False

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -8,12 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from hungbinh.accounts.roles import can_edit_registry, can_manage_ward, can_see_id_numbers
+from hungbinh.accounts.roles import can_edit_registry, can_manage_ward
 
-from . import selectors, services
+from . import personal_data, selectors, services
 from .filters import HouseholdFilter
 from .importing import household_import
-from .models import Household, PersonalDataAccess
+from .models import Household
 from .serializers import (
     ConflictSerializer,
     HouseholdSerializer,
@@ -228,9 +229,17 @@ class MemberViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.member_list(user=self.request.user)
 
+    @cached_property
+    def disclosure(self):
+        # The API's contract: full ID numbers for the roles that may see them, each answer logged.
+        return personal_data.disclosure_for(self.request.user, reveal_ids=True)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "disclosure": self.disclosure}
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if response.status_code < 300 and can_see_id_numbers(request.user):
+        if response.status_code < 300:
             self._log_unmasked(request, response)
         return response
 
@@ -238,9 +247,8 @@ class MemberViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
         data = getattr(response, "data", None)
         rows = data.get("results", [data]) if isinstance(data, dict) else []
         shown = [row for row in rows if isinstance(row, dict) and row.get("id_number")]
-        services.personal_data_access_log(
-            user=request.user,
-            action=PersonalDataAccess.Action.API,
+        self.disclosure.log(
+            channel=personal_data.Channel.API,
             path=request.get_full_path(),
             household_ids=[row["household"] for row in shown],
             member_count=len(shown),

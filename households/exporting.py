@@ -2,7 +2,12 @@
 
 Write-only openpyxl and a queryset read in chunks: memory stays flat however
 many households are exported, and the number of queries grows only with the
-number of chunks. What is written imports back unchanged (importing.py).
+number of chunks. What is written imports back unchanged (importing.py): a
+masked ID number reads as "keep the stored number".
+
+People's data is written as the `Disclosure` allows (docs/personal-data.md): ID
+numbers masked unless revealed, and for a role that may not see a person's
+ethnicity and disability those two columns are left out of the file.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +22,9 @@ from openpyxl.styles import Font
 
 from . import rules
 from .importing import (
+    COL_DISABLED,
+    COL_ESCAPED_UNTIL,
+    COL_ETHNICITY,
     GENDER_LABELS,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
@@ -26,6 +34,7 @@ from .importing import (
     status_label,
 )
 from .models import Household, Member, StatusChange
+from .personal_data import SENSITIVE_FIELDS, Disclosure
 
 CHUNK_SIZE = 2000
 EXCEL_DATE_FORMAT = "DD/MM/YYYY"
@@ -54,22 +63,32 @@ MEMBER_VALUES = (
 )
 
 
+# The member columns that carry a person's sensitive data.
+SENSITIVE_COLUMNS = {"ethnicity": COL_ETHNICITY, "is_disabled": COL_DISABLED}
+assert set(SENSITIVE_COLUMNS) == SENSITIVE_FIELDS
+
+
 @dataclass
 class ExportSummary:
-    """What was written, for the personal-data access log (household ids only when IDs were revealed)."""
+    """What was written, for the personal-data access log."""
 
     household_ids: list[int] = field(default_factory=list)
     member_count: int = 0
 
 
+EXPORT_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_COLUMNS, COL_ESCAPED_UNTIL)
+HOUSEHOLD_WIDTHS = (6, 14, 12, 28, 36, 26, 15, 18, 9, 16, 18)
+MEMBER_WIDTHS = dict(zip(MEMBER_COLUMNS, (14, 28, 12, 9, 18, 15, 12, 11), strict=True))
+
+
 class _Writer:
-    def __init__(self, workbook: Workbook, title: str):
+    def __init__(self, workbook: Workbook, title: str, member_columns: tuple[str, ...]):
         self.bold = Font(bold=True)
         self.households = workbook.create_sheet(HOUSEHOLD_SHEET)
         self.members = workbook.create_sheet(MEMBER_SHEET)
         for sheet, columns, widths in (
-            (self.households, HOUSEHOLD_COLUMNS, (6, 14, 12, 28, 36, 26, 15, 18, 9, 16)),
-            (self.members, MEMBER_COLUMNS, (14, 28, 12, 9, 18, 15, 12, 11)),
+            (self.households, EXPORT_HOUSEHOLD_COLUMNS, HOUSEHOLD_WIDTHS),
+            (self.members, member_columns, [MEMBER_WIDTHS[c] for c in member_columns]),
         ):
             for index, width in enumerate(widths):
                 sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -119,17 +138,23 @@ def _households_in_chunks(households: QuerySet[Household]):
 
 
 def write_households_xlsx(
-    *, households: QuerySet[Household], output, reveal_ids: bool, title: str = ""
+    *, households: QuerySet[Household], output, disclosure: Disclosure, title: str = ""
 ) -> ExportSummary:
     """Write the households (and their members) to `output`, a path or a binary file.
 
-    Citizen ID numbers are written in full only when `reveal_ids`; the caller
-    then logs the returned summary as a personal-data export.
+    People's data is written as `disclosure` allows; the caller logs the
+    returned summary as a personal-data export.
     """
     today = timezone.localdate()
     workbook = Workbook(write_only=True)
     title = title or _("Household list, exported on %(date)s") % {"date": today.strftime("%d/%m/%Y")}
-    writer = _Writer(workbook, title)
+    withheld = {column for name, column in SENSITIVE_COLUMNS.items() if not disclosure.shows(name)}
+    if withheld:
+        note = _("Ethnicity and disability of individual people are withheld (sensitive personal data).")
+        title = f"{title} {note}"
+    member_columns = tuple(c for c in MEMBER_COLUMNS if c not in withheld)
+    kept = [MEMBER_COLUMNS.index(c) for c in member_columns] if withheld else None
+    writer = _Writer(workbook, title, member_columns)
     summary = ExportSummary()
     number = 0
     for chunk in _households_in_chunks(households):
@@ -137,8 +162,7 @@ def write_households_xlsx(
         for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, decision in chunk:
             number += 1
             codes[pk] = code
-            if reveal_ids:
-                summary.household_ids.append(pk)
+            summary.household_ids.append(pk)
             writer.households.append(
                 [
                     number,
@@ -151,6 +175,12 @@ def write_households_xlsx(
                     decision or None,
                     YES if ethnic else None,
                     YES if merit else None,
+                    writer.date(
+                        writer.households,
+                        rules.newly_escaped_until(escaped_on)
+                        if rules.is_newly_escaped(status, escaped_on, today)
+                        else None,
+                    ),
                 ]
             )
         members = (
@@ -165,17 +195,16 @@ def write_households_xlsx(
         for pk in codes:
             for _id, name, birth, gender, relation, id_number, ethnicity, disabled in by_household.get(pk, ()):
                 summary.member_count += 1
-                writer.members.append(
-                    [
-                        codes[pk],
-                        name,
-                        writer.date(writer.members, birth),
-                        GENDER_LABELS.get(gender),
-                        relation,
-                        (id_number if reveal_ids else rules.mask_id_number(id_number)) or None,
-                        ethnicity,
-                        YES if disabled else None,
-                    ]
-                )
+                row = [
+                    codes[pk],
+                    name,
+                    writer.date(writer.members, birth),
+                    GENDER_LABELS.get(gender),
+                    relation,
+                    disclosure.id_number(id_number) or None,
+                    ethnicity,
+                    YES if disabled else None,
+                ]
+                writer.members.append(row if kept is None else [row[i] for i in kept])
     workbook.save(output)
     return summary

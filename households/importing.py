@@ -27,6 +27,7 @@ from hungbinh.accounts.roles import can_manage_ward
 
 from . import rules, selectors
 from .models import Household, Khoi, Member, StatusChange, Ward
+from .personal_data import is_masked
 from .rules import ChangeReason, Gender, Status
 from .services import member_problems
 from .text import fold, nfc
@@ -71,7 +72,13 @@ MEMBER_COLUMNS = (COL_CODE, COL_NAME, COL_BIRTH, COL_GENDER, COL_RELATION, COL_I
 # The row number is a convenience for the reader; a list without it imports too.
 OPTIONAL_COLUMNS = frozenset({COL_NO})
 
+# The workbook's own words, whatever the interface language; the same as the
+# Vietnamese of rules.NEWLY_ESCAPED_LABEL, which pages use (a test holds them equal).
 ESCAPED_LABEL = "Hộ mới thoát nghèo"
+# Written by the export after the format's columns (the import ignores it): the
+# last day of the 36-month window of every household newly escaped on the day of
+# the export, whatever its status, as the list page shows it.
+COL_ESCAPED_UNTIL = f"{ESCAPED_LABEL} đến ngày"
 STATUS_LABELS = {
     Status.POOR: "Hộ nghèo",
     Status.NEAR_POOR: "Hộ cận nghèo",
@@ -358,6 +365,8 @@ class _MemberRow:
     id_number: str
     ethnicity: str
     is_disabled: bool
+    # A masked number ("********1234", as a masked export writes it): keep the stored one.
+    masked_id: str = ""
 
 
 class _RowReader:
@@ -492,6 +501,8 @@ def _parse_members(sheet: _Sheet, *, errors, today) -> list[_MemberRow]:
             ethnicity=cells.text(COL_ETHNICITY, max_length=50),
             is_disabled=cells.convert(COL_DISABLED, _yes_no, default=False),
         )
+        if is_masked(row.id_number):
+            row.masked_id, row.id_number = row.id_number, ""
         if cells.ok:
             problems = member_problems(
                 {
@@ -700,6 +711,18 @@ def _plan_members(
                 continue
             first_row_of_id[row.id_number] = row.row
         member = _match_member(row, household, members_by_id_number, members_by_key, used)
+        if row.masked_id and (member is None or member.id_number[-4:] != row.masked_id[-4:]):
+            errors.add(
+                MEMBER_SHEET,
+                row.row,
+                COL_ID,
+                _(
+                    "The ID number %(masked)s is masked and does not match the number the registry holds for "
+                    "this person. Write the full 12 digits, or leave the cell empty to keep the stored number."
+                )
+                % {"masked": row.masked_id},
+            )
+            continue
         holder = members_by_id_number.get(row.id_number) if row.id_number else None
         if row.id_number and (
             (holder is not None and (household is None or holder.household_id != household.pk))

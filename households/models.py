@@ -217,7 +217,10 @@ class Member(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Who saw or exported unmasked citizen ID numbers, when, and of which records."""
+    """Who saw full citizen ID numbers or exported people's data, when, and of which households.
+
+    Written only through households.personal_data (docs/personal-data.md).
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", _("Viewed on a page")
@@ -230,6 +233,7 @@ class PersonalDataAccess(models.Model):
     path = models.CharField(_("path"), max_length=300, blank=True)
     household_ids = models.JSONField(_("households"), default=list)
     member_count = models.PositiveIntegerField(_("members"), default=0)
+    id_numbers_shown = models.BooleanField(_("full ID numbers shown"), default=False)
 
     class Meta:
         verbose_name = _("personal data access")

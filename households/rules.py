@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 NEWLY_ESCAPED_MONTHS = 36
 CHILD_AGE_LIMIT = 16
 
+# The one name of a newly escaped household on every page and in every file: the
+# dashboard, the list and the Excel workbooks say the same words (docs/registry.md).
+NEWLY_ESCAPED_LABEL = _("Newly escaped household")
+
 
 class Status(models.TextChoices):
     POOR = "poor", _("Poor")
@@ -166,13 +170,6 @@ def id_number_problems(id_number: str, *, birth_date: date | None, gender: str) 
             str(_("The ID number encodes gender %(coded)s, which differs from the member's.") % {"coded": coded})
         )
     return problems
-
-
-def mask_id_number(id_number: str) -> str:
-    """'********1234': only the last four digits stay readable."""
-    if not id_number:
-        return ""
-    return "*" * (len(id_number) - 4) + id_number[-4:]
 
 
 def newly_escaped_since(as_of: date) -> date:

@@ -3,9 +3,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from hungbinh.accounts.roles import can_see_id_numbers
-
-from . import rules, selectors
+from . import personal_data, rules, selectors
 from .models import Household, Khoi, Member, StatusChange, Ward
 from .rules import ChangeReason, Status
 
@@ -207,9 +205,10 @@ class MemberSerializer(serializers.ModelSerializer):
     """A member of a household.
 
     `id_number` is masked (``********1234``) for roles that may not see ID
-    numbers. The same roles get `ethnicity` and `is_disabled` as null: both are
-    sensitive data (docs/personal-data.md) that the upper level, which works with
-    aggregate figures, does not need for individual people.
+    numbers; roles that may get it in full, and the answer is logged. The upper
+    level gets `ethnicity` and `is_disabled` as null: both are sensitive data
+    that it, working with aggregate figures, does not need for individual
+    people. The rules live in households.personal_data (docs/personal-data.md).
     """
 
     household = ScopedHouseholdField()
@@ -262,10 +261,9 @@ class MemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, member):
         data = super().to_representation(member)
-        if not can_see_id_numbers(_user(self)):
-            data["id_number"] = rules.mask_id_number(member.id_number)
-            data["ethnicity"] = None
-            data["is_disabled"] = None
+        disclosure = self.context.get("disclosure") or personal_data.disclosure_for(_user(self), reveal_ids=True)
+        for name in (personal_data.ID_NUMBER_FIELD, *personal_data.SENSITIVE_FIELDS):
+            data[name] = disclosure.value(name, getattr(member, name))
         return data
 
 

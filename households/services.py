@@ -16,7 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from hungbinh.accounts.roles import can_edit_registry
 
 from . import rules
-from .models import Household, Khoi, Member, PersonalDataAccess, StatusChange, Ward
+from .models import Household, Khoi, Member, StatusChange, Ward
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
 from .text import nfc
@@ -363,19 +363,3 @@ def member_delete(*, by, member: Member, version: int | None = None) -> None:
     member._history_user = by
     member.delete()
     _touch(household, by)
-
-
-# --- Personal data ------------------------------------------------------------
-
-
-def personal_data_access_log(*, user, action: str, path: str, household_ids, member_count: int) -> None:
-    """Record that `user` saw or exported unmasked ID numbers of these households."""
-    if member_count <= 0:
-        return
-    PersonalDataAccess.objects.create(
-        user=user,
-        action=action,
-        path=path[:300],
-        household_ids=sorted(set(household_ids)),
-        member_count=member_count,
-    )

@@ -1,7 +1,7 @@
 """Registry pages. Reads through selectors (scope: 404 outside it), writes through services (role: 403)."""
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from hungbinh.accounts import roles
 
-from . import rules, selectors, services
+from . import history, personal_data, rules, selectors, services
 from .filters import HouseholdFilter
 from .forms import (
     HouseholdCreateForm,
@@ -28,7 +28,7 @@ from .forms import (
     StatusChangeForm,
     add_service_errors,
 )
-from .models import Household, Khoi, Member, PersonalDataAccess
+from .models import Household
 from .rules import PriorityGroup
 
 PAGE_SIZE = 50
@@ -79,6 +79,7 @@ def household_list(request):
     query = params.urlencode()
     filtered = any(value for key, value in params.items() if key != "as_of")
     export_url = reverse("report-households-xlsx")
+    can_reveal = personal_data.may_reveal_id_numbers(user)
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -88,6 +89,9 @@ def household_list(request):
         "as_of": as_of,
         "as_of_is_today": as_of == timezone.localdate(),
         "export_url": f"{export_url}?{query}" if query else export_url,
+        "export_ids_url": (f"{export_url}?{query}&show_ids=1" if query else f"{export_url}?show_ids=1")
+        if can_reveal
+        else "",
         "import_url": reverse("household-import"),
         "show_ward": "ward" in filter_form.fields,
         "can_edit": roles.can_edit_registry(user),
@@ -97,108 +101,6 @@ def household_list(request):
 
 
 # --- Detail -----------------------------------------------------------------
-
-
-@dataclass
-class Change:
-    """One line of the change history: who changed what, from which value to which."""
-
-    at: datetime
-    user: object
-    subject: str
-    action: str
-    fields: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-HOUSEHOLD_HISTORY_IGNORED = {"version", "created_at", "ward"}
-MEMBER_HISTORY_IGNORED = {"position", "household"}
-
-
-class _ValueFormatter:
-    """Turns stored history values into what a person reads: labels, dd/mm/yyyy, masked ID numbers."""
-
-    def __init__(self, *, khoi_names: dict[int, str], show_ids: bool):
-        self.khoi_names = khoi_names
-        self.show_ids = show_ids
-
-    def __call__(self, model_field, value) -> str:
-        if value is None or value == "":
-            return "—"
-        if model_field.name == "id_number" and not self.show_ids:
-            return rules.mask_id_number(value)
-        if model_field.name == "khoi":
-            return self.khoi_names.get(value, str(value))
-        if model_field.choices:
-            return str(dict(model_field.flatchoices).get(value, value))
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
-        if isinstance(value, date):
-            return _fmt_date(value)
-        return str(value)
-
-
-def _diff_records(records, *, ignored: set[str], subject_of, fmt, model, created: str, deleted: str) -> list[Change]:
-    """Changes between consecutive history records of each object, without a query per record."""
-    changes = []
-    previous = {}
-    for record in records:
-        before = previous.get(record.id)
-        previous[record.id] = record
-        subject = subject_of(record)
-        if record.history_type == "+" or before is None:
-            changes.append(Change(record.history_date, record.history_user, subject, created))
-            continue
-        if record.history_type == "-":
-            changes.append(Change(record.history_date, record.history_user, subject, deleted))
-            continue
-        delta = record.diff_against(before)
-        fields = [
-            (
-                str(model._meta.get_field(c.field).verbose_name),
-                fmt(model._meta.get_field(c.field), c.old),
-                fmt(model._meta.get_field(c.field), c.new),
-            )
-            for c in delta.changes
-            if c.field not in ignored
-        ]
-        if fields:
-            changes.append(Change(record.history_date, record.history_user, subject, _("Changed"), fields))
-    return changes
-
-
-def _change_history(household: Household, *, show_ids: bool) -> list[Change]:
-    """The household's and its members' changes (deleted members too), newest first; three queries."""
-    household_records = list(
-        Household.history.filter(id=household.pk).select_related("history_user").order_by("history_date", "history_id")
-    )
-    member_records = list(
-        Member.history.filter(household_id=household.pk)
-        .select_related("history_user")
-        .order_by("history_date", "history_id")
-    )
-    khoi_ids = {r.khoi_id for r in household_records}
-    khoi_names = dict(Khoi.objects.filter(pk__in=khoi_ids).values_list("pk", "name"))
-    fmt = _ValueFormatter(khoi_names=khoi_names, show_ids=show_ids)
-    household_label = _("Household")
-    changes = _diff_records(
-        household_records,
-        ignored=HOUSEHOLD_HISTORY_IGNORED,
-        subject_of=lambda r: household_label,
-        fmt=fmt,
-        model=Household,
-        created=_("Registered"),
-        deleted=_("Deleted"),
-    ) + _diff_records(
-        member_records,
-        ignored=MEMBER_HISTORY_IGNORED,
-        subject_of=lambda r: _("Member %(name)s") % {"name": r.full_name},
-        fmt=fmt,
-        model=Member,
-        created=_("Added"),
-        deleted=_("Removed"),
-    )
-    changes.sort(key=lambda c: c.at, reverse=True)
-    return changes
 
 
 def _group_labels(groups) -> list[str]:
@@ -211,35 +113,15 @@ def household_detail(request, pk):
     user = request.user
     household = _household_or_404(user, pk)
     today = timezone.localdate()
-    members = list(household.members.order_by("position", "id"))
-    can_reveal = roles.can_see_id_numbers(user)
-    show_ids = can_reveal and request.GET.get("show_ids") == "1"
-    if show_ids:
-        services.personal_data_access_log(
-            user=user,
-            action=PersonalDataAccess.Action.VIEW,
-            path=request.path,
-            household_ids=[household.pk],
-            member_count=sum(1 for m in members if m.id_number),
-        )
     is_target = household.is_target(today)
-    member_rows = [
-        {
-            "member": m,
-            "id_number": m.id_number if show_ids else rules.mask_id_number(m.id_number),
-            "age": rules.age_on(m.birth_date, today),
-            "groups": _group_labels(
-                rules.member_priority_groups(
-                    household_is_target=is_target,
-                    birth_date=m.birth_date,
-                    gender=m.gender,
-                    is_disabled=m.is_disabled,
-                    as_of=today,
-                )
-            ),
-        }
-        for m in members
-    ]
+    disclosure, people = personal_data.people(
+        user=user,
+        members=household.members.order_by("position", "id"),
+        path=request.path,
+        reveal_ids=request.GET.get("show_ids") == "1",
+        as_of=today,
+        household_is_target=is_target,
+    )
     context = {
         "household": household,
         "today": today,
@@ -253,13 +135,14 @@ def household_detail(request, pk):
                 has_merit_person=household.has_merit_person,
             )
         ),
-        "member_rows": member_rows,
-        "has_id_numbers": any(m.id_number for m in members),
+        "member_rows": [{**vars(person), "groups": _group_labels(person.groups)} for person in people],
+        "has_id_numbers": any(person.member.id_number for person in people),
         "status_changes": list(selectors.status_history(household=household)),
-        "changes": _change_history(household, show_ids=show_ids),
+        "changes": history.household_changes(household, disclosure=disclosure),
         "can_edit": roles.can_edit_registry(user),
-        "can_reveal": can_reveal,
-        "show_ids": show_ids,
+        "can_reveal": personal_data.may_reveal_id_numbers(user),
+        "show_ids": disclosure.reveal_ids,
+        "show_sensitive": disclosure.sensitive,
     }
     return render(request, "households/household_detail.html", context)
 
@@ -427,7 +310,7 @@ def member_edit(request, pk, member_pk):
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
     member = get_object_or_404(household.members, pk=member_pk)
-    masked = rules.mask_id_number(member.id_number)
+    masked = personal_data.mask_id_number(member.id_number)
     status = 200
     if request.method == "POST":
         form = MemberEditForm(request.POST, masked_id_number=masked)

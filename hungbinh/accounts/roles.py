@@ -32,11 +32,6 @@ def is_admin(user) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def is_read_only(user) -> bool:
-    """The upper level looks and downloads; it never writes."""
-    return role_of(user) in (None, Role.UPPER_LEVEL)
-
-
 def can_edit_registry(user) -> bool:
     """Households and members: ward staff, and khối members within their khối."""
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
@@ -47,13 +42,13 @@ def can_manage_ward(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
 
 
-def can_approve(user) -> bool:
-    """Recognition decisions and signing belong to the ward leader."""
-    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER)
-
-
 def can_see_id_numbers(user) -> bool:
     """Who may unmask citizen ID numbers (each unmasking is logged)."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
+
+
+def can_see_sensitive_data(user) -> bool:
+    """Who may see a person's ethnicity and disability: those who work with people, not the upper level."""
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
 
 

@@ -49,15 +49,15 @@ def test_superuser_flag_makes_any_role_admin():
     assert roles.role_of(user(Role.WARD_OFFICER, superuser=True)) == Role.ADMIN
 
 
-# Columns: is_admin, is_read_only, can_edit_registry, can_manage_ward, can_approve, can_see_id_numbers
+# Columns: is_admin, can_edit_registry, can_manage_ward, can_see_id_numbers, can_see_sensitive_data
 PERMISSIONS = {
-    "admin": (ADMIN, (True, False, True, True, True, True)),
-    "ward_leader": (LEADER, (False, False, True, True, True, True)),
-    "ward_officer": (OFFICER, (False, False, True, True, False, True)),
-    "khoi_member": (KHOI, (False, False, True, False, False, True)),
-    "upper_level": (UPPER, (False, True, False, False, False, False)),
-    "no_role": (BARE, (False, True, False, False, False, False)),
-    "anonymous": (ANON, (False, True, False, False, False, False)),
+    "admin": (ADMIN, (True, True, True, True, True)),
+    "ward_leader": (LEADER, (False, True, True, True, True)),
+    "ward_officer": (OFFICER, (False, True, True, True, True)),
+    "khoi_member": (KHOI, (False, True, False, True, True)),
+    "upper_level": (UPPER, (False, False, False, False, False)),
+    "no_role": (BARE, (False, False, False, False, False)),
+    "anonymous": (ANON, (False, False, False, False, False)),
 }
 
 
@@ -66,11 +66,10 @@ def test_what_each_role_may_do(name):
     who, expected = PERMISSIONS[name]
     actual = (
         roles.is_admin(who),
-        roles.is_read_only(who),
         roles.can_edit_registry(who),
         roles.can_manage_ward(who),
-        roles.can_approve(who),
         roles.can_see_id_numbers(who),
+        roles.can_see_sensitive_data(who),
     )
     assert actual == expected
 

@@ -6,7 +6,7 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from households import selectors
+from households import personal_data, selectors
 from households.exporting import write_households_xlsx
 from households.importing import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, household_import
 from households.models import Household, Member, StatusChange
@@ -54,7 +54,8 @@ def seed(world, count=3, *, prefix="HB"):
 def export(user, *, reveal_ids=True, queryset=None):
     stream = BytesIO()
     households = queryset if queryset is not None else selectors.household_list(user=user)
-    summary = write_households_xlsx(households=households, output=stream, reveal_ids=reveal_ids)
+    disclosure = personal_data.disclosure_for(user, reveal_ids=reveal_ids)
+    summary = write_households_xlsx(households=households, output=stream, disclosure=disclosure)
     stream.seek(0)
     return stream, summary
 
@@ -70,7 +71,7 @@ def test_export_writes_the_import_format(world):
     stream, summary = export(world.users["ward_officer_hb"])
     books = sheets(stream)
     households, members = books["Hộ"], books["Thành viên"]
-    assert [c.value for c in households[2]] == list(HOUSEHOLD_COLUMNS)
+    assert [c.value for c in households[2]] == [*HOUSEHOLD_COLUMNS, "Hộ mới thoát nghèo đến ngày"]
     assert [c.value for c in members[2]] == list(MEMBER_COLUMNS)
     rows = {row[1].value: row for row in households.iter_rows(min_row=3)}
     escaped = rows["HB-002"]
@@ -86,6 +87,9 @@ def test_export_writes_the_import_format(world):
     assert escaped[6].value == datetime(2024, 6, 3) and escaped[6].number_format == "DD/MM/YYYY"
     assert escaped[7].value == "12/QĐ-UBND"
     assert rows["HB-000"][8].value == "x" and rows["HB-001"][8].value is None
+    # The window's last day, as the list page shows it; only for newly escaped households.
+    assert escaped[10].value == datetime(2027, 6, 2) and escaped[10].number_format == "DD/MM/YYYY"
+    assert rows["HB-000"][10].value is None
     child = next(r for r in members.iter_rows(min_row=3, values_only=True) if r[1] == "Trần Thị Bé 1")
     assert child == ("HB-001", "Trần Thị Bé 1", datetime(2012, 10, 9), "Nữ", "Con", None, "Kinh", "x")
     assert sorted(summary.household_ids) == sorted(Household.objects.values_list("pk", flat=True))
@@ -142,10 +146,37 @@ def test_export_into_another_ward_recreates_the_same_registry(world):
 
 def test_id_numbers_are_masked_unless_revealed(world):
     seed(world, 1)
-    masked, _ = export(world.users["upper_level"], reveal_ids=False)
+    masked, _ = export(world.users["ward_officer_hb"], reveal_ids=False)
     revealed, _ = export(world.users["ward_officer_hb"], reveal_ids=True)
     assert sheets(masked)["Thành viên"]["F3"].value == "********0000"
     assert sheets(revealed)["Thành viên"]["F3"].value == "040080000000"
+
+
+def test_a_role_that_may_not_reveal_gets_masked_numbers_even_when_asking(world):
+    seed(world, 1)
+    stream, _ = export(world.users["upper_level"], reveal_ids=True)
+    assert sheets(stream)["Thành viên"]["F3"].value == "********0000"
+
+
+def test_upper_level_file_has_no_ethnicity_or_disability_per_person(world):
+    seed(world, 2)
+    stream, summary = export(world.users["upper_level"], reveal_ids=False)
+    members = sheets(stream)["Thành viên"]
+    header = [c.value for c in members[2]]
+    assert header == [c for c in MEMBER_COLUMNS if c not in ("Dân tộc", "Khuyết tật")]
+    assert all(len(row) == len(header) for row in members.iter_rows(min_row=3, values_only=True))
+    assert "Kinh" not in {v for row in members.iter_rows(values_only=True) for v in row}
+    assert "nhạy cảm" in members["A1"].value
+    assert summary.member_count == 4
+
+
+def test_a_masked_export_imports_back_unchanged(world):
+    seed(world, 3)
+    stream, _ = export(world.users["ward_officer_hb"], reveal_ids=False)
+    ids = sorted(Member.objects.values_list("id_number", flat=True))
+    result = household_import(by=world.users["ward_officer_hb"], ward=world.hb, file=stream, dry_run=False)
+    assert (result.errors, result.updated, result.members_updated) == ([], 0, 0)
+    assert sorted(Member.objects.values_list("id_number", flat=True)) == ids
 
 
 def test_export_follows_the_queryset_it_is_given(world):
@@ -174,3 +205,13 @@ def test_members_are_fetched_once_per_chunk(world, django_assert_max_num_queries
         _stream, summary = export(world.users["admin"])
     assert summary.member_count == 24
     assert sheets(_stream)["Thành viên"].max_row == 2 + 24
+
+
+def test_the_workbook_and_the_pages_say_the_same_words_for_newly_escaped():
+    from django.utils import translation
+
+    from households import importing, rules
+
+    with translation.override("vi"):
+        assert str(rules.NEWLY_ESCAPED_LABEL) == importing.ESCAPED_LABEL
+    assert importing.COL_ESCAPED_UNTIL.startswith(importing.ESCAPED_LABEL)

@@ -226,8 +226,3 @@ def test_id_number_both_problems_and_unknown_facts():
     assert len(rules.id_number_problems("040085123456", birth_date=date(2005, 1, 1), gender=Gender.FEMALE)) == 2
     # Without birth date and gender nothing can disagree.
     assert rules.id_number_problems("040385123456", birth_date=None, gender="") == []
-
-
-def test_mask_id_number():
-    assert rules.mask_id_number("040085123456") == "********3456"
-    assert rules.mask_id_number("") == ""

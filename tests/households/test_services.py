@@ -388,15 +388,3 @@ def test_khoi_move_refuses_clashing_codes_names_and_same_ward(world, officer):
         services.khoi_move(khoi=world.hb_k2, to_ward=target)
     assert Khoi.objects.get(pk=world.hb_k2.pk).ward == world.hb
     assert Household.objects.get(code="C-1", khoi=world.hb_k2).ward == world.hb
-
-
-# --- Personal data access log ---------------------------------------------------
-
-
-def test_personal_data_access_log(world, officer):
-    from households.models import PersonalDataAccess
-
-    services.personal_data_access_log(user=officer, action="view", path="/x/", household_ids=[3, 1, 3], member_count=4)
-    services.personal_data_access_log(user=officer, action="view", path="/y/", household_ids=[1], member_count=0)
-    [entry] = PersonalDataAccess.objects.all()
-    assert (entry.user, entry.household_ids, entry.member_count, entry.path) == (officer, [1, 3], 4, "/x/")

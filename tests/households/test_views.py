@@ -246,6 +246,14 @@ def test_export_link_carries_the_filters(client, world, households):
     login(client, world, "ward_officer_hb")
     text = page(client.get("/households/", {"status": "poor", "q": "hang", "page": "1"}))
     assert 'href="/reports/households.xlsx?status=poor&amp;q=hang"' in text
+    assert 'href="/reports/households.xlsx?status=poor&amp;q=hang&amp;show_ids=1"' in text
+
+
+def test_only_roles_that_may_reveal_get_the_full_id_export_link(client, world, households):
+    login(client, world, "upper_level")
+    assert 'data-testid="export-ids"' not in page(client.get("/households/"))
+    login(client, world, "khoi_member_hb_k1")
+    assert 'href="/reports/households.xlsx?show_ids=1"' in page(client.get("/households/"))
 
 
 def test_bad_filter_value_is_explained(client, world, households):
@@ -378,6 +386,26 @@ def test_upper_level_cannot_reveal(client, world, households):
     text = page(client.get(f"/households/{households['hb_k1'].pk}/", {"show_ids": "1"}))
     assert ID_NUMBER not in text and "********1234" in text
     assert PersonalDataAccess.objects.count() == 0
+
+
+def test_upper_level_sees_no_ethnicity_or_disability_per_person(client, world):
+    household = HouseholdFactory(khoi=world.hb_k1, code="HB-050", status="poor")
+    member = MemberFactory(household=household, full_name="Lô Thị Mai", ethnicity="Thái", is_disabled=True)
+    services.member_update(by=world.users["admin"], member=member, ethnicity="Khơ Mú", is_disabled=False)
+    services.member_update(by=world.users["admin"], member=member, is_disabled=True)
+    login(client, world, "upper_level")
+    text = page(client.get(f"/households/{household.pk}/"))
+    members = re.search(r'data-testid="members"(.*?)</section>', text, re.S).group(1)
+    history = re.search(r'data-testid="change-history"(.*?)</section>', text, re.S).group(1)
+    assert "Lô Thị Mai" in members
+    for withheld in ("Khơ Mú", "Thái", '"tag">Khuyết tật', "Người khuyết tật", ">Dân tộc<", "Dân tộc:"):
+        assert withheld not in members, withheld
+        assert withheld not in history, withheld
+    assert 'data-testid="sensitive-withheld"' in text
+    login(client, world, "ward_officer_hb")
+    text = page(client.get(f"/households/{household.pk}/"))
+    assert "Khơ Mú" in text and "Người khuyết tật" in text and "Dân tộc:" in text and ">Dân tộc<" in text
+    assert 'data-testid="sensitive-withheld"' not in text
 
 
 # --- Forms --------------------------------------------------------------------------

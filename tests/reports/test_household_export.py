@@ -98,22 +98,51 @@ def test_each_role_exports_exactly_its_scope(client, registry, role):
     assert households == VISIBLE[role]
 
 
-def test_upper_level_gets_masked_id_numbers_and_no_log(client, registry):
+def test_upper_level_gets_masked_id_numbers_and_the_export_is_logged(client, registry):
     response = login(client, registry, "upper_level").get(URL)
     _households, ids = workbook(response)
     assert ids == ["********1234", "********5555", "********9999"]
+    access = PersonalDataAccess.objects.get()
+    assert (access.action, access.id_numbers_shown, access.member_count) == ("export", False, 3)
+
+
+def test_upper_level_may_not_ask_for_full_id_numbers(client, registry):
+    response = login(client, registry, "upper_level").get(URL + "?show_ids=1")
+    assert response.status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
 
-def test_ward_staff_get_full_id_numbers_and_the_export_is_logged(client, registry):
+def test_upper_level_file_carries_no_ethnicity_or_disability(client, registry):
+    response = login(client, registry, "upper_level").get(URL)
+    members = load_workbook(BytesIO(b"".join(response.streaming_content)))["Thành viên"]
+    header = [c.value for c in members[2]]
+    assert "Dân tộc" not in header and "Khuyết tật" not in header
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "khoi_member_hb_k1", "ward_leader_hb", "admin"])
+def test_id_numbers_are_masked_unless_asked_for(client, registry, role):
+    response = login(client, registry, role).get(URL + f"?status=poor&ward={registry.hb.pk}")
+    households, ids = workbook(response)
+    assert (households, ids) == (["HB-1"], ["********1234"])
+    access = PersonalDataAccess.objects.get()
+    assert (access.action, access.id_numbers_shown) == ("export", False)
+
+
+def test_ward_staff_asking_get_full_id_numbers_and_the_export_is_logged(client, registry):
     officer = registry.users["ward_officer_hb"]
-    response = login(client, registry, "ward_officer_hb").get(URL + "?status=poor")
+    response = login(client, registry, "ward_officer_hb").get(URL + "?status=poor&show_ids=1")
     households, ids = workbook(response)
     assert (households, ids) == (["HB-1"], ["040080001234"])
     access = PersonalDataAccess.objects.get()
-    assert (access.user, access.action, access.member_count) == (officer, "export", 1)
+    assert (access.user, access.action, access.member_count, access.id_numbers_shown) == (officer, "export", 1, True)
     assert access.household_ids == [registry.hb.households.get(code="HB-1").pk]
     assert "status=poor" in access.path
+
+
+def test_khoi_member_asking_gets_full_numbers_of_their_khoi_only(client, registry):
+    response = login(client, registry, "khoi_member_hb_k1").get(URL + "?show_ids=true")
+    assert workbook(response) == (["HB-1"], ["040080001234"])
+    assert PersonalDataAccess.objects.get().id_numbers_shown
 
 
 @pytest.mark.parametrize(
