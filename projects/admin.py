@@ -3,6 +3,7 @@
 sub-projects, funding sources, without code. Issued plans are read-only here too."""
 
 from django.contrib import admin
+from django.contrib.admin.options import InlineModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from assignments.models import Duty, ItemAssignment
@@ -74,7 +75,12 @@ class FrozenWhenIssued:
         return super().has_change_permission(request, obj) and not self._frozen(obj)
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and not self._frozen(obj)
+        # An inline is asked with the parent object, a model admin without it.
+        if isinstance(self, InlineModelAdmin):
+            allowed = super().has_add_permission(request, obj)
+        else:
+            allowed = super().has_add_permission(request)
+        return allowed and not self._frozen(obj)
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and not self._frozen(obj)
