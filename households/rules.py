@@ -4,6 +4,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,13 @@ def is_newly_escaped(status: str, escaped_on: date | None, as_of: date) -> bool:
 def is_target(status: str, escaped_on: date | None, as_of: date) -> bool:
     """Poor, near-poor or newly escaped: the households the program supports."""
     return status in (Status.POOR, Status.NEAR_POOR) or is_newly_escaped(status, escaped_on, as_of)
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part as a percentage of whole, to one decimal rounded half up (12.35 -> 12.4); None when whole is 0."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def age_on(birth_date: date | None, as_of: date) -> int | None:

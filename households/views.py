@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,13 +35,43 @@ from .rules import PriorityGroup
 PAGE_SIZE = 50
 
 
+# What the household list is filtered by to show each dashboard count (the API's filters).
+COUNT_FILTERS = {
+    "total": {},
+    "poor": {"status": rules.Status.POOR},
+    "near_poor": {"status": rules.Status.NEAR_POOR},
+    "average": {"status": rules.Status.AVERAGE},
+    "not_poor": {"status": rules.Status.NOT_POOR},
+    "newly_escaped": {"newly_escaped": "true"},
+    "newly_escaped_near_poor": {"status": rules.Status.NEAR_POOR, "newly_escaped": "true"},
+    "target": {"target": "true"},
+}
+
+
+def count_links(scope: dict) -> dict[str, str]:
+    """For each dashboard count, the list page that shows exactly those households."""
+    base = reverse("household-list")
+    links = {}
+    for name, filters in COUNT_FILTERS.items():
+        query = urlencode({**scope, **filters})
+        links[name] = f"{base}?{query}" if query else base
+    return links
+
+
 @login_required
 def dashboard(request):
-    wards = selectors.dashboard_wards(user=request.user)
+    as_of = timezone.localdate()
+    wards = selectors.dashboard_wards(user=request.user, as_of=as_of)
     for ward in wards:
         # Links into the list name the ward only where there is more than one to choose from.
-        ward.list_query = f"ward={ward.pk}&" if len(wards) > 1 else ""
-    return render(request, "dashboard.html", {"wards": wards})
+        ward.links = count_links({"ward": ward.pk} if len(wards) > 1 else {})
+        ward.rates = {
+            "poor": rules.percent(ward.counts["poor"], ward.counts["total"]),
+            "near_poor": rules.percent(ward.counts["near_poor"], ward.counts["total"]),
+        }
+        for khoi in ward.visible_khois:
+            khoi.links = count_links({"khoi": khoi.pk})
+    return render(request, "dashboard.html", {"wards": wards, "as_of": as_of})
 
 
 # --- Helpers --------------------------------------------------------------
