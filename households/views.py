@@ -71,7 +71,8 @@ def dashboard(request):
         }
         for khoi in ward.visible_khois:
             khoi.links = count_links({"khoi": khoi.pk})
-    return render(request, "dashboard.html", {"wards": wards, "as_of": as_of})
+    context = {"wards": wards, "as_of": as_of, "newly_escaped_label": rules.NEWLY_ESCAPED_LABEL}
+    return render(request, "dashboard.html", context)
 
 
 # --- Helpers --------------------------------------------------------------
