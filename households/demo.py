@@ -13,6 +13,7 @@ from hungbinh.accounts.roles import Role
 from . import rules
 from .models import AreaType, Household, Khoi, Member, StatusChange, UpperUnit, Ward
 from .rules import ChangeReason, Gender, Status
+from .services import status_change_build
 
 DEMO_PASSWORD = "hungbinh@2025"
 
@@ -168,7 +169,7 @@ PROVINCE_CODE = "040"  # Nghệ An
 @dataclass
 class DemoHousehold:
     household: Household
-    changes: list[dict]
+    changes: list[StatusChange]  # built by services.status_change_build, recorded_by set when seeding
     members: list[dict]
 
 
@@ -294,29 +295,45 @@ def _demo_household(rng, used_ids, *, ward, khoi, code, number, today, boundary)
         # Registered as poor, later recognised as having escaped poverty.
         registered = min(registered, escaped_on - timedelta(days=rng.randint(200, 900)))
         first_status = Status.POOR
-        changes.append({"from_status": Status.POOR, "to_status": status, "effective_on": escaped_on})
+        changes.append({"to_status": status, "effective_on": escaped_on})
     elif status == Status.POOR and rng.random() < 0.35:
         # Near-poor at first, fell into poverty by a later decision.
         first_status = Status.NEAR_POOR
         fell = registered + timedelta(days=rng.randint(200, 900))
-        changes.append({"from_status": Status.NEAR_POOR, "to_status": Status.POOR, "effective_on": min(fell, today)})
-    history = [{"from_status": "", "to_status": first_status, "effective_on": registered, "reason": "registration"}]
-    for change in changes:
-        change["reason"] = ChangeReason.DECISION
-        change["decision_number"] = f"{rng.randint(12, 480)}/QĐ-UBND"
-        history.append(change)
+        changes.append({"to_status": Status.POOR, "effective_on": min(fell, today)})
     household = Household(
         ward=ward,
         khoi=khoi,
         code=code,
         head_name=head_name,
         address=address,
-        status=status,
-        status_since=history[-1]["effective_on"],
-        escaped_poverty_on=escaped_on,
         ethnic_minority=ethnic_minority,
         has_merit_person=has_merit,
     )
+    # The same builder as a form, the import and a recognition decision: the
+    # household's status, its date and its escape date follow from the changes.
+    history = [
+        status_change_build(
+            household,
+            to_status=first_status,
+            effective_on=registered,
+            reason=ChangeReason.REGISTRATION,
+            by=None,
+            today=today,
+        )
+    ]
+    for change in changes:
+        history.append(
+            status_change_build(
+                household,
+                to_status=change["to_status"],
+                effective_on=change["effective_on"],
+                reason=ChangeReason.DECISION,
+                decision_number=f"{rng.randint(12, 480)}/QĐ-UBND",
+                by=None,
+                today=today,
+            )
+        )
     household.refresh_derived()
     young_head = number % 7 == 0  # young families: children under 16
     members = _members(
@@ -369,7 +386,9 @@ def seed_households(ward: Ward, *, prefix: str, count: int, seed: int, recorded_
     )
     changes, members = [], []
     for demo, household in zip(fresh, households, strict=True):
-        changes += [StatusChange(household=household, recorded_by=recorded_by, **c) for c in demo.changes]
+        for change in demo.changes:
+            change.household, change.recorded_by = household, recorded_by
+        changes += demo.changes
         for m in demo.members:
             if m["id_number"] in used:
                 m = {**m, "id_number": ""}

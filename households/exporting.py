@@ -2,7 +2,7 @@
 
 Write-only openpyxl and a queryset read in chunks: memory stays flat however
 many households are exported, and the number of queries grows only with the
-number of chunks. What is written imports back unchanged (importing.py): a
+number of chunks. What is written imports back unchanged (households.importing): a
 masked ID number reads as "keep the stored number".
 
 People's data is written as the `Disclosure` allows (docs/personal-data.md): ID

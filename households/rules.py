@@ -141,6 +141,24 @@ def escaped_on_after_change(*, current: str | None, new: str, effective_on: date
     return escaped_on
 
 
+# --- Members -------------------------------------------------------------------
+
+
+def member_problems(fields: dict, *, today: date) -> dict[str, list[str]]:
+    """Field errors of a member's data: what a form, the API or an import row reports."""
+    errors: dict[str, list[str]] = {}
+    if not fields.get("full_name"):
+        errors.setdefault("full_name", []).append(str(_("Enter the member's full name.")))
+    birth_date = fields.get("birth_date")
+    if birth_date is not None and birth_date > today:
+        errors.setdefault("birth_date", []).append(str(_("The birth date may not be in the future.")))
+    if fields.get("id_number"):
+        problems = id_number_problems(fields["id_number"], birth_date=birth_date, gender=fields.get("gender", ""))
+        if problems:
+            errors.setdefault("id_number", []).extend(problems)
+    return errors
+
+
 # --- Citizen ID numbers (CCCD) ---------------------------------------------
 
 ID_NUMBER = re.compile(r"^\d{12}$")

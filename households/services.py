@@ -139,38 +139,29 @@ def household_create(
     _require_editor(by)
     _require_khoi_in_scope(by, khoi)
     fields = _clean_household_fields({"code": code, "head_name": head_name, "address": address})
-    problem = rules.status_change_problem(
-        current=None, current_since=None, new=status, effective_on=status_since, today=_today()
-    )
-    if problem:
-        raise ValidationError({"status_since": problem})
-    if escaped_poverty_on is not None and status == rules.Status.POOR:
-        raise ValidationError({"escaped_poverty_on": _("A poor household has no date of escaping poverty.")})
-    if escaped_poverty_on is not None and escaped_poverty_on > _today():
-        raise ValidationError({"escaped_poverty_on": _("The date may not be in the future.")})
-    _require_unique_code(ward_id=khoi.ward_id, code=fields["code"])
     household = Household(
         ward_id=khoi.ward_id,
         khoi=khoi,
-        status=status,
-        status_since=status_since,
-        escaped_poverty_on=escaped_poverty_on,
         ethnic_minority=ethnic_minority,
         has_merit_person=has_merit_person,
         **fields,
     )
-    household._history_user = by
-    household.save()
-    StatusChange.objects.create(
-        household=household,
-        from_status="",
+    registration = status_change_build(
+        household,
         to_status=status,
         effective_on=status_since,
         reason=reason,
-        decision_number=nfc(decision_number),
-        note=nfc(note),
-        recorded_by=by,
+        by=by,
+        decision_number=decision_number,
+        note=note,
+        escaped_on=escaped_poverty_on,
+        today=_today(),
+        date_field="status_since",
     )
+    _require_unique_code(ward_id=khoi.ward_id, code=fields["code"])
+    household._history_user = by
+    household.save()
+    registration.save()
     return household
 
 
@@ -230,25 +221,77 @@ def household_change_status(
     """Record a status change with its date and reason; only this moves `status`."""
     _require_editor(by)
     household = _lock_at_version(household, version, by=by)
+    change = status_change_build(
+        household,
+        to_status=to_status,
+        effective_on=effective_on,
+        reason=reason,
+        by=by,
+        decision_number=decision_number,
+        note=note,
+        today=_today(),
+    )
+    status_changes_save([change], by=by)
+    return change
+
+
+# --- Status changes, one or many ---------------------------------------------------
+
+UNSET = object()
+STATUS_FIELDS = ("status", "status_since", "escaped_poverty_on")
+
+
+def status_change_build(
+    household: Household,
+    *,
+    to_status: str,
+    effective_on: date,
+    reason: str,
+    by,
+    today: date,
+    decision_number: str = "",
+    note: str = "",
+    escaped_on=UNSET,
+    date_field: str = "effective_on",
+) -> StatusChange:
+    """Check one change of a household's status and prepare it, writing nothing.
+
+    Sets the household's `status`, `status_since` and `escaped_poverty_on` on the
+    instance and returns the unsaved StatusChange. A household whose `status` is
+    still empty is being registered: this is its first status. `escaped_on`
+    overrides the escape date the rules derive (an import's "Hộ mới thoát
+    nghèo", a registration of a household that had already escaped).
+
+    Raises ValidationError keyed by field (the date under `date_field`) when
+    the change may not be recorded. It touches neither `version` nor the
+    database, so callers can build many and write them together:
+    `status_changes_save` for status changes alone (recognition decisions), the
+    import's own bulk writer when other fields change too, the demo data.
+    """
     decision_number, note = nfc(decision_number), nfc(note)
-    if reason == ChangeReason.REGISTRATION:
+    current = household.status or None
+    if reason == ChangeReason.REGISTRATION and current is not None:
         raise ValidationError({"reason": _("First registration is not a reason for a change.")})
     if reason == ChangeReason.DECISION and not decision_number:
         raise ValidationError({"decision_number": _("Enter the number of the recognition decision.")})
     if reason == ChangeReason.CORRECTION and not note:
         raise ValidationError({"note": _("Write the reason for the correction.")})
     problem = rules.status_change_problem(
-        current=household.status,
-        current_since=household.status_since,
-        new=to_status,
-        effective_on=effective_on,
-        today=_today(),
+        current=current, current_since=household.status_since, new=to_status, effective_on=effective_on, today=today
     )
     if problem:
-        raise ValidationError({"effective_on": problem})
-    change = StatusChange.objects.create(
+        raise ValidationError({date_field: problem})
+    if escaped_on is UNSET:
+        escaped_on = rules.escaped_on_after_change(
+            current=current, new=to_status, effective_on=effective_on, escaped_on=household.escaped_poverty_on
+        )
+    elif escaped_on is not None and to_status == rules.Status.POOR:
+        raise ValidationError({"escaped_poverty_on": _("A poor household has no date of escaping poverty.")})
+    elif escaped_on is not None and escaped_on > today:
+        raise ValidationError({"escaped_poverty_on": _("The date may not be in the future.")})
+    change = StatusChange(
         household=household,
-        from_status=household.status,
+        from_status=current or "",
         to_status=to_status,
         effective_on=effective_on,
         reason=reason,
@@ -256,35 +299,39 @@ def household_change_status(
         note=note,
         recorded_by=by,
     )
-    household.escaped_poverty_on = rules.escaped_on_after_change(
-        current=household.status, new=to_status, effective_on=effective_on, escaped_on=household.escaped_poverty_on
-    )
-    household.status = to_status
-    household.status_since = effective_on
-    household.version += 1
-    household._history_user = by
-    household.save(update_fields=["status", "status_since", "escaped_poverty_on", "version"])
+    household.status, household.status_since, household.escaped_poverty_on = to_status, effective_on, escaped_on
     return change
+
+
+def status_changes_save(changes: list[StatusChange], *, by, batch_size: int = 500) -> None:
+    """Write built status changes of existing households in bulk: their new status, version and history.
+
+    For many households at once (recognition decisions) as for one. The caller
+    holds the households' row locks (households.locking) inside its transaction.
+    """
+    if not changes:
+        return
+    now = timezone.now()
+    households = list({change.household_id: change.household for change in changes}.values())
+    for household in households:
+        household.version += 1
+        household.updated_at = now
+        # An instance saved earlier still names that save's user; this change is `by`'s.
+        household._history_user = by
+    bulk_update_with_history(
+        households,
+        Household,
+        [*STATUS_FIELDS, "version", "updated_at"],
+        batch_size=batch_size,
+        default_user=by,
+        default_date=now,
+    )
+    StatusChange.objects.bulk_create(changes, batch_size=batch_size)
 
 
 # --- Members --------------------------------------------------------------
 
 MEMBER_FIELDS = ("full_name", "birth_date", "gender", "relation", "id_number", "ethnicity", "is_disabled", "has_merit")
-
-
-def member_problems(fields: dict, *, today: date) -> dict[str, list[str]]:
-    """Field errors of a member's data (no database): what a form or an import row reports."""
-    errors: dict[str, list[str]] = {}
-    if not fields.get("full_name"):
-        errors.setdefault("full_name", []).append(_("Enter the member's full name."))
-    birth_date = fields.get("birth_date")
-    if birth_date is not None and birth_date > today:
-        errors.setdefault("birth_date", []).append(_("The birth date may not be in the future."))
-    if fields.get("id_number"):
-        problems = rules.id_number_problems(fields["id_number"], birth_date=birth_date, gender=fields.get("gender", ""))
-        if problems:
-            errors.setdefault("id_number", []).extend(problems)
-    return errors
 
 
 def _clean_member_fields(fields: dict) -> dict:
@@ -319,7 +366,7 @@ def member_create(*, by, household: Household, version: int | None = None, **fie
     _require_editor(by)
     household = _lock_at_version(household, version, by=by)
     fields = _clean_member_fields(fields)
-    errors = member_problems({**dict.fromkeys(("full_name", "gender"), ""), **fields}, today=_today())
+    errors = rules.member_problems({**dict.fromkeys(("full_name", "gender"), ""), **fields}, today=_today())
     if errors:
         raise ValidationError(errors)
     _require_unique_id_number(fields.get("id_number", ""))
@@ -341,7 +388,7 @@ def member_update(*, by, member: Member, version: int | None = None, **changes) 
     member = Member.objects.select_for_update().get(pk=member.pk)
     changes = _clean_member_fields(changes)
     merged = {name: getattr(member, name) for name in MEMBER_FIELDS} | changes
-    errors = member_problems(merged, today=_today())
+    errors = rules.member_problems(merged, today=_today())
     if errors:
         raise ValidationError(errors)
     _require_unique_id_number(merged["id_number"], exclude_pk=member.pk)

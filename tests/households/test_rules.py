@@ -226,3 +226,19 @@ def test_id_number_both_problems_and_unknown_facts():
     assert len(rules.id_number_problems("040085123456", birth_date=date(2005, 1, 1), gender=Gender.FEMALE)) == 2
     # Without birth date and gender nothing can disagree.
     assert rules.id_number_problems("040385123456", birth_date=None, gender="") == []
+
+
+# --- Members -------------------------------------------------------------------------
+
+
+def test_member_problems_name_birth_date_and_id_number():
+    today = date(2025, 6, 1)
+    assert rules.member_problems({"full_name": "An", "birth_date": date(1990, 1, 1)}, today=today) == {}
+    problems = rules.member_problems(
+        {"full_name": "", "birth_date": date(2025, 6, 2), "gender": Gender.MALE, "id_number": "040185123456"},
+        today=today,
+    )
+    assert set(problems) == {"full_name", "birth_date", "id_number"}
+    assert "tương lai" in problems["birth_date"][0]
+    # The number codes a woman born in 1985: both facts disagree with the member.
+    assert len(problems["id_number"]) == 2

@@ -268,6 +268,84 @@ def test_change_status_with_a_stale_version(world, officer):
     assert StatusChange.objects.count() == 1
 
 
+# --- status_change_build and status_changes_save (bulk) ----------------------------------
+
+
+def test_build_prepares_without_writing_and_refuses_what_the_rules_refuse(world, officer):
+    household = create(world, officer)
+    today = timezone.localdate()
+    change = services.status_change_build(
+        household, to_status=Status.NEAR_POOR, effective_on=date(2025, 2, 1), reason="import", by=officer, today=today
+    )
+    assert (change.pk, change.from_status, change.to_status, change.recorded_by) == (None, "poor", "near_poor", officer)
+    assert (household.status, household.status_since, household.escaped_poverty_on) == (
+        Status.NEAR_POOR,
+        date(2025, 2, 1),
+        date(2025, 2, 1),
+    )
+    household.refresh_from_db()
+    assert (household.status, household.version, StatusChange.objects.count()) == (Status.POOR, 1, 1)
+    with pytest.raises(ValidationError) as excinfo:
+        services.status_change_build(
+            household,
+            to_status=Status.NOT_POOR,
+            effective_on=date(2014, 1, 1),
+            reason="import",
+            by=officer,
+            today=today,
+        )
+    assert "15/01/2024" in messages(excinfo, "effective_on")
+    # An unsaved household with no status yet is being registered.
+    fresh = Household(ward=world.hb, khoi=world.hb_k1, code="N-1", head_name="Mới")
+    first = services.status_change_build(
+        fresh,
+        to_status=Status.NOT_POOR,
+        effective_on=date(2024, 6, 1),
+        reason="registration",
+        by=officer,
+        today=today,
+        escaped_on=date(2024, 6, 1),
+    )
+    assert (first.from_status, fresh.status, fresh.escaped_poverty_on) == ("", Status.NOT_POOR, date(2024, 6, 1))
+
+
+def test_many_changes_are_saved_together_with_versions_and_history(world, officer, django_assert_max_num_queries):
+    leader = world.users["ward_leader_hb"]
+    households = [create(world, officer, code=f"B-{i}") for i in range(5)]
+    today = timezone.localdate()
+    changes, refused = [], []
+    for i, household in enumerate(households):
+        try:
+            changes.append(
+                services.status_change_build(
+                    household,
+                    to_status=Status.NOT_POOR,
+                    effective_on=date(2025, 3, 1) if i != 2 else date(2020, 1, 1),
+                    reason=ChangeReason.DECISION,
+                    decision_number="301/QĐ-UBND",
+                    by=leader,
+                    today=today,
+                )
+            )
+        except ValidationError:
+            refused.append(household.code)
+    assert refused == ["B-2"]
+    with django_assert_max_num_queries(4):
+        services.status_changes_save(changes, by=leader)
+    saved = {h.code: h for h in Household.objects.all()}
+    assert [saved[f"B-{i}"].version for i in range(5)] == [2, 2, 1, 2, 2]
+    assert saved["B-0"].escaped_poverty_on == date(2025, 3, 1) and saved["B-2"].status == Status.POOR
+    assert StatusChange.objects.filter(reason="decision", recorded_by=leader).count() == 4
+    assert saved["B-0"].history.first().history_user == leader
+
+
+def test_create_with_a_decision_needs_its_number(world, officer):
+    with pytest.raises(ValidationError) as excinfo:
+        create(world, officer, reason=ChangeReason.DECISION)
+    assert "số quyết định" in messages(excinfo, "decision_number")
+    assert not Household.objects.exists()
+
+
 # --- Members -----------------------------------------------------------------------
 
 WIFE = {

@@ -1,0 +1,118 @@
+"""The import service: check a workbook and, unless told only to check, write it (docs/workbook.md)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hungbinh.accounts.roles import can_manage_ward
+
+from .. import selectors
+from ..models import Household, Khoi, Ward
+from .cells import as_text, key
+from .parsing import parse_households, parse_members
+from .planning import Plan, chunks, plan_households, plan_members
+from .reading import open_workbook, read_sheet
+from .results import Errors, ImportResult, ImportRowError
+from .workbook import COL_CODE, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
+from .writing import write
+
+
+def _existing_households(ward: Ward, codes: set[str], *, lock: bool) -> dict[str, Household]:
+    found = {}
+    for chunk in chunks(sorted(codes)):
+        queryset = Household.objects.filter(ward=ward, code__in=chunk)
+        if lock:
+            queryset = queryset.select_for_update().order_by("pk")
+        for household in queryset:
+            found[household.code] = household
+    return found
+
+
+def _require_importer(by, ward: Ward) -> None:
+    # The views fetch the ward through the user's scope (404 there); this is the service's own guard.
+    if not can_manage_ward(by):
+        raise PermissionDenied(_("Only the ward's staff may import household lists."))
+    if not selectors.ward_list(user=by).filter(pk=ward.pk).exists():
+        raise PermissionDenied(_("This ward is outside your scope."))
+
+
+def household_import(*, by, ward: Ward, file, dry_run: bool) -> ImportResult:
+    """Check a workbook of households and members and, unless `dry_run` or any problem, write it."""
+    _require_importer(by, ward)
+    errors = Errors()
+    workbook = open_workbook(file, errors)
+    if workbook is None:
+        return ImportResult(errors=list(errors))
+    try:
+        household_sheet = read_sheet(workbook, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, errors)
+        member_sheet = read_sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, errors)
+    finally:
+        workbook.close()
+    if errors:
+        return ImportResult(errors=sorted(errors, key=_error_order))
+    if not household_sheet.rows and not member_sheet.rows:
+        errors.add(
+            HOUSEHOLD_SHEET, 0, "", _("The workbook lists no household and no member: there is nothing to import.")
+        )
+        return ImportResult(errors=list(errors))
+
+    today = timezone.localdate()
+    khois = {key(khoi.name): khoi for khoi in Khoi.objects.filter(ward=ward)}
+    khoi_scope = set(selectors.khoi_list(user=by, ward_id=ward.pk).values_list("pk", flat=True))
+    household_rows = parse_households(
+        household_sheet, ward=ward, khois=khois, khoi_scope=khoi_scope, errors=errors, today=today
+    )
+    member_rows = parse_members(member_sheet, errors=errors, today=today)
+    file_codes = {as_text(household_sheet.get(v, COL_CODE)) for _n, v in household_sheet.rows}
+    codes = file_codes | {r.code for r in member_rows}
+
+    try:
+        with transaction.atomic():
+            result = _plan_and_write(
+                by=by,
+                ward=ward,
+                codes=codes,
+                file_codes=file_codes,
+                household_rows=household_rows,
+                member_rows=member_rows,
+                errors=errors,
+                today=today,
+                dry_run=dry_run,
+            )
+    except IntegrityError:
+        errors.add(
+            "",
+            0,
+            "",
+            _("The registry changed while the file was being imported, so nothing was written. Import the file again."),
+        )
+        return ImportResult(errors=list(errors))
+    return result
+
+
+def _plan_and_write(
+    *, by, ward, codes, file_codes, household_rows, member_rows, errors, today, dry_run
+) -> ImportResult:
+    existing = _existing_households(ward, codes, lock=not dry_run)
+    plan = Plan()
+    plan_households(household_rows, existing, by=by, plan=plan, errors=errors, today=today)
+    plan_members(member_rows, file_codes=file_codes, existing=existing, plan=plan, errors=errors, today=today)
+    if errors:
+        return ImportResult(errors=sorted(errors, key=_error_order))
+    result = ImportResult(
+        created=len(plan.new_households),
+        updated=len(plan.changed_households),
+        members_created=len(plan.new_members),
+        members_updated=len(plan.changed_members),
+    )
+    if not dry_run:
+        write(plan, by=by, now=timezone.now())
+    return result
+
+
+_SHEET_ORDER = {"": 0, HOUSEHOLD_SHEET: 1, MEMBER_SHEET: 2}
+
+
+def _error_order(error: ImportRowError):
+    return (_SHEET_ORDER.get(error.sheet, 3), error.row)
