@@ -108,8 +108,56 @@ class HouseholdCreateForm(HouseholdForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class HouseholdEditForm(HouseholdForm):
+class MergeChoices:
+    """After a stale save, a choice under each field that both the user and someone else changed.
+
+    `conflicts` lists (field name, the value saved now, as text); each adds a
+    required `keep_<name>` radio right after its field, whose box keeps what the
+    user typed. The names come back with the next POST in the hidden
+    `conflicts` field (`conflicts_in`), so an unanswered choice is an error
+    rather than a silent "keep mine".
+    """
+
+    KEEP_PREFIX = "keep_"
+
+    def add_merge_choices(self, conflicts):
+        order = list(self.fields)
+        self.conflict_names = []
+        for name, saved_text in conflicts:
+            if name not in self.fields:
+                continue
+            self.conflict_names.append(name)
+            self.fields[self.KEEP_PREFIX + name] = forms.ChoiceField(
+                label=_("“%(field)s” was changed by you and in the saved record: which value is kept?")
+                % {"field": self.fields[name].label},
+                widget=forms.RadioSelect,
+                choices=[
+                    ("mine", _("What you typed above")),
+                    ("theirs", _("What is saved now: %(value)s") % {"value": saved_text}),
+                ],
+                error_messages={"required": _("Choose which of the two values to keep.")},
+            )
+            order.insert(order.index(name) + 1, self.KEEP_PREFIX + name)
+        self.fields["conflicts"] = forms.CharField(
+            widget=forms.HiddenInput, required=False, initial=",".join(self.conflict_names)
+        )
+        self.order_fields(order)
+
+    @staticmethod
+    def conflicts_in(data) -> list[str]:
+        """The fields a submitted merge form asked about."""
+        return [name for name in data.get("conflicts", "").split(",") if name]
+
+    def keeps_saved(self, name: str) -> bool:
+        return self.cleaned_data.get(self.KEEP_PREFIX + name) == "theirs"
+
+
+class HouseholdEditForm(MergeChoices, HouseholdForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, conflicts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_merge_choices(conflicts)
 
 
 class StatusChangeForm(forms.Form):
@@ -156,7 +204,6 @@ class MemberForm(forms.Form):
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, required=False, initial="Kinh")
     is_disabled = forms.BooleanField(label=_("Has a disability"), required=False)
     has_merit = forms.BooleanField(label=_("Person with revolutionary merit"), required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     SERVICE_FIELDS = services.MEMBER_FIELDS
 
@@ -164,12 +211,18 @@ class MemberForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS if name in self.cleaned_data}
 
 
-class MemberEditForm(MemberForm):
-    """The stored ID number is never put into the page: a blank box keeps it."""
+class MemberEditForm(MergeChoices, MemberForm):
+    """The stored ID number is never put into the page: a blank box keeps it.
+
+    `seen` is the member's mark when the form was opened (history.member_mark):
+    the form conflicts only with later changes to this member, not with the
+    rest of the household.
+    """
 
     clear_id_number = forms.BooleanField(label=_("Remove the citizen ID number"), required=False)
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, masked_id_number="", **kwargs):
+    def __init__(self, *args, masked_id_number="", conflicts=(), **kwargs):
         super().__init__(*args, **kwargs)
         if masked_id_number:
             self.fields["id_number"].widget.attrs["placeholder"] = masked_id_number
@@ -178,6 +231,7 @@ class MemberEditForm(MemberForm):
             }
         else:
             del self.fields["clear_id_number"]
+        self.add_merge_choices(conflicts)
 
     def service_fields(self) -> dict:
         fields = super().service_fields()

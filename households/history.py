@@ -116,3 +116,58 @@ def household_changes(household: Household, *, disclosure: Disclosure) -> list[C
     )
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes
+
+
+# --- What changed after a form was opened (docs/concurrent-edits.md) ---------------
+
+
+def household_state(household_pk: int, version: int):
+    """The household as a form showed it at `version` (its history record), or None when none holds it."""
+    return Household.history.filter(id=household_pk, version=version).order_by("-history_id").first()
+
+
+def member_mark(member_pk: int) -> int | None:
+    """The id of the member's latest history record: a form keeps it, to tell later whether the member changed."""
+    return Member.history.filter(id=member_pk).order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def member_state(member_pk: int, mark: int):
+    """The member as a form showed it (the history record `mark`), or None when it is not the member's."""
+    return Member.history.filter(id=member_pk, history_id=mark).first()
+
+
+def changes_after(record, *, disclosure: Disclosure | None) -> list[Change]:
+    """What was saved to the record's household or member after `record`, oldest first."""
+    model = record.instance_type
+    later = list(
+        type(record)
+        .objects.filter(id=record.id, history_id__gt=record.history_id)
+        .select_related("history_user")
+        .order_by("history_id")
+    )
+    if model is Household:
+        khoi_ids = {r.khoi_id for r in [record, *later]}
+        ignored, subject = HOUSEHOLD_IGNORED, lambda r: _("Household")
+    else:
+        khoi_ids = set()
+        ignored, subject = MEMBER_IGNORED, lambda r: _("Member %(name)s") % {"name": r.full_name}
+    if disclosure is not None:
+        ignored = ignored | {name for name in SENSITIVE_FIELDS if not disclosure.shows(name)}
+    khoi_names = dict(Khoi.objects.filter(pk__in=khoi_ids).values_list("pk", "name")) if khoi_ids else {}
+    fmt = _ValueFormatter(khoi_names=khoi_names, disclosure=disclosure)
+    changes = _diff_records(
+        [record, *later],
+        ignored=ignored,
+        subject_of=subject,
+        fmt=fmt,
+        model=model,
+        created=_("Added"),
+        deleted=_("Removed"),
+    )
+    return changes[1:]  # The first entry is `record` itself, what the form showed.
+
+
+def value_text(model, name: str, value, *, disclosure: Disclosure | None) -> str:
+    """A stored value as the change history writes it (labels, dd/mm/yyyy, masked ID numbers)."""
+    khoi_names = dict(Khoi.objects.filter(pk=value).values_list("pk", "name")) if name == "khoi" and value else {}
+    return _ValueFormatter(khoi_names=khoi_names, disclosure=disclosure)(model._meta.get_field(name), value)

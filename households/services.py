@@ -15,7 +15,7 @@ from simple_history.utils import bulk_update_with_history
 
 from hungbinh.accounts.roles import can_edit_registry
 
-from . import rules
+from . import history, rules
 from .models import Household, Khoi, Member, StatusChange, Ward
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
@@ -32,6 +32,15 @@ class StaleVersion(Exception):
             "Someone else changed this household after you opened it. Reload it to see their changes, "
             "then make yours again."
         )
+
+
+class StaleMember(StaleVersion):
+    """The member changed after the form read it; changes to the rest of the household do not count."""
+
+    def __init__(self, current_version: int, current_mark: int | None):
+        super().__init__(current_version)
+        self.current_mark = current_mark
+        self.message = _("This member was changed after you opened the form; nothing was written.")
 
 
 def _require_editor(user):
@@ -378,14 +387,26 @@ def member_create(*, by, household: Household, version: int | None = None, **fie
     return member
 
 
+def _lock_member(member: Member, seen: int | None, household: Household) -> Member:
+    """Lock the member; `seen` (a form's mark, history.member_mark) must still be its latest history record."""
+    locked = Member.objects.select_for_update().get(pk=member.pk)
+    if seen is not None:
+        mark = history.member_mark(locked.pk)
+        if mark != seen:
+            raise StaleMember(household.version, mark)
+    return locked
+
+
 @transaction.atomic
-def member_update(*, by, member: Member, version: int | None = None, **changes) -> Member:
+def member_update(*, by, member: Member, version: int | None = None, seen: int | None = None, **changes) -> Member:
+    """Change a member. `version` is the household's (the API's check); `seen` the member's own mark (the
+    pages' check: a member's form conflicts only with changes to that member)."""
     _require_editor(by)
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise ValidationError(_("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     household = _lock_at_version(member.household, version, by=by)
-    member = Member.objects.select_for_update().get(pk=member.pk)
+    member = _lock_member(member, seen, household)
     changes = _clean_member_fields(changes)
     merged = {name: getattr(member, name) for name in MEMBER_FIELDS} | changes
     errors = rules.member_problems(merged, today=_today())
@@ -404,9 +425,10 @@ def member_update(*, by, member: Member, version: int | None = None, **changes) 
 
 
 @transaction.atomic
-def member_delete(*, by, member: Member, version: int | None = None) -> None:
+def member_delete(*, by, member: Member, version: int | None = None, seen: int | None = None) -> None:
     _require_editor(by)
     household = _lock_at_version(member.household, version, by=by)
+    member = _lock_member(member, seen, household)
     member._history_user = by
     member.delete()
     _touch(household, by)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hungbinh.accounts import roles
 
-from . import history, personal_data, rules, selectors, services
+from . import conflicts, history, personal_data, rules, selectors, services
 from .filters import HouseholdFilter
 from .forms import (
     HouseholdCreateForm,
@@ -29,7 +29,7 @@ from .forms import (
     StatusChangeForm,
     add_service_errors,
 )
-from .models import Household
+from .models import Household, Member
 from .rules import PriorityGroup
 
 PAGE_SIZE = 50
@@ -203,28 +203,41 @@ def household_create(request):
 EDIT_FIELDS = services.HOUSEHOLD_EDITABLE_FIELDS
 
 
+def _household_values(obj) -> dict:
+    """The editable fields of a household, or of one of its history records, as three_way compares them."""
+    return {name: getattr(obj, "khoi_id" if name == "khoi" else name) for name in EDIT_FIELDS}
+
+
+def _editor_disclosure(user) -> personal_data.Disclosure:
+    """How a stale form's notice shows people's data to the editor: ID numbers masked."""
+    return personal_data.Disclosure(user=user, reveal_ids=False, sensitive=personal_data.may_see_sensitive(user))
+
+
 @never_cache
 @login_required
 def household_edit(request, pk):
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
-    status = 200
-    current_values = []
+    status, notice = 200, None
     if request.method == "POST":
-        form = HouseholdEditForm(request.POST, user=request.user)
+        conflicts = [(name, "") for name in HouseholdEditForm.conflicts_in(request.POST)]
+        form = HouseholdEditForm(request.POST, user=request.user, conflicts=conflicts)
         if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in EDIT_FIELDS}
+            mine = {name: form.cleaned_data[name] for name in EDIT_FIELDS}
+            mine.update({name: getattr(household, name) for name in form.conflict_names if form.keeps_saved(name)})
             outcome = _through_service(
                 form,
                 lambda: services.household_update(
-                    by=request.user, household=household, version=form.cleaned_data["version"], **changes
+                    by=request.user, household=household, version=form.cleaned_data["version"], **mine
                 ),
             )
-            status = outcome.status
             if outcome.stale:
-                current_values = _differences(form, household, changes)
-            if outcome.saved:
-                messages.success(request, _("Saved the changes to household %(code)s.") % {"code": changes["code"]})
+                form, notice = _merge_household(request, household, form.cleaned_data["version"], mine)
+                status = 409 if form is not None else 200
+            if outcome.saved or (outcome.stale and form is None):
+                if notice:
+                    messages.info(request, notice.headline)
+                messages.success(request, _("Saved the changes to household %(code)s.") % {"code": mine["code"]})
                 return redirect("household-detail", pk=household.pk)
     else:
         form = HouseholdEditForm(
@@ -235,9 +248,37 @@ def household_edit(request, pk):
         "form": form,
         "household": household,
         "title": _("Edit household %(code)s") % {"code": household.code},
-        "current_values": current_values,
+        "notice": notice,
     }
     return render(request, "households/household_form.html", context, status=status)
+
+
+def _merge_household(request, household, read_version: int, mine: dict):
+    """A stale household save: write it when nothing collides (form None), else a form to settle the collisions."""
+    user = request.user
+    current = Household.objects.select_related("khoi").get(pk=household.pk)
+    record = history.household_state(household.pk, read_version)
+    read = _household_values(record) if record else None
+    merged = conflicts.merge(read=read, mine=mine, current=_household_values(current))
+    changes = history.changes_after(record, disclosure=_editor_disclosure(user)) if record else []
+    if merged.clean:
+        try:
+            services.household_update(
+                by=user, household=current, version=current.version, **{n: mine[n] for n in merged.changes}
+            )
+        except (services.StaleVersion, ValidationError):
+            pass  # Changed yet again, or no longer valid: show the form below with every difference asked about.
+        else:
+            return None, conflicts.StaleNotice(changes, conflicts.headline(user, changes, saved=True), saved=True)
+        merged = conflicts.merge(read=None, mine=mine, current=_household_values(current))
+    values = {name: getattr(current, name) for name in EDIT_FIELDS}
+    values.update({name: mine[name] for name in (*merged.changes, *merged.conflicts)})
+    texts = [
+        (name, history.value_text(Household, name, _household_values(current)[name], disclosure=None))
+        for name in merged.conflicts
+    ]
+    form = HouseholdEditForm(initial={**values, "version": current.version}, user=user, conflicts=texts)
+    return form, conflicts.StaleNotice(changes, conflicts.headline(user, changes, saved=False), conflicts=texts)
 
 
 @dataclass
@@ -252,26 +293,17 @@ class Outcome:
 
 
 def _through_service(form, call) -> Outcome:
-    """Run a service for a valid form; what it refuses lands on the form and nothing is saved."""
+    """Run a service for a valid form; what it refuses lands on the form and nothing is saved.
+
+    A stale save is left to the caller, who keeps what was typed and shows what changed.
+    """
     try:
         return Outcome(saved=True, result=call())
-    except services.StaleVersion as stale:
-        form.add_error(None, stale.message)
+    except services.StaleVersion:
         return Outcome(saved=False, stale=True)
     except ValidationError as error:
         add_service_errors(form, error)
         return Outcome(saved=False)
-
-
-def _differences(form, household, submitted: dict) -> list[tuple[str, str]]:
-    """Fields where the saved household now differs from what the user typed: what the other person changed."""
-    out = []
-    for name, value in submitted.items():
-        current = getattr(household, name)
-        if current != value:
-            shown = current if not isinstance(current, bool) else (_("Yes") if current else _("No"))
-            out.append((str(form.fields[name].label), str(shown or "—")))
-    return out
 
 
 @never_cache
@@ -279,7 +311,7 @@ def _differences(form, household, submitted: dict) -> list[tuple[str, str]]:
 def household_change_status(request, pk):
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
-    status = 200
+    status, notice = 200, None
     form = StatusChangeForm(request.POST or None, initial={"version": household.version})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -289,6 +321,8 @@ def household_change_status(request, pk):
             lambda: services.household_change_status(by=request.user, household=household, version=version, **data),
         )
         status, change = outcome.status, outcome.result
+        if outcome.stale:
+            notice, form = _stale_status_form(request, household, version, form)
         if outcome.saved:
             messages.success(
                 request,
@@ -304,36 +338,49 @@ def household_change_status(request, pk):
         "form": form,
         "household": household,
         "title": _("Change the status of household %(code)s") % {"code": household.code},
+        "notice": notice,
     }
     return render(request, "households/status_form.html", context, status=status)
+
+
+def _stale_status_form(request, household, read_version: int, form):
+    """The status form again, with what was typed, what changed meanwhile, and the current version."""
+    current = Household.objects.get(pk=household.pk)
+    record = history.household_state(household.pk, read_version)
+    changes = history.changes_after(record, disclosure=None) if record else []
+    notice = conflicts.StaleNotice(changes, conflicts.headline(request.user, changes, saved=False))
+    data = form.data.copy()
+    data["version"] = str(current.version)
+    return notice, StatusChangeForm(data)
 
 
 # --- Member forms ---------------------------------------------------------------
 
 
+MEMBER_INITIAL_FIELDS = ("full_name", "birth_date", "gender", "relation", "ethnicity", "is_disabled", "has_merit")
+
+
 @never_cache
 @login_required
 def member_create(request, pk):
+    """A new member conflicts with nothing: no version is checked (the API keeps its own)."""
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
-    status = 200
-    form = MemberForm(request.POST or None, initial={"version": household.version, "ethnicity": "Kinh"})
+    form = MemberForm(request.POST or None, initial={"ethnicity": "Kinh"})
     if request.method == "POST" and form.is_valid():
         outcome = _through_service(
             form,
-            lambda: services.member_create(
-                by=request.user, household=household, version=form.cleaned_data["version"], **form.service_fields()
-            ),
+            lambda: services.member_create(by=request.user, household=household, **form.service_fields()),
         )
-        status = outcome.status
         if outcome.saved:
             messages.success(request, _("Saved the new member %(name)s.") % {"name": outcome.result.full_name})
             return redirect("household-detail", pk=household.pk)
     context = {"form": form, "household": household, "title": _("Add a member")}
-    return render(request, "households/member_form.html", context, status=status)
+    return render(request, "households/member_form.html", context)
 
 
-MEMBER_INITIAL_FIELDS = ("full_name", "birth_date", "gender", "relation", "ethnicity", "is_disabled", "has_merit")
+def _member_values(obj) -> dict:
+    return {name: getattr(obj, name) for name in services.MEMBER_FIELDS}
 
 
 @never_cache
@@ -343,30 +390,72 @@ def member_edit(request, pk, member_pk):
     household = _household_or_404(request.user, pk)
     member = get_object_or_404(household.members, pk=member_pk)
     masked = personal_data.mask_id_number(member.id_number)
-    status = 200
+    status, notice = 200, None
     if request.method == "POST":
-        form = MemberEditForm(request.POST, masked_id_number=masked)
+        conflicts_asked = [(name, "") for name in MemberEditForm.conflicts_in(request.POST)]
+        form = MemberEditForm(request.POST, masked_id_number=masked, conflicts=conflicts_asked)
         if form.is_valid():
+            mine = form.service_fields()
+            mine.update({name: getattr(member, name) for name in form.conflict_names if form.keeps_saved(name)})
+            seen = form.cleaned_data["seen"]
             outcome = _through_service(
-                form,
-                lambda: services.member_update(
-                    by=request.user, member=member, version=form.cleaned_data["version"], **form.service_fields()
-                ),
+                form, lambda: services.member_update(by=request.user, member=member, seen=seen, **mine)
             )
-            status = outcome.status
-            if outcome.saved:
+            if outcome.stale:
+                form, notice = _merge_member(request, member, seen, mine)
+                status = 409 if form is not None else 200
+            if outcome.saved or (outcome.stale and form is None):
+                if notice:
+                    messages.info(request, notice.headline)
                 messages.success(request, _("Saved the changes to member %(name)s.") % {"name": member.full_name})
                 return redirect("household-detail", pk=household.pk)
     else:
         initial = {name: getattr(member, name) for name in MEMBER_INITIAL_FIELDS}
-        form = MemberEditForm(initial={**initial, "version": household.version}, masked_id_number=masked)
+        form = MemberEditForm(initial={**initial, "seen": history.member_mark(member.pk)}, masked_id_number=masked)
     context = {
         "form": form,
         "household": household,
         "member": member,
+        "seen": history.member_mark(member.pk),
         "title": _("Edit member %(name)s") % {"name": member.full_name},
+        "notice": notice,
     }
     return render(request, "households/member_form.html", context, status=status)
+
+
+def _merge_member(request, member, seen: int | None, mine: dict):
+    """A stale member save: written when nothing collides (form None), else a form to settle the collisions."""
+    user = request.user
+    current = Member.objects.get(pk=member.pk)
+    record = history.member_state(member.pk, seen) if seen else None
+    disclosure = _editor_disclosure(user)
+    read = _member_values(record) if record else None
+    merged = conflicts.merge(read=read, mine=mine, current=_member_values(current))
+    changes = history.changes_after(record, disclosure=disclosure) if record else []
+    if merged.clean:
+        try:
+            services.member_update(
+                by=user, member=current, seen=history.member_mark(current.pk), **{n: mine[n] for n in merged.changes}
+            )
+        except (services.StaleVersion, ValidationError):
+            pass
+        else:
+            return None, conflicts.StaleNotice(changes, conflicts.headline(user, changes, saved=True), saved=True)
+        merged = conflicts.merge(read=None, mine=mine, current=_member_values(current))
+    values = {name: getattr(current, name) for name in MEMBER_INITIAL_FIELDS}
+    values.update({name: mine[name] for name in (*merged.changes, *merged.conflicts) if name in MEMBER_INITIAL_FIELDS})
+    if "id_number" in (*merged.changes, *merged.conflicts):
+        values["id_number"] = mine["id_number"]  # The user's own typing; the stored number stays off the page.
+    texts = [
+        (name, history.value_text(Member, name, getattr(current, name), disclosure=disclosure))
+        for name in merged.conflicts
+    ]
+    form = MemberEditForm(
+        initial={**values, "seen": history.member_mark(current.pk)},
+        masked_id_number=personal_data.mask_id_number(current.id_number),
+        conflicts=texts,
+    )
+    return form, conflicts.StaleNotice(changes, conflicts.headline(user, changes, saved=False), conflicts=texts)
 
 
 @never_cache
@@ -376,14 +465,23 @@ def member_delete(request, pk, member_pk):
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
     member = get_object_or_404(household.members, pk=member_pk)
+    seen = request.POST.get("seen", "")
+    if not seen.isdigit():
+        return HttpResponseBadRequest(_("The form is missing what it showed of the member; reload the page."))
     try:
-        version = int(request.POST["version"])
-    except (KeyError, ValueError):
-        return HttpResponseBadRequest(_("The form is missing the household's version; reload the page."))
-    try:
-        services.member_delete(by=request.user, member=member, version=version)
-    except services.StaleVersion as stale:
-        messages.error(request, stale.message)
+        services.member_delete(by=request.user, member=member, seen=int(seen))
+    except services.StaleMember:
+        record = history.member_state(member.pk, int(seen))
+        changes = history.changes_after(record, disclosure=_editor_disclosure(request.user)) if record else []
+        messages.warning(
+            request,
+            " ".join(
+                [
+                    conflicts.headline(request.user, changes, saved=False),
+                    _("Nothing was removed: check the member's details below, then remove again if it still applies."),
+                ]
+            ),
+        )
         return redirect("member-edit", pk=household.pk, member_pk=member.pk)
     messages.success(request, _("Removed member %(name)s from the household.") % {"name": member.full_name})
     return redirect("household-detail", pk=household.pk)

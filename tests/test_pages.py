@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from households import services
+
 from .factories import HouseholdFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,17 @@ def test_api_docs_lead_back_to_the_app_without_inline_code(client, world):
 def test_admin_links_the_api_documentation(client, world):
     client.force_login(world.users["admin"])
     assert 'href="/api/v1/docs/" data-testid="admin-api-docs"' in client.get("/admin/").content.decode()
+
+
+def test_a_merge_form_after_a_stale_save_too(client, world):
+    household = HouseholdFactory(khoi=world.hb_k1, address="Số 5")
+    user = world.users["ward_officer_hb"]
+    client.force_login(user)
+    data = {"khoi": world.hb_k1.pk, "code": household.code, "head_name": "Mới", "address": "Số 7"}
+    data["version"] = household.version
+    services.household_update(by=user, household=household, version=household.version, address="Số 9")
+    response = client.post(f"/households/{household.pk}/edit/", data)
+    assert response.status_code == 409
+    parser = audit(response)
+    assert not parser.problems and not parser.dangling()
+    assert '<fieldset class="field choice"' in response.content.decode()

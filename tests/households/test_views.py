@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from households import rules, services
+from households.history import member_mark
 from households.models import Household, Member, PersonalDataAccess, StatusChange
 
 from ..factories import HouseholdFactory, MemberFactory
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.django_db
 ROLES = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level", "ward_officer_qt"]
 EDITORS = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1"]
 ID_NUMBER = "040090001234"  # Nghệ An, male, born 1990.
+
+
+def mark(member) -> int:
+    """What a member's form keeps to tell later whether the member changed."""
+    return member_mark(member.pk)
 
 
 def today():
@@ -113,7 +119,7 @@ def test_forms_of_a_household_by_role_and_scope(client, world, households, role)
     for url in household_form_urls(household, member):
         expected = 403 if role == "upper_level" else 200 if "hb_k1" in VISIBLE[role] else 404
         assert client.get(url).status_code == expected, url
-    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"version": household.version})
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": mark(member)})
     assert response.status_code in ((403,) if role == "upper_level" else (302,) if "hb_k1" in VISIBLE[role] else (404,))
     assert Member.objects.filter(pk=member.pk).exists() == (response.status_code != 302)
 
@@ -520,25 +526,6 @@ def test_edit_form_carries_the_version(client, world, households):
     assert f'name="version" value="{household.version}"' in text
 
 
-def test_stale_edit_saves_nothing_and_keeps_the_input(client, world, households):
-    user = login(client, world, "ward_officer_hb")
-    household = households["hb_k1"]
-    stale = household.version
-    services.household_update(by=user, household=household, version=stale, address="Số 9, Lê Lợi")
-    response = client.post(
-        f"/households/{household.pk}/edit/", edit_data(household, head_name="Tên Của Tôi", version=stale)
-    )
-    assert response.status_code == 409
-    text = page(response)
-    assert "Người khác đã sửa hộ này sau khi bạn mở." in text
-    assert response.context["form"].non_field_errors()
-    assert 'value="Tên Của Tôi"' in text
-    assert "Số 9, Lê Lợi" in text  # What the other person saved is shown.
-    household.refresh_from_db()
-    assert household.head_name == "Nguyễn Thị Hằng"
-    assert household.version == stale + 1
-
-
 def test_change_status_through_the_form(client, world, households):
     user = login(client, world, "ward_officer_hb")
     household = households["hb_k1"]
@@ -582,7 +569,6 @@ def test_add_edit_and_remove_a_member(client, world, households):
         "relation": "Con",
         "id_number": "",
         "ethnicity": "Kinh",
-        "version": household.version,
     }
     response = client.post(f"/households/{household.pk}/members/new/", data)
     assert response.status_code == 302
@@ -591,14 +577,14 @@ def test_add_edit_and_remove_a_member(client, world, households):
     assert member.history.get().history_user == user
     household.refresh_from_db()
 
-    data.update(relation="Con gái", version=household.version)
+    data.update(relation="Con gái", seen=mark(member))
     response = client.post(f"/households/{household.pk}/members/{member.pk}/edit/", data)
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.relation == "Con gái"
     household.refresh_from_db()
 
-    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"version": household.version})
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": mark(member)})
     assert response.status_code == 302
     assert not Member.objects.filter(pk=member.pk).exists()
     assert "Đã xóa thành viên Trần Thị Lan khỏi hộ." in page(client.get(response["Location"]))
@@ -607,7 +593,7 @@ def test_add_edit_and_remove_a_member(client, world, households):
 def test_member_id_number_errors_show_next_to_the_field(client, world, households):
     login(client, world, "ward_officer_hb")
     household = households["hb_k1"]
-    data = {"full_name": "Sai Số", "gender": "female", "id_number": "0401900012345", "version": household.version}
+    data = {"full_name": "Sai Số", "gender": "female", "id_number": "0401900012345"}
     response = client.post(f"/households/{household.pk}/members/new/", data)
     assert response.status_code == 200
     assert response.context["form"].errors["id_number"] == ["Số CCCD phải gồm đúng 12 chữ số (đang có 13 ký tự)."]
@@ -620,7 +606,7 @@ def test_member_edit_never_puts_the_id_number_in_the_page_and_blank_keeps_it(cli
     member = household.members.get()
     text = page(client.get(f"/households/{household.pk}/members/{member.pk}/edit/"))
     assert ID_NUMBER not in text and "********1234" in text
-    data = {"full_name": member.full_name, "gender": "male", "birth_date": "01/05/1990", "version": household.version}
+    data = {"full_name": member.full_name, "gender": "male", "birth_date": "01/05/1990", "seen": mark(member)}
     data["relation"] = "Chủ hộ"
     assert client.post(f"/households/{household.pk}/members/{member.pk}/edit/", data).status_code == 302
     member.refresh_from_db()
@@ -628,14 +614,15 @@ def test_member_edit_never_puts_the_id_number_in_the_page_and_blank_keeps_it(cli
 
 
 def test_stale_member_delete_keeps_the_member(client, world, households):
-    login(client, world, "ward_officer_hb")
+    user = login(client, world, "ward_officer_hb")
     household = households["hb_k1"]
     member = household.members.get()
-    response = client.post(
-        f"/households/{household.pk}/members/{member.pk}/delete/", {"version": household.version + 1}
-    )
+    seen = mark(member)
+    services.member_update(by=user, member=member, relation="Chủ hộ")
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": seen})
     assert response.status_code == 302
     assert Member.objects.filter(pk=member.pk).exists()
+    assert "Chưa có gì bị xóa" in page(client.get(response["Location"]))
 
 
 # --- Dashboard counts --------------------------------------------------------------
