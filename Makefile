@@ -6,7 +6,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on unless told otherwise (seed_demo refuses without it).
 export DEBUG ?= 1
 
-.PHONY: run test venv migrate seed bench lint format messages clean
+.PHONY: run test venv system migrate seed bench lint format messages clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,17 @@ $(BIN)/.installed: requirements.txt
 
 venv: $(BIN)/.installed .env
 
+# Debian libraries for PDF documents (pango): installed when root, else named in one line.
+system:
+	@sh scripts/system_packages.sh
+
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
-run: seed
+run: system seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: venv

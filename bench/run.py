@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from . import measure
+from . import documents, measure
 from .data import ensure_households
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -66,6 +66,9 @@ def main(argv) -> int:
     parser.add_argument("--import-households", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=15, help="runs of each page measurement (median)")
     parser.add_argument("--slow-repeat", type=int, default=3, help="runs of the export and import (median)")
+    parser.add_argument(
+        "--pdf-memory-rows", type=int, default=20_000, help="households of the PDF list whose memory is measured"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -85,6 +88,10 @@ def main(argv) -> int:
         lambda: measure.measure_page("html", large=large, small=small, repeat=args.repeat, word=measure.SEARCH_WORD),
         lambda: measure.measure_export(large=large, repeat=args.slow_repeat),
         lambda: measure.measure_import(count=args.import_households, repeat=args.slow_repeat),
+        lambda: documents.measure_pdf_list(ward=small, repeat=1),
+        lambda: documents.measure_excel_job(large=large, repeat=args.slow_repeat),
+        lambda: documents.measure_pdf_memory(large=large, rows=args.pdf_memory_rows),
+        lambda: documents.measure_plan_pdf(ward=small, repeat=args.slow_repeat),
     ):
         figure = step()
         print(f"  {figure.name}: {figure.ratio or 'not available'} {' '.join(figure.notes)}", flush=True)

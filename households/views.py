@@ -112,6 +112,7 @@ def household_list(request):
     filtered = any(value for key, value in params.items() if key != "as_of")
     export_url = reverse("report-households-xlsx")
     can_reveal = personal_data.may_reveal_id_numbers(user)
+    pdf_url = reverse("report-households-pdf")
     context = {
         "filter_form": filter_form,
         "page": page,
@@ -124,6 +125,7 @@ def household_list(request):
         "export_ids_url": (f"{export_url}?{query}&show_ids=1" if query else f"{export_url}?show_ids=1")
         if can_reveal
         else "",
+        "pdf_url": f"{pdf_url}?{query}" if query else pdf_url,
         "import_url": reverse("household-import"),
         "show_ward": "ward" in filter_form.fields,
         "can_edit": roles.can_edit_registry(user),

@@ -165,6 +165,30 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# --- Background jobs (Celery) ------------------------------------------------
+# Redis as the broker when CELERY_BROKER_URL is set (redis://127.0.0.1:6379/0) and a
+# worker runs `celery -A hungbinh worker`; without it, jobs run eagerly in the
+# process that asked for them. Job state and files live in the database and the
+# storage, never in the broker, so any app server can show and serve them.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="hungbinh")
+CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged when it ends, so a worker killed mid-job leaves it to another.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that does not answer fails the request quickly instead of hanging it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+# Lists and exports larger than this many households run as jobs.
+REPORT_JOB_THRESHOLD = env.int("REPORT_JOB_THRESHOLD", default=1000)
+# A running job with no progress for this long may be retried (its worker died).
+REPORT_JOB_STALE_MINUTES = env.int("REPORT_JOB_STALE_MINUTES", default=15)
+
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

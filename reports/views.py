@@ -1,38 +1,91 @@
-"""Downloads: the report URLs the README lists; their paths are relied on by scripts."""
+"""Downloads (the report URLs of the README, relied on by scripts) and the job pages.
+
+Thin views over the builders, services and selectors of the reports app.
+"""
 
 import tempfile
 
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest
-from django.utils import timezone
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from households import personal_data, selectors
 from households.exporting import write_households_xlsx
-from households.filters import HouseholdFilter
-from hungbinh.accounts.roles import role_of
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _require_filter_scope(user, filterset: HouseholdFilter) -> None:
-    """A ward or khối named in the filters that the user may not see is a 404, not an empty list."""
-    data = filterset.form.cleaned_data
-    if data.get("ward") is not None and not selectors.ward_list(user=user).filter(pk=data["ward"]).exists():
-        raise Http404(_("No such ward."))
-    if data.get("khoi") is not None and not selectors.khoi_list(user=user).filter(pk=data["khoi"]).exists():
-        raise Http404(_("No such khối."))
-
-
-REVEAL_WORDS = frozenset({"1", "true"})
+from . import job_kinds, selectors, services
+from .access import report_access
+from .household_lists import (
+    ListRequestError,
+    household_list_build,
+    household_list_count,
+    household_list_filterset,
+    render_household_list_pdf,
+)
+from .jobs import LABELS
+from .models import Job
+from .pdf import PDF_CONTENT_TYPE, RenderingUnavailable
 
 
-@never_cache
-@login_required
+def _plain(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+def _unavailable(error: RenderingUnavailable) -> HttpResponse:
+    return _plain(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}, 503)
+
+
+def _list_error(error: ListRequestError):
+    if error.status == 404:
+        raise Http404(error.message)
+    if error.status == 403:
+        raise PermissionDenied(error.message)
+    return _plain(error.message, error.status)
+
+
+def _wants_json(request) -> bool:
+    return getattr(request, "auth_by_token", False) or "application/json" in request.headers.get("Accept", "")
+
+
+def _start_job(request, kind: str, total: int):
+    """Hand a large list to the job runner: a browser goes to the job's page, a script gets 202 and the URLs."""
+    job = services.job_create(
+        user=request.user, kind=kind, params=request.GET.dict(), path=request.get_full_path(), total=total
+    )
+    if _wants_json(request):
+        return JsonResponse(_job_json(job), status=202)
+    return redirect("report-job", pk=job.pk)
+
+
+# --- Household lists -------------------------------------------------------------------
+
+
 @require_GET
+@report_access
+def households_pdf(request):
+    """The household list with the API's filters, as a landscape document; `show_ids=1` adds the heads' ID numbers."""
+    user = request.user
+    try:
+        total = household_list_count(user=user, params=request.GET)
+        if total > settings.REPORT_JOB_THRESHOLD:
+            return _start_job(request, job_kinds.HOUSEHOLD_LIST_PDF, total)
+        household_list = household_list_build(user=user, params=request.GET)
+    except ListRequestError as error:
+        return _list_error(error)
+    try:
+        content = render_household_list_pdf(household_list)
+    except RenderingUnavailable as error:
+        return _unavailable(error)
+    job_kinds.log_list_export(request.user, request.get_full_path(), household_list)
+    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{household_list.filename("pdf")}"'
+    return response
+
+
+@require_GET
+@report_access
 def households_xlsx(request):
     """The household list with the API's filters, in the import workbook format.
 
@@ -40,19 +93,14 @@ def households_xlsx(request):
     see them; every export is logged (docs/personal-data.md).
     """
     user = request.user
-    if role_of(user) is None:
-        raise PermissionDenied(_("Your account has no role yet; ask the administrator to set it."))
-    filterset = HouseholdFilter(request.GET, queryset=selectors.household_list(user=user))
-    if not filterset.is_valid():
-        return HttpResponseBadRequest(
-            _("The filters are not valid: %(errors)s") % {"errors": filterset.errors.as_text()},
-            content_type="text/plain; charset=utf-8",
-        )
-    _require_filter_scope(user, filterset)
-    reveal = request.GET.get("show_ids", "").lower() in REVEAL_WORDS
-    if reveal and not personal_data.may_reveal_id_numbers(user):
-        raise PermissionDenied(_("Your role may not export full ID numbers; export without show_ids."))
-    disclosure = personal_data.disclosure_for(user, reveal_ids=reveal)
+    try:
+        filterset = household_list_filterset(user=user, params=request.GET)
+        disclosure = job_kinds.export_disclosure(user, request.GET)
+    except ListRequestError as error:
+        return _list_error(error)
+    total = filterset.qs.order_by().count()
+    if total > settings.REPORT_JOB_THRESHOLD:
+        return _start_job(request, job_kinds.HOUSEHOLD_LIST_XLSX, total)
     # The workbook is built in a temporary file, not in memory, then streamed.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     try:
@@ -60,14 +108,126 @@ def households_xlsx(request):
     except BaseException:
         output.close()
         raise
-    personal_data.log_access(
-        user=user,
-        channel=personal_data.Channel.EXPORT,
-        path=request.get_full_path(),
-        household_ids=summary.household_ids,
-        member_count=summary.member_count,
-        id_numbers_shown=disclosure.reveal_ids,
-    )
+    job_kinds.log_export(user, request.get_full_path(), summary.household_ids, summary.member_count, disclosure)
     output.seek(0)
-    filename = f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return FileResponse(
+        output, as_attachment=True, filename=job_kinds.xlsx_filename(), content_type=job_kinds.XLSX_CONTENT_TYPE
+    )
+
+
+# --- The plan ----------------------------------------------------------------------------
+
+
+@require_GET
+@report_access
+def plan_pdf(request, pk):
+    """The issued plan as the official KẾ HOẠCH; a draft gets a message saying why there is no document yet."""
+    from projects.models import Plan
+
+    from .plans import PlanNotIssued, plan_filename, plan_get, render_plan_pdf
+
+    try:
+        plan = plan_get(user=request.user, pk=pk)
+    except Plan.DoesNotExist:
+        raise Http404(_("No such plan.")) from None
+    try:
+        content = render_plan_pdf(plan)
+    except PlanNotIssued as error:
+        return _plain(error.message, 409)
+    except RenderingUnavailable as error:
+        return _unavailable(error)
+    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{plan_filename(plan)}"'
+    return response
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def _job_json(job: Job) -> dict:
+    return {
+        "id": str(job.pk),
+        "kind": job.kind,
+        "state": job.state,
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "message": job.message,
+        "filename": job.filename,
+        "status_url": reverse("report-job-status", kwargs={"pk": job.pk}),
+        "page_url": reverse("report-job", kwargs={"pk": job.pk}),
+        "download_url": reverse("report-job-download", kwargs={"pk": job.pk}) if job.state == Job.State.DONE else None,
+    }
+
+
+def _job(request, pk) -> Job:
+    try:
+        return selectors.job_get(user=request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404(_("No such job.")) from None
+
+
+@require_GET
+@report_access
+def job_list(request):
+    jobs = list(selectors.job_list(user=request.user)[:50])
+    for job in jobs:
+        job.label = LABELS.get(job.kind, job.kind)
+    return render(request, "reports/job_list.html", {"jobs": jobs})
+
+
+@require_GET
+@report_access
+def job_detail(request, pk):
+    job = _job(request, pk)
+    return render(
+        request,
+        "reports/job_detail.html",
+        {
+            "job": job,
+            "label": LABELS.get(job.kind, job.kind),
+            "can_retry": services.job_can_retry(job),
+            "status_url": reverse("report-job-status", kwargs={"pk": job.pk}),
+        },
+    )
+
+
+@require_GET
+@report_access
+def job_status(request, pk):
+    return JsonResponse(_job_json(_job(request, pk)))
+
+
+@require_GET
+@report_access
+def job_download(request, pk):
+    job = _job(request, pk)
+    if job.state != Job.State.DONE:
+        message = _("The file is not ready yet: the job is “%(state)s”.") % {"state": job.get_state_display()}
+        if _wants_json(request):
+            return JsonResponse({"detail": message, **_job_json(job)}, status=409)
+        return redirect("report-job", pk=job.pk)
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, OSError):
+        message = _("The file of this job is no longer stored (it was removed). Run the job again to make it anew.")
+        if _wants_json(request):
+            return JsonResponse({"detail": message, **_job_json(job)}, status=410)
+        context = {"job": job, "label": LABELS.get(job.kind, job.kind), "can_retry": True, "gone": message}
+        return render(request, "reports/job_detail.html", context, status=410)
+    return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)
+
+
+@require_POST
+@report_access
+def job_retry(request, pk):
+    job = _job(request, pk)
+    try:
+        job = services.job_retry(user=request.user, job=job)
+    except services.JobNotRetryable as error:
+        if _wants_json(request):
+            return JsonResponse({"detail": error.message, **_job_json(job)}, status=409)
+        return redirect("report-job", pk=job.pk)
+    if _wants_json(request):
+        return JsonResponse(_job_json(job), status=202)
+    return redirect("report-job", pk=job.pk)

@@ -13,3 +13,8 @@ AXES_FAILURE_LIMIT = 3
 # Live-server threads would otherwise keep connections open past the run, and
 # PostgreSQL could not drop the test database at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Jobs run eagerly in tests, whatever the environment says; the worker test
+# (tests/reports/test_job_worker.py) starts a real worker on Redis itself.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"

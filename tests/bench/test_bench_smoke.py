@@ -83,3 +83,24 @@ def test_report_table_and_machine(wards):
     assert "| x | 1 ms | 1 ms | 1.00× | ≤ 3× | yes |" in text
     assert "| y | – | – | – | g | not available |" in text
     assert run.machine()["Python"]
+
+
+def test_document_measurements(wards, settings, tmp_path, catalogue):
+    from django.db import connection
+
+    from bench import documents
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.REPORT_JOB_THRESHOLD = 45  # the small ward (40) at once, a large khối (50) as a job
+    large, small = wards
+    figure = documents.measure_pdf_list(ward=small, repeat=1)
+    assert figure.ratio and figure.met is not None, figure.notes
+    with open(tmp_path / "bare.pdf", "wb") as output:
+        assert documents.bare_pdf(small.ward.pk, output) == 40
+    figure = documents.measure_excel_job(large=large, repeat=1)
+    assert figure.ratio and not figure.notes[1:], figure.notes
+    if connection.vendor == "postgresql":  # the child process needs a database it can open itself
+        figure = documents.measure_pdf_memory(large=large, rows=30)
+        assert "MiB peak RSS" in figure.measured
+    figure = documents.measure_plan_pdf(ward=small, repeat=1)
+    assert figure.measured.endswith(" s") and figure.met is not None

@@ -1,0 +1,94 @@
+"""The kinds of job the reports app runs (reports/jobs.py explains the runner).
+
+Each kind re-reads the data with the scope of the user who asked for it, at
+the time it runs: a job never shows what its user may no longer see.
+"""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households import personal_data
+from households.exporting import write_households_xlsx
+
+from .household_lists import (
+    ListRequestError,
+    household_list_build,
+    household_list_filterset,
+    render_household_list_pdf,
+    wants_id_numbers,
+)
+from .jobs import JobFailed, JobOutput, job_kind
+from .pdf import PDF_CONTENT_TYPE, RenderingUnavailable
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+HOUSEHOLD_LIST_PDF = "household_list_pdf"
+HOUSEHOLD_LIST_XLSX = "household_list_xlsx"
+
+
+def export_disclosure(user, params) -> personal_data.Disclosure:
+    """Masked ID numbers unless asked for with show_ids=1 by a role that may see them (else 403)."""
+    reveal = wants_id_numbers(params)
+    if reveal and not personal_data.may_reveal_id_numbers(user):
+        raise ListRequestError(_("Your role may not export full ID numbers; export without show_ids."), 403)
+    return personal_data.disclosure_for(user, reveal_ids=reveal)
+
+
+def log_export(user, path, household_ids, member_count, disclosure) -> None:
+    """Every export is logged, saying whether full ID numbers were in it (docs/personal-data.md)."""
+    personal_data.log_access(
+        user=user,
+        channel=personal_data.Channel.EXPORT,
+        path=path,
+        household_ids=household_ids,
+        member_count=member_count,
+        id_numbers_shown=disclosure.reveal_ids,
+    )
+
+
+def log_list_export(user, path, household_list) -> None:
+    """A household list (PDF) is an export of the heads' names; with ID numbers when it shows them."""
+    personal_data.log_access(
+        user=user,
+        channel=personal_data.Channel.EXPORT,
+        path=path,
+        household_ids=household_list.household_ids,
+        member_count=len(household_list.rows),  # one person, the head, per household
+        id_numbers_shown=household_list.with_ids,
+    )
+
+
+@job_kind(HOUSEHOLD_LIST_PDF, gettext_lazy("Household list (PDF)"))
+def household_list_pdf(*, job, output, progress) -> JobOutput:
+    def rows_read(done):
+        progress(done)
+
+    try:
+        household_list = household_list_build(user=job.user, params=job.params, progress=rows_read)
+    except ListRequestError as error:
+        raise JobFailed(error.message) from error
+    progress(len(household_list.rows), total=len(household_list.rows))
+    try:
+        render_household_list_pdf(household_list, output)
+    except RenderingUnavailable as error:
+        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+    log_list_export(job.user, job.path, household_list)
+    return JobOutput(household_list.filename("pdf"), PDF_CONTENT_TYPE)
+
+
+@job_kind(HOUSEHOLD_LIST_XLSX, gettext_lazy("Household list (Excel)"))
+def household_list_xlsx(*, job, output, progress) -> JobOutput:
+    try:
+        filterset = household_list_filterset(user=job.user, params=job.params)
+        disclosure = export_disclosure(job.user, job.params)
+    except ListRequestError as error:
+        raise JobFailed(error.message) from error
+    summary = write_households_xlsx(households=filterset.qs, output=output, disclosure=disclosure)
+    progress(len(summary.household_ids), total=len(summary.household_ids))
+    log_export(job.user, job.path, summary.household_ids, summary.member_count, disclosure)
+    return JobOutput(xlsx_filename(), XLSX_CONTENT_TYPE)
+
+
+def xlsx_filename() -> str:
+    return f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx"

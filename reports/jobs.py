@@ -1,0 +1,128 @@
+"""The job runner: kinds of long work, how one runs, and how its file is kept.
+
+A kind is a function registered with `@job_kind("name")`. It receives the job
+(its `user` and `params`), a binary temporary file to write the result into,
+and `progress(done, total=None)`; it returns the download's file name and
+content type. It raises `JobFailed` with a message for the user when the work
+cannot be done (the message is shown as is, in Vietnamese). The runner saves
+the file through Django's storage API and records the outcome on the job; see
+docs/documents.md, "Jobs".
+"""
+
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobFailed(Exception):
+    """The work cannot be done, for a reason the user can act on."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class JobOutput:
+    filename: str
+    content_type: str
+
+
+Progress = Callable[..., None]
+JobFunction = Callable[..., JobOutput]
+KINDS: dict[str, JobFunction] = {}
+LABELS: dict[str, str] = {}
+
+
+def job_kind(name: str, label):
+    """Register a kind of job under `name` (stored on each job, so never rename one); `label` names it to users."""
+
+    def register(function: JobFunction) -> JobFunction:
+        KINDS[name] = function
+        LABELS[name] = label
+        return function
+
+    return register
+
+
+def stale_before():
+    return timezone.now() - timedelta(minutes=settings.REPORT_JOB_STALE_MINUTES)
+
+
+def _claim(job_id) -> bool:
+    """Take the job: a waiting one, or a running one whose worker stopped reporting (it died)."""
+    claimable = Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, updated_at__lt=stale_before())
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(claimable, pk=job_id).update(
+            state=Job.State.RUNNING, started_at=now, updated_at=now, attempts=F("attempts") + 1, done=0, message=""
+        )
+    )
+
+
+def _progress(job_id):
+    def report(done: int, total: int | None = None) -> None:
+        values = {"done": done, "updated_at": timezone.now()}
+        if total is not None:
+            values["total"] = total
+        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(**values)
+
+    return report
+
+
+def _fail(job_id, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        state=Job.State.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
+    )
+
+
+def job_run(job_id) -> None:
+    """Run one job to its end (called by the Celery task, in a worker or eagerly). Never raises."""
+    if not _claim(job_id):
+        return  # done, failed, or another worker has it
+    job = Job.objects.select_related("user").get(pk=job_id)
+    function = KINDS.get(job.kind)
+    with translation.override("vi"), tempfile.TemporaryFile() as output:
+        try:
+            if function is None:
+                raise JobFailed(_("This kind of job (%(kind)s) is not known to this server.") % {"kind": job.kind})
+            result = function(job=job, output=output, progress=_progress(job.pk))
+            output.seek(0)
+            job.file.save(result.filename, File(output), save=False)
+        except JobFailed as failure:
+            _fail(job.pk, failure.message)
+            return
+        except Exception:
+            logger.exception("Job %s (%s) failed", job.pk, job.kind)
+            _fail(
+                job.pk,
+                _(
+                    "The job stopped on an unexpected error. Try again; if it fails again, tell the administrator "
+                    "the job's code %(code)s."
+                )
+                % {"code": job.pk},
+            )
+            return
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.DONE,
+        file=job.file.name,
+        filename=result.filename,
+        content_type=result.content_type,
+        finished_at=now,
+        updated_at=now,
+        done=Coalesce("total", "done"),
+    )

@@ -1,0 +1,95 @@
+"""The parts of an official document (Nghị định 30/2020/NĐ-CP), as plain values.
+
+Every document the app renders (the plan, the review's papers, household lists,
+reports) fills an `OfficialDocument` and extends `reports/official.html`; the
+sizes and margins live in `static/css/document.css`. The rules and their source
+are in docs/documents.md.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from households.models import AreaType
+
+# Legal formulas of Nghị định 30 (Điều 8, Phụ lục I): always written in Vietnamese,
+# whatever the interface language, so they are not translated.
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+PEOPLES_COMMITTEE = "ỦY BAN NHÂN DÂN"
+RECIPIENTS_LABEL = "Nơi nhận:"
+ON_BEHALF = "TM."  # thay mặt: the committee signs as a body
+FOR = "KT."  # ký thay: a deputy signs for the chairman
+# The blank left for a number or a date written by hand: non-breaking, so HTML keeps its width.
+BLANK = "\u00a0" * 6
+
+
+def place_date(place: str, on: date | None) -> str:
+    """“Hưng Bình, ngày 05 tháng 02 năm 2025”: a day below 10 and the months 1 and 2 take a leading zero.
+
+    Without a date (a draft), the blanks are left for the hand that signs it.
+    """
+    lead = f"{place}, ngày" if place else "Ngày"
+    if on is None:
+        return f"{lead}{BLANK}tháng{BLANK}năm"
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return f"{lead} {on.day:02d} tháng {month} năm {on.year}"
+
+
+def unit_kind(ward) -> str:
+    """Phường for an urban ward, xã for a rural commune (docs/documents.md, "The layout")."""
+    return "xã" if ward.area_type == AreaType.RURAL else "phường"
+
+
+def ward_full_name(ward) -> str:
+    """“phường Hưng Bình” as the body of a sentence writes it."""
+    return f"{unit_kind(ward)} {ward.name}"
+
+
+def ward_issuer(ward) -> tuple[str, ...]:
+    """The issuing body on two lines: “ỦY BAN NHÂN DÂN” / “PHƯỜNG HƯNG BÌNH”."""
+    return (PEOPLES_COMMITTEE, f"{unit_kind(ward)} {ward.name}".upper())
+
+
+def number_line(number: str, symbol: str = "") -> str:
+    """“Số: 120/KH-UBND”; an unnumbered document keeps the blank before its symbol (“Số:      /KH-UBND”)."""
+    if number:
+        return f"Số: {number}"
+    return f"Số:{BLANK}/{symbol}" if symbol else "Số:"
+
+
+@dataclass(frozen=True)
+class Signer:
+    """The signature block: authority lines (TM./KT.), the title, and the name under the signature."""
+
+    authority: tuple[str, ...]
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OfficialDocument:
+    """What the common layout needs; the body comes from the document's own template."""
+
+    issuer: tuple[str, ...]
+    place: str
+    on: date | None
+    doc_type: str
+    subject: tuple[str, ...] = ()
+    number: str = ""
+    symbol: str = ""
+    signer: Signer | None = None
+    recipients: tuple[str, ...] = ()
+    landscape: bool = False
+    title: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def number_text(self) -> str:
+        return number_line(self.number, self.symbol)
+
+    @property
+    def place_date_text(self) -> str:
+        return place_date(self.place, self.on)
+
+    @property
+    def pdf_title(self) -> str:
+        return self.title or " ".join((self.doc_type.capitalize(), *self.subject)).strip()

@@ -1,0 +1,70 @@
+"""Background jobs: a long list, export, import or report that runs outside the web request."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def job_file_path(job: "Job", filename: str) -> str:
+    return f"jobs/{job.created_at:%Y/%m}/{job.pk}/{filename}"
+
+
+class Job(models.Model):
+    """One piece of long work asked for by a user: its state, progress, reason of failure and file.
+
+    The state and the file live here and in the storage (Django's storage API),
+    not in the broker or a worker's memory, so any app server shows the
+    progress and serves the download. The id is a UUID: job URLs cannot be
+    guessed, and a job is only ever shown to the user who asked for it.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=50)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="jobs"
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    path = models.CharField(_("requested at"), max_length=500, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    input_file = models.FileField(_("input file"), upload_to=job_file_path, max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to=job_file_path, max_length=300, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="job_state_valid", condition=Q(state__in=["queued", "running", "done", "failed"])
+            ),
+            models.CheckConstraint(name="job_done_has_file", condition=~Q(state="done") | ~Q(file="")),
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="job_user_recent")]
+
+    def __str__(self):
+        return f"{self.kind} {self.pk} ({self.state})"
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))

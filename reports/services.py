@@ -1,0 +1,76 @@
+"""Writes of the reports app: creating, retrying and clearing jobs (one transaction each)."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .jobs import KINDS, stale_before
+from .models import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobNotRetryable(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _enqueue(job_id) -> None:
+    """Hand the job to Celery: a worker through Redis, or right here when eager."""
+    from .tasks import run_job
+
+    try:
+        # The queue named at send time, as configured now (Celery caches its routing table).
+        run_job.apply_async(args=[str(job_id)], queue=run_job.app.conf.task_default_queue)
+    except Exception:  # the broker is down: say so on the job instead of losing it
+        logger.exception("Could not queue job %s", job_id)
+        Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
+            state=Job.State.FAILED,
+            message=_("The job could not be handed to the job queue (is Redis running?). Try again later."),
+            finished_at=timezone.now(),
+        )
+
+
+def job_create(*, user, kind: str, params: dict, path: str = "", total: int | None = None, input_file=None) -> Job:
+    """Record a job for `user` and queue it once the transaction commits."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown job kind {kind!r}")
+    with transaction.atomic():
+        job = Job(user=user, kind=kind, params=params, path=path[:500], total=total)
+        if input_file is not None:
+            job.save()
+            job.input_file.save(getattr(input_file, "name", "input") or "input", input_file, save=False)
+        job.save()
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def job_can_retry(job: Job) -> bool:
+    if job.state == Job.State.FAILED:
+        return True
+    if job.state == Job.State.DONE:
+        return not job.file or not job.file.storage.exists(job.file.name)
+    return job.updated_at < stale_before()
+
+
+def job_retry(*, user, job: Job) -> Job:
+    """Run a failed job again (or a done one whose file has gone, or a stalled one), with the same parameters."""
+    if job.user_id != user.pk:
+        raise PermissionDenied(_("Only the person who asked for a job may run it again."))
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if not job_can_retry(job):
+            raise JobNotRetryable(_("This job is still running or its file is ready; there is nothing to retry."))
+        if job.file:
+            job.file.delete(save=False)
+        job.state = Job.State.QUEUED
+        job.message = ""
+        job.done = 0
+        job.finished_at = None
+        job.save(update_fields=["state", "message", "done", "finished_at", "file", "updated_at"])
+        transaction.on_commit(lambda: _enqueue(job.pk))
+    return job

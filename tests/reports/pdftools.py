@@ -1,0 +1,61 @@
+"""Reading rendered PDFs back in tests: text with its diacritics, fonts, page sizes."""
+
+import subprocess
+from io import BytesIO
+
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+# The fonts a document may embed (docs/documents.md): Times New Roman where installed, else Liberation Serif.
+DOCUMENT_FAMILIES = {"Times New Roman", "Liberation Serif"}
+
+
+def pdf_text(content: bytes, *, first: int | None = None, last: int | None = None, layout=False) -> str:
+    """pdftotext's reading of the document (poppler, as a person's viewer reads it)."""
+    command = ["pdftotext", "-enc", "UTF-8"]
+    if layout:
+        command.append("-layout")
+    if first:
+        command += ["-f", str(first)]
+    if last:
+        command += ["-l", str(last)]
+    result = subprocess.run([*command, "-", "-"], input=content, capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def flat_text(content: bytes, **pages) -> str:
+    """The text with every run of white space as one space: phrases that wrap in a cell still match."""
+    return " ".join(pdf_text(content, **pages).split())
+
+
+def pdf_fonts(content: bytes) -> list[dict]:
+    """pdffonts' table: name, type, embedded, subset, unicode map, per font."""
+    result = subprocess.run(["pdffonts", "-"], input=content, capture_output=True, check=True)
+    lines = result.stdout.decode().splitlines()[2:]
+    fonts = []
+    for line in lines:
+        parts = line.split()
+        # name type… encoding emb sub uni object ID: read the yes/no columns from the right.
+        fonts.append({"name": parts[0], "emb": parts[-5], "sub": parts[-4], "uni": parts[-3]})
+    return fonts
+
+
+def embedded_families(content: bytes) -> set[str]:
+    """The family names written inside the embedded font programs themselves."""
+    families = set()
+    for page in PdfReader(BytesIO(content)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get_object()["/FontDescriptor"].get_object()
+                program = descriptor.get("/FontFile2")
+                if program is not None:
+                    names = TTFont(BytesIO(program.get_object().get_data()))["name"]
+                    families.add(str(names.getDebugName(1)))
+    return families
+
+
+def page_sizes(content: bytes) -> list[tuple[int, int]]:
+    return [
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(BytesIO(content)).pages
+    ]
