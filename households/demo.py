@@ -4,6 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -11,9 +12,10 @@ from hungbinh.accounts.models import User
 from hungbinh.accounts.roles import Role
 
 from . import rules
-from .models import AreaType, Household, Khoi, Member, StatusChange, UpperUnit, Ward
+from .models import AreaType, Household, Khoi, Member, MemberRemoval, StatusChange, UpperUnit, Ward
 from .rules import ChangeReason, Gender, Status
-from .services import status_change_build
+from .services import member_delete, status_change_build
+from .vocab import MemberRemovalReason
 
 DEMO_PASSWORD = "hungbinh@2025"
 
@@ -117,10 +119,33 @@ def seed_demo(*, today: date | None = None) -> dict[str, int]:
     created["households"] += seed_households(
         qt, prefix="QT", count=QT_HOUSEHOLDS, seed=SEED + 1, recorded_by=officers.get(qt.pk), today=today
     )
+    created["removals"] = seed_member_removals(hb, by=officers.get(hb.pk), today=today)
     from projects.demo import seed_program_demo
 
     created.update(seed_program_demo(hb=hb, qt=qt, today=today))
     return created
+
+
+def seed_member_removals(ward, *, by, today) -> int:
+    """Two people who left households of Khối 1 (a death, a move), so the household page and the
+    reports show members who left with why and when (docs/member-removal.md). Once only."""
+    if by is None or MemberRemoval.objects.filter(household__ward=ward).exists():
+        return 0
+    households = (
+        Household.objects.filter(khoi__ward=ward, khoi__name="Khối 1")
+        .annotate(size=Count("members"))
+        .filter(size__gte=3)
+        .order_by("code")[:2]
+    )
+    # The last member of each of two households of at least three people: every household keeps two.
+    leaving = [h.members.order_by("-position").first() for h in households]
+    plans = [
+        (MemberRemovalReason.DIED, 40, "Giấy chứng tử do UBND phường cấp"),
+        (MemberRemovalReason.MOVED_AWAY, 75, "Chuyển vào TP Hồ Chí Minh làm việc"),
+    ]
+    for member, (reason, days_ago, note) in zip(leaving, plans, strict=False):
+        member_delete(by=by, member=member, reason=reason, left_on=today - timedelta(days=days_ago), note=note)
+    return len(leaving)
 
 
 # --- Demo households -------------------------------------------------------------

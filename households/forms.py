@@ -8,6 +8,14 @@ from hungbinh.forms import VietnameseDateField
 
 from . import selectors, services
 from .rules import ChangeReason, Gender, Status
+from .vocab import (
+    MAJORITY_ETHNICITY,
+    Ethnicity,
+    MemberRemovalReason,
+    Relation,
+    ethnicity_from_text,
+    relation_from_text,
+)
 
 
 def date_field(label, *, required=True, help_text=""):
@@ -96,7 +104,14 @@ class HouseholdForm(forms.Form):
             self.fields["khoi"].label_from_instance = lambda k: f"{k.name} – {k.ward.name}"
 
 
+RELATION_CHOICES = [("", "—"), *Relation.choices]
+ETHNICITY_CHOICES = [("", "—"), *Ethnicity.choices]
+ID_NUMBER_WIDGET_ATTRS = {"inputmode": "numeric", "autocomplete": "off", "placeholder": _("12 digits")}
+
+
 class HouseholdCreateForm(HouseholdForm):
+    """A new household: its details, its first status, and its head, who becomes the first member."""
+
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     status_since = date_field(_("Status since"), help_text=_("Date of the recognition decision."))
     escaped_poverty_on = date_field(
@@ -106,6 +121,42 @@ class HouseholdCreateForm(HouseholdForm):
     )
     decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    head_birth_date = date_field(_("Head's birth date"), required=False)
+    head_gender = forms.ChoiceField(label=_("Head's gender"), required=False, choices=[("", "—"), *Gender.choices])
+    head_id_number = forms.CharField(
+        label=_("Head's citizen ID number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs=ID_NUMBER_WIDGET_ATTRS),
+    )
+    head_ethnicity = forms.ChoiceField(
+        label=_("Head's ethnicity"), required=False, choices=ETHNICITY_CHOICES, initial=MAJORITY_ETHNICITY
+    )
+
+    HEAD_FIELDS = ("head_birth_date", "head_gender", "head_id_number", "head_ethnicity")
+    SECTIONS = (
+        (_("Household"), ("khoi", "code", "head_name", "address", "ethnic_minority", "has_merit_person")),
+        (_("Status"), ("status", "status_since", "escaped_poverty_on", "decision_number", "note")),
+        (_("The head of household, recorded as its first member"), HEAD_FIELDS),
+    )
+
+    def __init__(self, *args, suggested_code="", **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggested_code:
+            self.fields["code"].initial = suggested_code
+            self.fields["code"].help_text = _("The next free code of the ward is %(code)s; change it if needed.") % {
+                "code": suggested_code
+            }
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def service_fields(self) -> dict:
+        """household_create's arguments: the household's fields and `head`, the head's member fields."""
+        data = dict(self.cleaned_data)
+        head = {name.removeprefix("head_"): data.pop(name) for name in self.HEAD_FIELDS}
+        head["gender"] = head["gender"] or ""
+        return {**data, "head": head}
 
 
 class MergeChoices:
@@ -189,26 +240,61 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     birth_date = date_field(_("Birth date"), required=False)
     gender = forms.ChoiceField(label=_("Gender"), required=False, choices=[("", "—"), *Gender.choices])
-    relation = forms.CharField(
-        label=_("Relation to the head"),
-        max_length=50,
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. Head, Wife, Son")}),
-    )
+    relation = forms.ChoiceField(label=_("Relation to the head"), required=False, choices=RELATION_CHOICES)
     id_number = forms.CharField(
         label=_("Citizen ID number"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("12 digits")}),
+        widget=forms.TextInput(attrs=ID_NUMBER_WIDGET_ATTRS),
     )
-    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=50, required=False, initial="Kinh")
+    ethnicity = forms.ChoiceField(
+        label=_("Ethnicity"), required=False, choices=ETHNICITY_CHOICES, initial=MAJORITY_ETHNICITY
+    )
     is_disabled = forms.BooleanField(label=_("Has a disability"), required=False)
     has_merit = forms.BooleanField(label=_("Person with revolutionary merit"), required=False)
+
+    def __init__(self, *args, stored: dict | None = None, **kwargs):
+        """`stored`: the member's saved relation and ethnicity; a word from before the lists existed stays
+        selectable (read back to the listed word when it names one), so editing never drops it silently."""
+        super().__init__(*args, **kwargs)
+        for name, from_text in (("relation", relation_from_text), ("ethnicity", ethnicity_from_text)):
+            value = (stored or {}).get(name) or ""
+            field = self.fields[name]
+            if not value or value in dict(field.choices):
+                continue
+            listed = from_text(value)
+            if listed and name in self.initial and not self.is_bound:
+                self.initial[name] = listed
+            elif not listed:
+                field.choices = [*field.choices, (value, _("%(value)s (not in the list)") % {"value": value})]
 
     SERVICE_FIELDS = services.MEMBER_FIELDS
 
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS if name in self.cleaned_data}
+
+
+class MemberRemovalForm(forms.Form):
+    """Why and when a person leaves the household's list (docs/member-removal.md)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why does this person leave the household?"),
+        choices=MemberRemovalReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the member leaves the household.")},
+    )
+    left_on = date_field(_("Left on"), help_text=_("The day of the death, the move or the split (default: today)."))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("E.g. the new address, or the household the person joined."),
+    )
+    seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "removal")
+        super().__init__(*args, **kwargs)
 
 
 class MemberEditForm(MergeChoices, MemberForm):

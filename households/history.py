@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from .models import Household, Khoi, Member
 from .personal_data import SENSITIVE_FIELDS, Disclosure
+from .vocab import MemberRemovalReason
 
 HOUSEHOLD_IGNORED = frozenset({"version", "created_at", "ward"})
 MEMBER_IGNORED = frozenset({"position", "household"})
@@ -65,7 +66,10 @@ def _diff_records(records, *, ignored, subject_of, fmt, model, created: str, del
             changes.append(Change(record.history_date, record.history_user, subject, created))
             continue
         if record.history_type == "-":
-            changes.append(Change(record.history_date, record.history_user, subject, deleted))
+            # A member removed from the pages carries why (docs/member-removal.md).
+            reason = MemberRemovalReason(record.history_change_reason).label if _is_reason(record) else ""
+            action = f"{deleted}: {reason}" if reason else deleted
+            changes.append(Change(record.history_date, record.history_user, subject, action))
             continue
         delta = record.diff_against(before)
         fields = [
@@ -80,6 +84,10 @@ def _diff_records(records, *, ignored, subject_of, fmt, model, created: str, del
         if fields:
             changes.append(Change(record.history_date, record.history_user, subject, _("Changed"), fields))
     return changes
+
+
+def _is_reason(record) -> bool:
+    return getattr(record, "history_change_reason", None) in MemberRemovalReason.values
 
 
 def household_changes(household: Household, *, disclosure: Disclosure) -> list[Change]:

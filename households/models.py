@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from . import rules
 from .rules import ChangeReason, Gender, Status
 from .text import collation_key, fold
+from .vocab import MemberRemovalReason
 
 
 class AreaType(models.TextChoices):
@@ -214,6 +215,53 @@ class Member(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class MemberRemoval(models.Model):
+    """A person taken off a household's list: who, why and when (docs/member-removal.md).
+
+    The member row is deleted (its history keeps every value and, as the change
+    reason, the reason code); this row is what the reviews and the reports read:
+    deaths, moves and household splits are the "other decreases" in persons of the
+    review-result tables, a mistaken entry is not a decrease.
+    """
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="member_removals"
+    )
+    member_id = models.PositiveIntegerField(_("member id"), help_text=_("The removed member's id in the history."))
+    full_name = models.CharField(_("full name"), max_length=200)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    relation = models.CharField(_("relation to the head"), max_length=50, blank=True)
+    reason = models.CharField(
+        _("reason"),
+        max_length=30,
+        choices=MemberRemovalReason.choices,
+        blank=True,
+        help_text=_("Empty when the removal came without a reason (through the API)."),
+    )
+    left_on = models.DateField(_("left on"))
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("member removal")
+        verbose_name_plural = _("member removals")
+        ordering = ["household_id", "-left_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="member_removal_reason_valid",
+                condition=Q(reason="") | Q(reason__in=MemberRemovalReason.values),
+            ),
+        ]
+        indexes = [models.Index(fields=["left_on", "reason"], name="member_removal_left_on")]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.get_reason_display() or '—'}, {self.left_on:%d/%m/%Y})"
 
 
 class PersonalDataAccess(models.Model):

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .vocab import MemberRemovalReason
+
 NEWLY_ESCAPED_MONTHS = 36
 CHILD_AGE_LIMIT = 16
 
@@ -157,6 +159,29 @@ def member_problems(fields: dict, *, today: date) -> dict[str, list[str]]:
         if problems:
             errors.setdefault("id_number", []).extend(problems)
     return errors
+
+
+CODE_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def next_code(code: str) -> str | None:
+    """The code after `code` in its numbering: HB-0366 → HB-0367, 099 → 100; None when it ends in no number."""
+    match = CODE_NUMBER.match(code)
+    if not match:
+        return None
+    prefix, digits = match.groups()
+    return f"{prefix}{int(digits) + 1:0{len(digits)}d}"
+
+
+def member_removal_problem(*, reason: str, left_on: date, birth_date: date | None, today: date) -> dict | None:
+    """Why a member's removal may not be recorded (field errors), or None (docs/member-removal.md)."""
+    if reason and reason not in MemberRemovalReason.values:
+        return {"reason": [str(_("Choose why the member leaves the household from the list."))]}
+    if left_on > today:
+        return {"left_on": [str(_("The day the member left may not be in the future."))]}
+    if birth_date is not None and left_on < birth_date:
+        return {"left_on": [str(_("The day the member left is before their birth date."))]}
+    return None
 
 
 # --- Citizen ID numbers (CCCD) ---------------------------------------------

@@ -3,11 +3,11 @@
 from datetime import date
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
 from . import rules
-from .models import Household, Khoi, Member, StatusChange, Ward
+from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import Status
 from .scoping import scope_q
 from .text import fold
@@ -114,6 +114,38 @@ def household_detail_queryset(*, user) -> QuerySet[Household]:
 
 def household_get(*, user, pk) -> Household:
     return household_detail_queryset(user=user).get(pk=pk)
+
+
+def next_household_code(*, ward_id: int) -> str:
+    """A free code that follows the ward's numbering (HB-0366 → HB-0367), or "" when there is none to follow.
+
+    Codes are unique per ward, so the whole ward counts, whatever the user may
+    see; only a free code comes out of it.
+    """
+    latest = Household.objects.filter(ward_id=ward_id).order_by("-id").values_list("code", flat=True).first()
+    match = rules.CODE_NUMBER.match(latest or "")
+    if not match:
+        return ""
+    prefix = match[1]
+    same_prefix = Household.objects.filter(ward_id=ward_id, code__startswith=prefix)
+    # Longest first, then highest: HB-10000 after HB-9999 without reading every code.
+    candidates = same_prefix.annotate(length=Length("code")).order_by("-length", "-code").values_list("code", flat=True)
+    highest = next((c for c in candidates[:50] if c[len(prefix) :].isdigit()), latest)
+    suggestions = [rules.next_code(highest)]
+    for _step in range(19):
+        suggestions.append(rules.next_code(suggestions[-1]))
+    taken = set(same_prefix.filter(code__in=suggestions).values_list("code", flat=True))
+    return next((code for code in suggestions if code not in taken), "")
+
+
+def member_removals(*, user, since: date | None = None, until: date | None = None) -> QuerySet[MemberRemoval]:
+    """People taken off the lists of the households the user may see, by the day they left (docs/member-removal.md)."""
+    qs = MemberRemoval.objects.filter(scope_q(user, ward="household__ward__", khoi="household__khoi_id"))
+    if since is not None:
+        qs = qs.filter(left_on__gte=since)
+    if until is not None:
+        qs = qs.filter(left_on__lte=until)
+    return qs.select_related("household", "recorded_by")
 
 
 def member_list(*, user) -> QuerySet[Member]:

@@ -16,10 +16,11 @@ from simple_history.utils import bulk_update_with_history
 from hungbinh.accounts.roles import can_edit_registry
 
 from . import history, rules
-from .models import Household, Khoi, Member, StatusChange, Ward
+from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
 from .text import nfc
+from .vocab import Relation
 
 
 class StaleVersion(Exception):
@@ -144,10 +145,15 @@ def household_create(
     reason: str = ChangeReason.REGISTRATION,
     decision_number: str = "",
     note: str = "",
+    head: dict | None = None,
 ) -> Household:
+    """Register a household with its first status. `head`, when given (the pages give it), holds the head's
+    member fields but the name (birth_date, gender, id_number, ethnicity, …): the head becomes the first
+    member, relation "Chủ hộ". Errors about them are keyed `head_<field>`."""
     _require_editor(by)
     _require_khoi_in_scope(by, khoi)
     fields = _clean_household_fields({"code": code, "head_name": head_name, "address": address})
+    head_fields = _head_member_fields(head, name=fields["head_name"]) if head is not None else None
     household = Household(
         ward_id=khoi.ward_id,
         khoi=khoi,
@@ -171,7 +177,26 @@ def household_create(
     household._history_user = by
     household.save()
     registration.save()
+    if head_fields is not None:
+        member = Member(household=household, position=1, **head_fields)
+        member._history_user = by
+        member.save()
     return household
+
+
+def _head_member_fields(head: dict, *, name: str) -> dict:
+    unknown = set(head) - set(MEMBER_FIELDS) - {"full_name", "relation"}
+    if unknown:
+        raise ValidationError(_("These fields cannot be set here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    fields = _clean_member_fields({**head, "full_name": name, "relation": Relation.HEAD})
+    errors = rules.member_problems({"gender": "", **fields}, today=_today())
+    if errors:
+        raise ValidationError({f"head_{field}": messages for field, messages in errors.items() if field != "full_name"})
+    try:
+        _require_unique_id_number(fields.get("id_number", ""))
+    except ValidationError as error:
+        raise ValidationError({"head_id_number": error.error_dict["id_number"]}) from error
+    return fields
 
 
 def _lock_at_version(household: Household, version: int | None, *, by) -> Household:
@@ -425,10 +450,43 @@ def member_update(*, by, member: Member, version: int | None = None, seen: int |
 
 
 @transaction.atomic
-def member_delete(*, by, member: Member, version: int | None = None, seen: int | None = None) -> None:
+def member_delete(
+    *,
+    by,
+    member: Member,
+    version: int | None = None,
+    seen: int | None = None,
+    reason: str = "",
+    left_on: date | None = None,
+    note: str = "",
+) -> MemberRemoval:
+    """Take a member off the household's list, keeping why and when (docs/member-removal.md).
+
+    The pages require a `reason` (vocab.MemberRemovalReason) and the day the
+    person left (default: today); the API's DELETE carries neither, and its
+    removal is recorded with an empty reason.
+    """
     _require_editor(by)
     household = _lock_at_version(member.household, version, by=by)
     member = _lock_member(member, seen, household)
+    left_on = left_on or _today()
+    problem = rules.member_removal_problem(reason=reason, left_on=left_on, birth_date=member.birth_date, today=_today())
+    if problem:
+        raise ValidationError(problem)
+    removal = MemberRemoval.objects.create(
+        household=household,
+        member_id=member.pk,
+        full_name=member.full_name,
+        birth_date=member.birth_date,
+        gender=member.gender,
+        relation=member.relation,
+        reason=reason,
+        left_on=left_on,
+        note=nfc(note),
+        recorded_by=by,
+    )
     member._history_user = by
+    member._change_reason = reason  # The deletion's history record keeps the reason too.
     member.delete()
     _touch(household, by)
+    return removal

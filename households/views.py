@@ -26,6 +26,7 @@ from .forms import (
     HouseholdFilterForm,
     MemberEditForm,
     MemberForm,
+    MemberRemovalForm,
     StatusChangeForm,
     add_service_errors,
 )
@@ -172,6 +173,7 @@ def household_detail(request, pk):
         "member_rows": [{**vars(person), "groups": _group_labels(person.groups)} for person in people],
         "has_id_numbers": any(person.member.id_number for person in people),
         "status_changes": list(selectors.status_history(household=household)),
+        "removals": list(household.member_removals.select_related("recorded_by")),
         "changes": history.household_changes(household, disclosure=disclosure),
         "can_edit": roles.can_edit_registry(user),
         "can_reveal": personal_data.may_reveal_id_numbers(user),
@@ -188,9 +190,11 @@ def household_detail(request, pk):
 @login_required
 def household_create(request):
     _require_editor(request.user)
-    form = HouseholdCreateForm(request.POST or None, user=request.user)
+    wards = {k.ward_id for k in selectors.khoi_list(user=request.user)}
+    suggested = selectors.next_household_code(ward_id=wards.pop()) if len(wards) == 1 else ""
+    form = HouseholdCreateForm(request.POST or None, user=request.user, suggested_code=suggested)
     if request.method == "POST" and form.is_valid():
-        outcome = _through_service(form, lambda: services.household_create(by=request.user, **form.cleaned_data))
+        outcome = _through_service(form, lambda: services.household_create(by=request.user, **form.service_fields()))
         if outcome.saved:
             household = outcome.result
             messages.success(
@@ -395,7 +399,7 @@ def member_edit(request, pk, member_pk):
     status, notice = 200, None
     if request.method == "POST":
         conflicts_asked = [(name, "") for name in MemberEditForm.conflicts_in(request.POST)]
-        form = MemberEditForm(request.POST, masked_id_number=masked, conflicts=conflicts_asked)
+        form = MemberEditForm(request.POST, masked_id_number=masked, conflicts=conflicts_asked, stored=_stored(member))
         if form.is_valid():
             mine = form.service_fields()
             mine.update({name: getattr(member, name) for name in form.conflict_names if form.keeps_saved(name)})
@@ -413,12 +417,25 @@ def member_edit(request, pk, member_pk):
                 return redirect("household-detail", pk=household.pk)
     else:
         initial = {name: getattr(member, name) for name in MEMBER_INITIAL_FIELDS}
-        form = MemberEditForm(initial={**initial, "seen": history.member_mark(member.pk)}, masked_id_number=masked)
+        form = MemberEditForm(
+            initial={**initial, "seen": history.member_mark(member.pk)}, masked_id_number=masked, stored=_stored(member)
+        )
+    return _member_page(request, household, member, form, notice=notice, status=status)
+
+
+def _stored(member) -> dict:
+    return {"relation": member.relation, "ethnicity": member.ethnicity}
+
+
+def _member_page(request, household, member, form, *, notice=None, status=200, removal_form=None):
+    """A member's form, with the form that removes the member (asking why) below it."""
+    mark = history.member_mark(member.pk)
+    removal_form = removal_form or MemberRemovalForm(initial={"left_on": timezone.localdate(), "seen": mark})
     context = {
         "form": form,
+        "removal_form": removal_form,
         "household": household,
         "member": member,
-        "seen": history.member_mark(member.pk),
         "title": _("Edit member %(name)s") % {"name": member.full_name},
         "notice": notice,
     }
@@ -456,6 +473,7 @@ def _merge_member(request, member, seen: int | None, mine: dict):
         initial={**values, "seen": history.member_mark(current.pk)},
         masked_id_number=personal_data.mask_id_number(current.id_number),
         conflicts=texts,
+        stored=_stored(current),
     )
     return form, conflicts.StaleNotice(changes, conflicts.headline(user, changes, saved=False), conflicts=texts)
 
@@ -464,26 +482,45 @@ def _merge_member(request, member, seen: int | None, mine: dict):
 @login_required
 @require_POST
 def member_delete(request, pk, member_pk):
+    """Remove a member, saying why and when (docs/member-removal.md)."""
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
     member = get_object_or_404(household.members, pk=member_pk)
-    seen = request.POST.get("seen", "")
-    if not seen.isdigit():
+    removal_form = MemberRemovalForm(request.POST)
+    if removal_form.is_valid() and removal_form.cleaned_data["seen"] is None:
         return HttpResponseBadRequest(_("The form is missing what it showed of the member; reload the page."))
-    try:
-        services.member_delete(by=request.user, member=member, seen=int(seen))
-    except services.StaleMember:
-        record = history.member_state(member.pk, int(seen))
-        changes = history.changes_after(record, disclosure=_editor_disclosure(request.user)) if record else []
-        messages.warning(
-            request,
-            " ".join(
-                [
-                    conflicts.headline(request.user, changes, saved=False),
-                    _("Nothing was removed: check the member's details below, then remove again if it still applies."),
-                ]
-            ),
-        )
-        return redirect("member-edit", pk=household.pk, member_pk=member.pk)
-    messages.success(request, _("Removed member %(name)s from the household.") % {"name": member.full_name})
-    return redirect("household-detail", pk=household.pk)
+    if removal_form.is_valid():
+        data = removal_form.cleaned_data
+        try:
+            removal = services.member_delete(
+                by=request.user,
+                member=member,
+                seen=data["seen"],
+                reason=data["reason"],
+                left_on=data["left_on"],
+                note=data["note"],
+            )
+        except services.StaleMember:
+            messages.warning(request, _changed_before_removal(request.user, member, data["seen"]))
+            return redirect("member-edit", pk=household.pk, member_pk=member.pk)
+        except ValidationError as error:
+            add_service_errors(removal_form, error)
+        else:
+            done = _("Removed member %(name)s from the household (%(reason)s, %(date)s); the history keeps the record.")
+            reason, day = removal.get_reason_display(), _fmt_date(removal.left_on)
+            messages.success(request, done % {"name": member.full_name, "reason": reason, "date": day})
+            return redirect("household-detail", pk=household.pk)
+    initial = {name: getattr(member, name) for name in MEMBER_INITIAL_FIELDS}
+    form = MemberEditForm(
+        initial={**initial, "seen": history.member_mark(member.pk)},
+        masked_id_number=personal_data.mask_id_number(member.id_number),
+        stored=_stored(member),
+    )
+    return _member_page(request, household, member, form, removal_form=removal_form)
+
+
+def _changed_before_removal(user, member, seen: int) -> str:
+    record = history.member_state(member.pk, seen)
+    changes = history.changes_after(record, disclosure=_editor_disclosure(user)) if record else []
+    nothing = _("Nothing was removed: check the member's details below, then remove again if it still applies.")
+    return f"{conflicts.headline(user, changes, saved=False)} {nothing}"

@@ -101,7 +101,7 @@ def test_demo_households_cover_every_status_khoi_and_priority_group():
     from django.utils import timezone
 
     from households import rules
-    from households.models import Household, Member
+    from households.models import Household, Member, MemberRemoval
 
     seed()
     hb = Ward.objects.get(name="Hưng Bình")
@@ -133,7 +133,10 @@ def test_demo_households_cover_every_status_khoi_and_priority_group():
     assert sorted(Household.history.filter(history_type="+").values_list("id", flat=True)) == sorted(
         Household.objects.values_list("id", flat=True)
     )
-    assert Member.history.filter(history_type="+").count() == Member.objects.count()
+    removals = MemberRemoval.objects.filter(household__ward=hb)
+    assert Member.history.filter(history_type="+").count() == Member.objects.count() + removals.count()
+    # Two people who left, with why and when (docs/member-removal.md).
+    assert sorted(removals.values_list("reason", flat=True)) == ["died", "moved_away"]
 
     # Newly escaped households on both sides of their 36-month boundary, today.
     escaped = [h for h in households if h.escaped_poverty_on]

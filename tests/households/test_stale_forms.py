@@ -16,6 +16,7 @@ from households.history import member_mark
 from households.models import Household, Member
 
 from ..factories import HouseholdFactory, MemberFactory, WardOfficerFactory
+from .test_views import removal
 
 pytestmark = pytest.mark.django_db
 
@@ -67,23 +68,23 @@ def test_adding_a_member_is_not_refused_because_the_address_changed(client, me, 
 
 def test_a_members_form_ignores_changes_to_the_household_and_to_other_members(client, me, lan, household):
     be, ut = household.members.order_by("full_name")
-    data = member_data(be, relation="Con gái")
+    data = member_data(be, relation="Cháu")
     services.household_update(by=lan, household=household, version=household.version, address="Số 9")
     services.member_update(by=lan, member=ut, relation="Cháu")
     response = client.post(f"/households/{household.pk}/members/{be.pk}/edit/", data)
     assert response.status_code == 302
     be.refresh_from_db()
-    assert be.relation == "Con gái"
+    assert be.relation == "Cháu"
 
 
 def test_a_members_form_merges_with_a_change_to_another_field_of_that_member(client, me, lan, household):
     be = household.members.get(full_name="Trần Thị Bé")
-    data = member_data(be, relation="Con gái")
+    data = member_data(be, relation="Cháu")
     services.member_update(by=lan, member=be, birth_date=datetime.date(2010, 8, 16))
     response = client.post(f"/households/{household.pk}/members/{be.pk}/edit/", data)
     assert response.status_code == 302
     be.refresh_from_db()
-    assert (be.relation, be.birth_date) == ("Con gái", datetime.date(2010, 8, 16))
+    assert (be.relation, be.birth_date) == ("Cháu", datetime.date(2010, 8, 16))
     page = text(client.get(response["Location"]))
     assert "Trần Thị Lan đã sửa hồ sơ này sau khi bạn mở biểu mẫu; thay đổi của bạn đã được lưu" in page
 
@@ -119,7 +120,7 @@ def test_removing_a_member_changed_meanwhile_asks_again(client, me, lan, househo
     be = household.members.get(full_name="Trần Thị Bé")
     seen = member_mark(be.pk)
     services.member_update(by=lan, member=be, relation="Con nuôi")
-    response = client.post(f"/households/{household.pk}/members/{be.pk}/delete/", {"seen": seen})
+    response = client.post(f"/households/{household.pk}/members/{be.pk}/delete/", removal(seen))
     assert response["Location"] == f"/households/{household.pk}/members/{be.pk}/edit/"
     assert Member.objects.filter(pk=be.pk).exists()
     assert "Trần Thị Lan đã sửa hồ sơ này" in text(client.get(response["Location"]))

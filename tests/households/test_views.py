@@ -26,6 +26,11 @@ def mark(member) -> int:
     return member_mark(member.pk)
 
 
+def removal(seen, reason="moved_away", **extra) -> dict:
+    """What the member page's removal form posts."""
+    return {"removal-seen": seen, "removal-reason": reason, "removal-left_on": "01/03/2025", **extra}
+
+
 def today():
     return timezone.localdate()
 
@@ -119,7 +124,7 @@ def test_forms_of_a_household_by_role_and_scope(client, world, households, role)
     for url in household_form_urls(household, member):
         expected = 403 if role == "upper_level" else 200 if "hb_k1" in VISIBLE[role] else 404
         assert client.get(url).status_code == expected, url
-    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": mark(member)})
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", removal(mark(member)))
     assert response.status_code in ((403,) if role == "upper_level" else (302,) if "hb_k1" in VISIBLE[role] else (404,))
     assert Member.objects.filter(pk=member.pk).exists() == (response.status_code != 302)
 
@@ -577,17 +582,19 @@ def test_add_edit_and_remove_a_member(client, world, households):
     assert member.history.get().history_user == user
     household.refresh_from_db()
 
-    data.update(relation="Con gái", seen=mark(member))
+    data.update(relation="Cháu", seen=mark(member))
     response = client.post(f"/households/{household.pk}/members/{member.pk}/edit/", data)
     assert response.status_code == 302
     member.refresh_from_db()
-    assert member.relation == "Con gái"
+    assert member.relation == "Cháu"
     household.refresh_from_db()
 
-    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": mark(member)})
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", removal(mark(member)))
     assert response.status_code == 302
     assert not Member.objects.filter(pk=member.pk).exists()
-    assert "Đã xóa thành viên Trần Thị Lan khỏi hộ." in page(client.get(response["Location"]))
+    assert "Đã đưa thành viên Trần Thị Lan ra khỏi hộ (Chuyển đi nơi khác, ngày 01/03/2025)" in page(
+        client.get(response["Location"])
+    )
 
 
 def test_member_id_number_errors_show_next_to_the_field(client, world, households):
@@ -619,7 +626,7 @@ def test_stale_member_delete_keeps_the_member(client, world, households):
     member = household.members.get()
     seen = mark(member)
     services.member_update(by=user, member=member, relation="Chủ hộ")
-    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", {"seen": seen})
+    response = client.post(f"/households/{household.pk}/members/{member.pk}/delete/", removal(seen))
     assert response.status_code == 302
     assert Member.objects.filter(pk=member.pk).exists()
     assert "Chưa có gì bị xóa" in page(client.get(response["Location"]))
