@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import rules
 from .importing import (
@@ -50,6 +52,7 @@ HOUSEHOLD_VALUES = (
     "escaped_poverty_on",
     "ethnic_minority",
     "has_merit_person",
+    "ward__name",
 )
 MEMBER_VALUES = (
     "household_id",
@@ -77,22 +80,26 @@ class ExportSummary:
 
 
 EXPORT_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_COLUMNS, COL_ESCAPED_UNTIL)
-HOUSEHOLD_WIDTHS = (6, 14, 12, 28, 36, 26, 15, 18, 9, 16, 18)
+# A list over several wards names each household's ward in a last column (the import ignores it).
+COL_WARD = "Phường"
+HOUSEHOLD_WIDTHS = (6, 14, 12, 28, 36, 26, 15, 18, 9, 16, 18, 18)
 MEMBER_WIDTHS = dict(zip(MEMBER_COLUMNS, (14, 28, 12, 9, 18, 15, 12, 11), strict=True))
 
 
 class _Writer:
-    def __init__(self, workbook: Workbook, title: str, member_columns: tuple[str, ...]):
+    def __init__(self, workbook: Workbook, title: str, member_columns: tuple[str, ...], with_ward: bool = False):
         self.bold = Font(bold=True)
         self.households = workbook.create_sheet(HOUSEHOLD_SHEET)
         self.members = workbook.create_sheet(MEMBER_SHEET)
+        household_columns = (*EXPORT_HOUSEHOLD_COLUMNS, COL_WARD) if with_ward else EXPORT_HOUSEHOLD_COLUMNS
         for sheet, columns, widths in (
-            (self.households, EXPORT_HOUSEHOLD_COLUMNS, HOUSEHOLD_WIDTHS),
+            (self.households, household_columns, HOUSEHOLD_WIDTHS),
             (self.members, member_columns, [MEMBER_WIDTHS[c] for c in member_columns]),
         ):
             for index, width in enumerate(widths):
                 sheet.column_dimensions[chr(ord("A") + index)].width = width
             sheet.freeze_panes = "A3"
+            _print_setup(sheet)
             sheet.append([self._cell(sheet, title)])
             sheet.append([self._cell(sheet, column) for column in columns])
 
@@ -107,6 +114,16 @@ class _Writer:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = EXCEL_DATE_FORMAT
         return cell
+
+
+def _print_setup(sheet) -> None:
+    """Printed on A4 landscape, as wide as the page, with the header row (row 2) on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "2:2"
 
 
 def _households_in_chunks(households: QuerySet[Household]):
@@ -138,12 +155,13 @@ def _households_in_chunks(households: QuerySet[Household]):
 
 
 def write_households_xlsx(
-    *, households: QuerySet[Household], output, disclosure: Disclosure, title: str = ""
+    *, households: QuerySet[Household], output, disclosure: Disclosure, title: str = "", with_ward: bool = False
 ) -> ExportSummary:
     """Write the households (and their members) to `output`, a path or a binary file.
 
     People's data is written as `disclosure` allows; the caller logs the
-    returned summary as a personal-data export.
+    returned summary as a personal-data export. `with_ward` adds a last
+    column with each household's ward (the import ignores it).
     """
     today = timezone.localdate()
     workbook = Workbook(write_only=True)
@@ -154,12 +172,12 @@ def write_households_xlsx(
         title = f"{title} {note}"
     member_columns = tuple(c for c in MEMBER_COLUMNS if c not in withheld)
     kept = [MEMBER_COLUMNS.index(c) for c in member_columns] if withheld else None
-    writer = _Writer(workbook, title, member_columns)
+    writer = _Writer(workbook, title, member_columns, with_ward)
     summary = ExportSummary()
     number = 0
     for chunk in _households_in_chunks(households):
         codes = {}
-        for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, decision in chunk:
+        for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, ward, decision in chunk:
             number += 1
             codes[pk] = code
             summary.household_ids.append(pk)
@@ -181,6 +199,7 @@ def write_households_xlsx(
                         if rules.is_newly_escaped(status, escaped_on, today)
                         else None,
                     ),
+                    *((ward,) if with_ward else ()),
                 ]
             )
         members = (

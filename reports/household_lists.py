@@ -222,6 +222,32 @@ def _build(*, user, params, progress=None) -> HouseholdList:
     )
 
 
+@dataclass(frozen=True)
+class ListHeading:
+    """The title, file name and ward column of a list, without its rows (the workbook writes those itself)."""
+
+    title: str
+    filename_stem: str
+    show_ward: bool
+
+    def filename(self, extension: str) -> str:
+        return f"{self.filename_stem}.{extension}"
+
+
+def household_list_heading(*, user, filterset: HouseholdFilter) -> ListHeading:
+    """“DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình – Khối 2; Hộ cận nghèo; tính đến ngày 05/06/2025”, one line."""
+    with translation.override("vi"):
+        data = filterset.form.cleaned_data
+        ward_ids = list(filterset.qs.order_by().values_list("ward_id", flat=True).distinct()[:2])
+        wards = [w for w in selectors.ward_list(user=user) if w.pk in ward_ids] if len(ward_ids) == 1 else []
+        area_wards, khoi = _area(user, data, {w.name for w in wards})
+        as_of = filterset.as_of_date
+        parts = [_("List of households").upper(), _area_text(area_wards, khoi)]
+        details = [*_filter_texts(data), _("as of %(date)s") % {"date": as_of.strftime("%d/%m/%Y")}]
+        title = " – ".join(p for p in parts if p) + "; " + "; ".join(details)
+        return ListHeading(title, _filename_stem(area_wards, khoi, data, as_of), show_ward=len(ward_ids) > 1)
+
+
 def _area(user, data, ward_names: set[str]) -> tuple[list[Ward], Khoi | None]:
     """The wards the list is about (the filter's, else those in it, else the user's) and the khối filter."""
     khoi = None

@@ -4,17 +4,19 @@ Each kind re-reads the data with the scope of the user who asked for it, at
 the time it runs: a job never shows what its user may no longer see.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households import personal_data
 from households.exporting import write_households_xlsx
+from households.models import Member
 
 from .household_lists import (
+    ListHeading,
     ListRequestError,
     household_list_build,
     household_list_filterset,
+    household_list_heading,
     render_household_list_pdf,
     wants_id_numbers,
 )
@@ -77,6 +79,24 @@ def household_list_pdf(*, job, output, progress) -> JobOutput:
     return JobOutput(household_list.filename("pdf"), PDF_CONTENT_TYPE)
 
 
+def write_list_xlsx(*, user, filterset, disclosure, output, path: str = "", total: int | None = None) -> ListHeading:
+    """The Excel list with its title (ward, filters, date), ward column and totals; logged as an export."""
+    heading = household_list_heading(user=user, filterset=filterset)
+    # The totals go in the title row: a row under the list would be read back as a household by the import.
+    households = filterset.qs.order_by().count() if total is None else total
+    members = Member.objects.filter(household__in=filterset.qs.order_by().values("pk")).count()
+    totals = _("Total: %(households)s households, %(members)s members") % {"households": households, "members": members}
+    summary = write_households_xlsx(
+        households=filterset.qs,
+        output=output,
+        disclosure=disclosure,
+        title=f"{heading.title}. {totals}.",
+        with_ward=heading.show_ward,
+    )
+    log_export(user, path, summary.household_ids, summary.member_count, disclosure)
+    return heading
+
+
 @job_kind(HOUSEHOLD_LIST_XLSX, gettext_lazy("Household list (Excel)"))
 def household_list_xlsx(*, job, output, progress) -> JobOutput:
     try:
@@ -84,11 +104,8 @@ def household_list_xlsx(*, job, output, progress) -> JobOutput:
         disclosure = export_disclosure(job.user, job.params)
     except ListRequestError as error:
         raise JobFailed(error.message) from error
-    summary = write_households_xlsx(households=filterset.qs, output=output, disclosure=disclosure)
-    progress(len(summary.household_ids), total=len(summary.household_ids))
-    log_export(job.user, job.path, summary.household_ids, summary.member_count, disclosure)
-    return JobOutput(xlsx_filename(), XLSX_CONTENT_TYPE)
-
-
-def xlsx_filename() -> str:
-    return f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx"
+    heading = write_list_xlsx(
+        user=job.user, filterset=filterset, disclosure=disclosure, output=output, path=job.path, total=job.total
+    )
+    progress(job.total or 0, total=job.total)
+    return JobOutput(heading.filename("xlsx"), XLSX_CONTENT_TYPE)

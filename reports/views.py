@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from households.exporting import write_households_xlsx
-
 from . import job_kinds, selectors, services
 from .access import report_access
 from .household_lists import (
@@ -104,14 +102,20 @@ def households_xlsx(request):
     # The workbook is built in a temporary file, not in memory, then streamed.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     try:
-        summary = write_households_xlsx(households=filterset.qs, output=output, disclosure=disclosure)
+        heading = job_kinds.write_list_xlsx(
+            user=user,
+            filterset=filterset,
+            disclosure=disclosure,
+            output=output,
+            path=request.get_full_path(),
+            total=total,
+        )
     except BaseException:
         output.close()
         raise
-    job_kinds.log_export(user, request.get_full_path(), summary.household_ids, summary.member_count, disclosure)
     output.seek(0)
     return FileResponse(
-        output, as_attachment=True, filename=job_kinds.xlsx_filename(), content_type=job_kinds.XLSX_CONTENT_TYPE
+        output, as_attachment=True, filename=heading.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
     )
 
 

@@ -92,7 +92,9 @@ def test_each_role_exports_exactly_its_scope(client, registry, role):
     response = login(client, registry, role).get(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert f"ho-gia-dinh-{timezone.localdate():%Y-%m-%d}.xlsx" in response["Content-Disposition"]
+    # The file is named after the list: its ward(s), filters and date (docs/documents.md).
+    assert response["Content-Disposition"].startswith('attachment; filename="danh-sach-ho-gia-dinh-')
+    assert response["Content-Disposition"].endswith(f'-{timezone.localdate():%Y-%m-%d}.xlsx"')
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     households, _ids = workbook(response)
     assert households == VISIBLE[role]
@@ -197,7 +199,45 @@ def test_query_count_is_bounded(client, registry, extra, django_assert_max_num_q
             by=registry.users["admin"], ward=registry.hb, file=build(rows, members), dry_run=False
         ).ok
     client = login(client, registry, "ward_officer_hb")
-    # Session and user, the export (households, members), the access log.
-    with django_assert_max_num_queries(6):
+    # Session and user; the count (job or not); the title's wards (those in the list, the user's);
+    # the members' total; the export (households, members); the access log.
+    with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert len(workbook(response)[0]) == 2 + extra
+
+
+def test_the_workbook_has_the_lists_title_totals_ward_column_and_print_setup(client, registry):
+    response = login(client, registry, "upper_level").get(URL + "?target=true")
+    assert 'filename="danh-sach-ho-gia-dinh-hung-binh-ho-thuoc-doi-tuong-' in response["Content-Disposition"]
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    sheet = book["Hộ"]
+    title = sheet["A1"].value
+    assert title.startswith("DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình")
+    assert "Hộ thuộc đối tượng của Chương trình; tính đến ngày" in title
+    assert "Tổng cộng: 2 hộ, 2 thành viên." in title
+    assert "Phường" not in [c.value for c in sheet[2]]  # both households are in Hưng Bình
+    everything = load_workbook(BytesIO(b"".join(login(client, registry, "upper_level").get(URL).streaming_content)))
+    sheet = everything["Hộ"]
+    assert "Phường Hưng Bình, phường Quang Trung" in sheet["A1"].value
+    assert "Tổng cộng: 3 hộ, 3 thành viên." in sheet["A1"].value
+    assert [c.value for c in sheet[2]][-1] == "Phường"  # several wards: each row names its ward
+    assert sorted(row[-1] for row in sheet.iter_rows(min_row=3, values_only=True)) == [
+        "Hưng Bình",
+        "Hưng Bình",
+        "Quang Trung",
+    ]
+    for ws in book.worksheets[:2]:
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$2:$2"
+    one_ward = login(client, registry, "ward_officer_hb").get(URL)
+    book = load_workbook(BytesIO(b"".join(one_ward.streaming_content)))
+    assert "Phường" not in [c.value for c in book["Hộ"][2]]
+    assert book["Hộ"]["A1"].value.startswith("DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình; tính đến ngày")
+
+
+def test_a_multi_ward_export_imports_back_into_its_ward(client, registry):
+    """The ward column and the title's totals do not disturb the import (docs/workbook.md)."""
+    content = b"".join(login(client, registry, "admin").get(URL + "?status=poor").streaming_content)
+    assert [c.value for c in load_workbook(BytesIO(content))["Hộ"][2]][-1] == "Phường"  # HB-1 and OUT-1
+    result = household_import(by=registry.users["admin"], ward=registry.hb, file=BytesIO(content), dry_run=True)
+    assert result.ok, result.errors
+    assert result.updated == 0  # HB-1 reads back unchanged
