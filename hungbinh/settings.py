@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "hungbinh.accounts",
+    "hungbinh.ops",
     "households",
     "projects",
     "assignments",
@@ -109,6 +110,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # A database that stopped answering fails the request in seconds (a 503
+    # page) instead of holding a gunicorn worker until TCP gives up.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -156,6 +162,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
+    # Uploaded and generated files: a directory (shared by every app server,
+    # e.g. NFS) or S3-compatible object storage (docs/operations.md).
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -163,6 +171,22 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
+    # django-storages reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the
+    # environment itself, so the keys never sit in the settings.
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            # Like a directory: a second file of the same name gets a new name.
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 # --- Background jobs (Celery) ------------------------------------------------
@@ -188,6 +212,34 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout"
 REPORT_JOB_THRESHOLD = env.int("REPORT_JOB_THRESHOLD", default=1000)
 # A running job with no progress for this long may be retried (its worker died).
 REPORT_JOB_STALE_MINUTES = env.int("REPORT_JOB_STALE_MINUTES", default=15)
+
+# --- Cache and sessions ---------------------------------------------------------
+# Several app servers share one Redis (REDIS_URL, or any cache URL in
+# CACHE_URL); one server alone keeps a local-memory cache. With Redis down the
+# cache answers "nothing cached" instead of failing the request (django-redis's
+# IGNORE_EXCEPTIONS, logged), and sessions fall back to the database.
+CACHE_URL = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if CACHE_URL:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+    if CACHES["default"]["BACKEND"] == "django_redis.cache.RedisCache":
+        CACHES["default"].setdefault("OPTIONS", {}).update(
+            {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True}
+        )
+    CACHES["default"].setdefault("KEY_PREFIX", env.str("CACHE_KEY_PREFIX", default="hungbinh"))
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "hungbinh.ops.sessions",
+}
+SESSION_STORE = env.str("SESSION_STORE", default="cached_db" if CACHE_URL else "db")
+if SESSION_STORE not in SESSION_ENGINES or (SESSION_STORE != "db" and not CACHE_URL):
+    raise ImproperlyConfigured(
+        "SESSION_STORE must be db, cached_db or cache, and cached_db or cache need REDIS_URL or CACHE_URL."
+    )
+SESSION_ENGINE = SESSION_ENGINES[SESSION_STORE]
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -230,6 +282,8 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A load balancer checks health over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

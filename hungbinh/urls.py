@@ -3,12 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from hungbinh.ops.views import health_view
+
 admin.site.site_header = _("Hưng Bình — poverty reduction program administration")
 admin.site.site_title = _("Hưng Bình administration")
 admin.site.index_title = _("Data administration")
 
 urlpatterns = [
     path("api/v1/", include("hungbinh.api_urls")),
+    # Outside the language prefixes and the login: load balancers call it.
+    path("health/", health_view, name="health"),
 ]
 
 # Vietnamese at the plain paths, English under /en/.
@@ -23,3 +27,5 @@ urlpatterns += i18n_patterns(
     path("", include("households.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "hungbinh.ops.errors.server_error"

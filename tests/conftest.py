@@ -1,5 +1,7 @@
 """Fixtures shared by every test module."""
 
+import os
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -19,6 +21,26 @@ from .factories import (
     WardLeaderFactory,
     WardOfficerFactory,
 )
+
+
+def _redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `redis` skip without a Redis server, except in CI, where they fail."""
+    if os.environ.get("CI") or not any(item.get_closest_marker("redis") for item in items):
+        return
+    if not _redis_answers():
+        skip = pytest.mark.skip(reason="no Redis server at 127.0.0.1:6379")
+        for item in items:
+            if item.get_closest_marker("redis"):
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

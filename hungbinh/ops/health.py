@@ -1,0 +1,69 @@
+"""What `GET /health/` checks: the database, the cache, the job runner (docs/operations.md).
+
+Each check answers a short word and never raises; nothing in the answer comes
+from the data, so the endpoint needs no login.
+"""
+
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+
+logger = logging.getLogger(__name__)
+
+OK = "ok"
+UNAVAILABLE = "unavailable"
+# One server's own memory: nothing shared to check.
+LOCAL = "local"
+# No broker configured: jobs run inside the web request (make run).
+EAGER = "eager"
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        logger.warning("health: the database does not answer", exc_info=True)
+        connection.close_if_unusable_or_obsolete()
+        return UNAVAILABLE
+    return OK
+
+
+def cache_status() -> str:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return LOCAL
+    key, value = f"health:{secrets.token_hex(4)}", secrets.token_hex(4)
+    try:
+        # django-redis swallows connection errors (IGNORE_EXCEPTIONS): a value
+        # that does not come back is how an unreachable Redis shows.
+        cache.set(key, value, timeout=10)
+        answered = cache.get(key) == value
+        cache.delete(key)
+    except Exception:  # any cache backend's own connection error
+        logger.warning("health: the cache does not answer", exc_info=True)
+        return UNAVAILABLE
+    return OK if answered else UNAVAILABLE
+
+
+def jobs_status() -> str:
+    broker = getattr(settings, "CELERY_BROKER_URL", "")
+    if not broker:
+        return EAGER
+    if broker.startswith(("redis://", "rediss://")):
+        import redis
+
+        try:
+            redis.Redis.from_url(broker, socket_connect_timeout=1, socket_timeout=1).ping()
+        except redis.RedisError:
+            logger.warning("health: the job broker does not answer", exc_info=True)
+            return UNAVAILABLE
+    return OK
+
+
+def health() -> dict[str, str]:
+    return {"database": database_status(), "cache": cache_status(), "jobs": jobs_status()}
