@@ -6,7 +6,7 @@ PORT ?= 8000
 # The demo runs with DEBUG on unless told otherwise (seed_demo refuses without it).
 export DEBUG ?= 1
 
-.PHONY: run test venv system migrate seed bench lint format messages clean
+.PHONY: run test venv system migrate seed bench loadtest million lint format messages clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ test: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+$(BIN)/.loadtest: requirements-loadtest.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-loadtest.txt
+	touch $@
+
+# Locust against gunicorn on PostgreSQL with 100,000 households (not in CI);
+# results in bench/RESULTS.md.
+loadtest: venv $(BIN)/.loadtest
+	$(BIN)/python -m bench.loadtest
 
 lint: venv
 	$(BIN)/ruff check .

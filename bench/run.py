@@ -13,6 +13,7 @@ from django.db import connection
 
 from . import documents, measure
 from .data import ensure_households
+from .results import sections
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -102,13 +103,15 @@ def main(argv) -> int:
     print(report)
     if not args.no_write:
         facts = "\n".join(f"- {k}: {v}" for k, v in machine().items())
+        # `make loadtest` and `make million` keep their own sections below.
+        kept = sections(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else ""
         RESULTS.write_text(
             "# Benchmark results (`make bench`)\n\n"
             f"Run on {datetime.now():%Y-%m-%d %H:%M}, {args.households:,} households "
             f"(query counts compared with a ward of {args.small:,}), import of {args.import_households:,} "
             f"households; medians of {args.repeat} page runs and {args.slow_repeat} export/import runs; "
             f"whole run {time.perf_counter() - started:.0f} s.\n\n"
-            f"## Machine\n\n{facts}\n\n## Figures\n\n{report}\n",
+            f"## Machine\n\n{facts}\n\n## Figures\n\n{report}\n" + (f"\n{kept}\n" if kept else ""),
             encoding="utf-8",
         )
         print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
