@@ -47,6 +47,13 @@ $(BIN)/.loadtest: requirements-loadtest.txt $(BIN)/.installed
 loadtest: venv $(BIN)/.loadtest
 	$(BIN)/python -m bench.loadtest
 
+# A million households over 300 wards in PostgreSQL database hb_million: page
+# times and query plans into bench/RESULTS.md (docs/scaling.md reads them).
+# Generation runs at the lowest priority: it takes a while on a shared machine.
+million: venv
+	nice -n 19 $(BIN)/python -m bench.million --generate-only
+	$(BIN)/python -m bench.million
+
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -154,8 +154,21 @@ def bench_ward(code: str, *, khoi_count: int) -> BenchWard:
     return BenchWard(ward, khois, officer, Household.objects.filter(ward=ward).count())
 
 
-def ensure_households(code: str, count: int, *, khoi_count: int = 10, seed: int = 1, province: str = "040"):
-    """A ward holding exactly `count` generated households (regenerated when the count differs)."""
+def ensure_households(
+    code: str,
+    count: int,
+    *,
+    khoi_count: int = 10,
+    seed: int = 1,
+    province: str = "040",
+    id_numbers: IdNumbers | None = None,
+    analyze: bool = True,
+):
+    """A ward holding exactly `count` generated households (regenerated when the count differs).
+
+    Wards generated together share `id_numbers`, so that ID numbers stay unique
+    across them; `analyze=False` leaves the statistics to the caller (many wards).
+    """
     bench = bench_ward(code, khoi_count=khoi_count)
     if bench.households == count and _members_match(bench.ward, count):
         return bench
@@ -168,13 +181,13 @@ def ensure_households(code: str, count: int, *, khoi_count: int = 10, seed: int 
             seed=seed,
             khoi_names=list(khoi_ids),
             code_prefix=f"{code}-",
-            id_numbers=IdNumbers(province),
+            id_numbers=id_numbers or IdNumbers(province),
         )
         if connection.vendor == "postgresql":
             _copy(bench.ward, khoi_ids, rows)
         else:
             _bulk_create(bench.ward, khoi_ids, rows)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and analyze:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE households_household")
             cursor.execute("ANALYZE households_member")

@@ -52,7 +52,7 @@ def cache_status() -> str:
 
 def jobs_status() -> str:
     broker = getattr(settings, "CELERY_BROKER_URL", "")
-    if not broker:
+    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False) or not broker or broker.startswith("memory://"):
         return EAGER
     if broker.startswith(("redis://", "rediss://")):
         import redis

@@ -1,0 +1,135 @@
+"""`make million`: a province-sized registry and what its pages cost (issue 12, "A million households").
+
+python -m bench.million [--wards 300] [--households 1000000] [--repeat 7]
+
+Database `hb_million` (DATABASE_URL overrides), created and filled on the first
+run, reused after: 1,000,000 households and 3,500,000 members over 300 wards
+under 10 upper-level units (30 wards each, like the districts of a province).
+Generation goes ward by ward with COPY (bench/data.py), so a run that was
+stopped resumes where it stopped. Then it measures, with a ward officer and an
+upper-level user: the household list (first page, and a search), a household's
+page, the dashboard of a ward and of the upper level, and each app's
+consolidated tables when they exist; each figure is a median time, its query
+count, and the query plan (EXPLAIN ANALYZE) of its slowest query, written into
+bench/RESULTS.md. docs/scaling.md reads these figures.
+"""
+
+import argparse
+import os
+import sys
+import time
+from datetime import datetime
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/hb_million"
+UNITS = 10
+KHOI_PER_WARD = 12
+
+
+def generate(wards: int, households: int) -> list:
+    """The wards (created and filled when missing); returns (upper unit, [BenchWard]) pairs."""
+    from django.db import connection
+
+    from bench.data import IdNumbers, bench_ward, ensure_households
+    from households.models import UpperUnit, Ward
+
+    per_unit = wards // UNITS
+    plan = []
+    started = time.perf_counter()
+    for u in range(UNITS):
+        unit, _ = UpperUnit.objects.get_or_create(code=f"M{u:02d}", defaults={"name": f"Đơn vị cấp trên M{u:02d}"})
+        ids = IdNumbers(f"{40 + u:03d}")
+        unit_wards = []
+        for w in range(per_unit):
+            index = u * per_unit + w
+            count = households * (index + 1) // wards - households * index // wards
+            code = f"M{u:02d}-{w:03d}"
+            # bench_ward puts a new ward under the bench's unit; move it under its own.
+            bench_ward(code, khoi_count=KHOI_PER_WARD)
+            Ward.objects.filter(code=code).update(upper_unit=unit, name=f"Phường {code}")
+            ward = ensure_households(
+                code,
+                count,
+                khoi_count=KHOI_PER_WARD,
+                seed=1000 + index,
+                province=f"{40 + u:03d}",
+                id_numbers=ids,
+                analyze=False,
+            )
+            unit_wards.append(ward)
+            if index % 10 == 9:
+                print(f"  {index + 1}/{wards} wards ready ({time.perf_counter() - started:.0f} s)", flush=True)
+        plan.append((unit, unit_wards))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in ("households_household", "households_member"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    return plan
+
+
+def upper_user(unit):
+    from hungbinh.accounts.models import User
+    from hungbinh.accounts.roles import Role
+
+    user, made = User.objects.get_or_create(
+        username=f"bench_{unit.code.lower()}", defaults={"role": Role.UPPER_LEVEL, "upper_unit": unit}
+    )
+    if made:
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.million")
+    parser.add_argument("--wards", type=int, default=300)
+    parser.add_argument("--households", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each page (median)")
+    parser.add_argument("--generate-only", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/RESULTS.md")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hungbinh.settings")
+    from bench.database import ensure_database
+
+    ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench.million_measure import measure_all, report
+    from bench.results import write_section
+    from bench.run import _prepare_settings
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    _prepare_settings()
+    plan = generate(args.wards, args.households)
+    generated = time.perf_counter() - started
+    print(f"data ready in {generated:.0f} s", flush=True)
+    if args.generate_only:
+        return 0
+    unit, unit_wards = plan[0]
+    figures = measure_all(
+        ward=unit_wards[0],
+        upper=upper_user(unit),
+        repeat=args.repeat,
+        wards=args.wards,
+        wards_per_unit=args.wards // UNITS,
+    )
+    text = report(
+        figures,
+        header=f"Run on {datetime.now():%Y-%m-%d %H:%M}: {args.households:,} households over {args.wards} wards "
+        f"under {UNITS} upper-level units; medians of {args.repeat} runs; whole run "
+        f"{time.perf_counter() - started:.0f} s (of which data generation or check {generated:.0f} s).",
+    )
+    print(text)
+    if not args.no_write:
+        write_section("million", "A million households (`make million`)", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
