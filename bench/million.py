@@ -26,43 +26,33 @@ KHOI_PER_WARD = 12
 
 
 def generate(wards: int, households: int) -> list:
-    """The wards (created and filled when missing); returns (upper unit, [BenchWard]) pairs."""
-    from django.db import connection
+    """Units, wards and khối (created when missing), then their households (bench/million_data.py).
 
-    from bench.data import IdNumbers, bench_ward, ensure_households
-    from households.models import UpperUnit, Ward
+    Returns (upper unit, [(ward, [khối ids])]) pairs.
+    """
+    from bench.million_data import fill
+    from households.models import AreaType, Khoi, UpperUnit, Ward
 
     per_unit = wards // UNITS
     plan = []
     started = time.perf_counter()
     for u in range(UNITS):
         unit, _ = UpperUnit.objects.get_or_create(code=f"M{u:02d}", defaults={"name": f"Đơn vị cấp trên M{u:02d}"})
-        ids = IdNumbers(f"{40 + u:03d}")
         unit_wards = []
         for w in range(per_unit):
-            index = u * per_unit + w
-            count = households * (index + 1) // wards - households * index // wards
             code = f"M{u:02d}-{w:03d}"
-            # bench_ward puts a new ward under the bench's unit; move it under its own.
-            bench_ward(code, khoi_count=KHOI_PER_WARD)
-            Ward.objects.filter(code=code).update(upper_unit=unit, name=f"Phường {code}")
-            ward = ensure_households(
-                code,
-                count,
-                khoi_count=KHOI_PER_WARD,
-                seed=1000 + index,
-                province=f"{40 + u:03d}",
-                id_numbers=ids,
-                analyze=False,
+            ward, made = Ward.objects.get_or_create(
+                code=code, defaults={"name": f"Phường {code}", "area_type": AreaType.URBAN, "upper_unit": unit}
             )
-            unit_wards.append(ward)
-            if index % 10 == 9:
-                print(f"  {index + 1}/{wards} wards ready ({time.perf_counter() - started:.0f} s)", flush=True)
+            if made:
+                Khoi.objects.bulk_create(
+                    [Khoi(ward=ward, name=f"Khối {n}", position=n) for n in range(1, KHOI_PER_WARD + 1)]
+                )
+            khoi_ids = list(Khoi.objects.filter(ward=ward).order_by("position").values_list("pk", flat=True))
+            unit_wards.append((ward, khoi_ids))
         plan.append((unit, unit_wards))
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in ("households_household", "households_member"):
-                cursor.execute(f"VACUUM ANALYZE {table}")
+    fill(plan, households=households, wards=wards)
+    print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     return plan
 
 
@@ -111,9 +101,11 @@ def main(argv=None) -> int:
     print(f"data ready in {generated:.0f} s", flush=True)
     if args.generate_only:
         return 0
+    from bench.data import bench_ward
+
     unit, unit_wards = plan[0]
     figures = measure_all(
-        ward=unit_wards[0],
+        ward=bench_ward(unit_wards[0][0].code, khoi_count=KHOI_PER_WARD),
         upper=upper_user(unit),
         repeat=args.repeat,
         wards=args.wards,
