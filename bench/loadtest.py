@@ -121,7 +121,8 @@ def report(rows: list[dict], *, args, duration: float, households: int) -> tuple
     lines = [
         f"Run on {datetime.now():%Y-%m-%d %H:%M}: {args.users} simulated officers for {args.minutes:g} min "
         f"(a click every 1–4 s each), gunicorn with {args.workers} sync workers, PostgreSQL with "
-        f"{households:,} households, all on this 2-core machine (locust included); whole run {duration:.0f} s.",
+        f"{households:,} households, all on this 2-core machine (locust included); whole run {duration:.0f} s; "
+        f"load average {os.getloadavg()[0]:.1f} at the end (other work shares the cores).",
         "",
         "| Request | Requests | Errors | Req/s | p50 | p95 | p99 | Max |",
         "|---|---|---|---|---|---|---|---|",

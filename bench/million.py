@@ -115,7 +115,8 @@ def main(argv=None) -> int:
         figures,
         header=f"Run on {datetime.now():%Y-%m-%d %H:%M}: {args.households:,} households over {args.wards} wards "
         f"under {UNITS} upper-level units; medians of {args.repeat} runs; whole run "
-        f"{time.perf_counter() - started:.0f} s (of which data generation or check {generated:.0f} s).",
+        f"{time.perf_counter() - started:.0f} s (of which data generation or check {generated:.0f} s); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end (other work shares them).",
     )
     print(text)
     if not args.no_write:
