@@ -193,6 +193,8 @@ def main(argv=None) -> int:
     port = _free_port(args.port)
     with tempfile.TemporaryDirectory(prefix="hungbinh-loadtest-") as tmp:
         tmp = Path(tmp)
+        # Exports that became jobs leave their files here, not in the checkout's media/.
+        server_env["MEDIA_ROOT"] = str(tmp / "media")
         data_file = tmp / "data.json"
         data_file.write_text(json.dumps(data))
         server = start_gunicorn(server_env, port, args.workers, tmp / "gunicorn.log")
