@@ -41,7 +41,20 @@ def _free_port(preferred: int) -> int:
         return sock.getsockname()[1]
 
 
-def prepare(households: int) -> dict:
+def _session_for(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.module_loading import import_string
+
+    session = import_string(settings.SESSION_ENGINE + ".SessionStore")()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def prepare(households: int, users: int) -> dict:
     """Data, a user with a password, and the ids the simulated officers pick from."""
     from django.core.management import call_command
 
@@ -61,6 +74,9 @@ def prepare(households: int) -> dict:
     data = {
         "username": USERNAME,
         "password": password,
+        # Officers log in once a day: each simulated officer starts with its own
+        # session, so that 50 password hashes at once do not dominate two minutes.
+        "sessions": [_session_for(user) for _ in range(users)],
         "household_ids": ids,
         "khoi_ids": list(Khoi.objects.filter(ward=bench.ward).values_list("pk", flat=True)),
         "review_ids": _review_ids(bench.ward),
@@ -171,7 +187,7 @@ def main(argv=None) -> int:
     from bench.results import write_section
 
     started = time.monotonic()
-    data = prepare(args.households)
+    data = prepare(args.households, args.users)
     subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
