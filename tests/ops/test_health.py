@@ -61,6 +61,7 @@ def test_cache_on_a_redis_that_is_down_says_so(settings):
 
 def test_jobs_broker_down_says_so_and_database_still_decides(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/8"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["jobs"] == "unavailable"
@@ -69,4 +70,5 @@ def test_jobs_broker_down_says_so_and_database_still_decides(client, settings):
 @pytest.mark.redis
 def test_jobs_broker_up_is_ok(settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/8"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     assert health.jobs_status() == "ok"
