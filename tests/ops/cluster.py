@@ -151,10 +151,14 @@ class Cluster:
         return self.processes[name]
 
     def stop(self) -> None:
-        # Quick shutdown (SIGINT for gunicorn, SIGTERM for nginx): the test is over.
+        # Quick shutdown (SIGINT for gunicorn, SIGTERM for nginx, SIGKILL for the worker's
+        # process group): the test is over.
         for name, process in self.processes.items():
             if process.poll() is None:
-                process.send_signal(signal.SIGTERM if name == "nginx" else signal.SIGINT)
+                if name == "worker":
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.send_signal(signal.SIGTERM if name == "nginx" else signal.SIGINT)
         for process in self.processes.values():
             try:
                 process.wait(timeout=10)
@@ -189,7 +193,8 @@ class Browser:
             response = self.opener.open(request, timeout=30)
         except urllib.error.HTTPError as error:
             response = error
-        response.text = response.read().decode("utf-8", "replace")
+        response.body = response.read()
+        response.text = response.body.decode("utf-8", "replace")
         return response
 
     def get(self, path, **kwargs):

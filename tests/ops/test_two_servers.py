@@ -6,11 +6,19 @@ seconds on an idle machine. It needs PostgreSQL, which the servers share, so it 
 PostgreSQL pass of `make test` (CI runs both).
 """
 
+import io
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 import uuid
+from pathlib import Path
 
 import pytest
+import redis
+from openpyxl import load_workbook
 
 from .cluster import Browser, Cluster, base_env, manage, seed
 
@@ -50,6 +58,14 @@ def cluster(tmp_path_factory):
         cursor.execute(f'CREATE DATABASE "{name}"')
     database_url = parts._replace(path=f"/{name}").geturl()
     env = base_env(database_url, tmp / "media")
+    # Jobs go through Redis (database 8, a queue of this run's own) to the worker below;
+    # a list of more than two households is a job; a job whose worker died is taken again at once.
+    env.update(
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/8",
+        CELERY_QUEUE=f"hungbinh-test-{uuid.uuid4().hex[:8]}",
+        REPORT_JOB_THRESHOLD="2",
+        REPORT_JOB_STALE_MINUTES="0",
+    )
     cluster = Cluster(tmp=tmp, env=env)
     try:
         manage(env, "migrate", "--noinput", "-v0")
@@ -61,9 +77,41 @@ def cluster(tmp_path_factory):
         raise
     finally:
         cluster.stop()
+        redis.Redis.from_url(env["CELERY_BROKER_URL"]).delete(env["CELERY_QUEUE"])
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture(scope="module")
+def worker(cluster):
+    process = cluster.start_process(
+        "worker",
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "--app",
+            "tests.ops.worker_app",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "1",
+            "--queues",
+            cluster.env["CELERY_QUEUE"],
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname",
+            f"{cluster.env['CELERY_QUEUE']}@%h",
+        ],
+    )
+    log = cluster.tmp / "worker.log"
+    try:
+        _wait_for(lambda: process.poll() is None and log.exists() and "ready." in log.read_text(), seconds=90)
+    except AssertionError:
+        print(cluster.logs())
+        raise
+    return process
 
 
 def test_health_through_nginx(cluster):
@@ -132,3 +180,71 @@ def test_two_officers_saving_one_household_on_two_servers_cannot_overwrite_each_
     detail = json.loads(second.get(f"/api/v1/households/{household['id']}/", server="b").text)
     assert detail["head_name"] == "Nguyễn Thị Mới Một"
     assert detail["version"] == household["version"] + 1
+
+
+# --- Jobs on a Celery worker (reports/jobs.py) -----------------------------------------------
+
+
+def _wait_for(condition, seconds=60, every=0.3):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError("waited in vain")
+
+
+def _job_status(browser, job, server):
+    response = browser.get(job["status_url"], server=server, Accept="application/json")
+    assert response.status == 200, response.text[:500]
+    return json.loads(response.text)
+
+
+def test_a_list_job_runs_on_the_worker_and_downloads_through_the_other_server(cluster, worker):
+    officer = Browser(cluster)
+    officer.log_in("canbo", PASSWORD, server="a")
+    started = officer.get("/reports/households.xlsx?status=poor", server="a", Accept="application/json")
+    assert started.status == 202, started.text[:500]
+    job = json.loads(started.text)
+    done = _wait_for(lambda: (s := _job_status(officer, job, "b"))["state"] in ("done", "failed") and s)
+    assert done["state"] == "done", done
+    download = officer.get(done["download_url"], server="b")
+    assert download.status == 200
+    assert cluster.server_of(download) == "b"
+    workbook = load_workbook(io.BytesIO(download.body), read_only=True)
+    names = {row[3] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[3]}
+    assert {f"Nguyễn Thị Hằng {n}" for n in range(6)} <= names
+    # The web servers send jobs to the broker (not eager): the worker ran it.
+    assert "reports.run_job" in (cluster.tmp / "worker.log").read_text()
+
+
+def test_a_worker_killed_mid_job_leaves_the_job_retried_and_the_data_whole(cluster, worker):
+    created = manage(
+        cluster.env,
+        "shell",
+        "-c",
+        "from tests.ops import slow_job; from reports import services; from hungbinh.accounts.models import User; "
+        "print(services.job_create(user=User.objects.get(username='canbo'), kind=slow_job.SLOW_IMPORT, "
+        "params={'households': 5}, path='/test/').pk)",
+    )
+    job_id = created.stdout.strip().splitlines()[-1]
+    marker = cluster.tmp / "media" / f"slow-import-{job_id}.inside"
+    _wait_for(marker.exists)
+    # The job's five households are written, not committed; its process dies as under the OOM killer.
+    child = next(int(pid) for pid in subprocess.check_output(["pgrep", "-P", str(worker.pid)]).split())
+    os.kill(child, signal.SIGKILL)
+
+    officer = Browser(cluster)
+    officer.log_in("canbo", PASSWORD, server="b")
+    job = {"status_url": f"/reports/jobs/{job_id}/status/"}
+    done = _wait_for(lambda: (s := _job_status(officer, job, "a"))["state"] in ("done", "failed") and s)
+    assert done["state"] == "done", done
+    counts = manage(
+        cluster.env,
+        "shell",
+        "-c",
+        "from households.models import Household; from reports.models import Job; "
+        f"print(Household.objects.filter(code__startswith='SLOW-').count(), Job.objects.get(pk='{job_id}').attempts)",
+    )
+    assert counts.stdout.split()[-2:] == ["5", "2"]  # all five households once, on the second attempt
