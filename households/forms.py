@@ -42,7 +42,7 @@ class HouseholdFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Head's name, household code or address"), "autocomplete": "off"}
+            attrs={"type": "search", "placeholder": _("Name, code or address"), "autocomplete": "off"}
         ),
     )
     ward = forms.ChoiceField(label=_("Ward"), required=False)

@@ -38,7 +38,7 @@ def _row(household, newly_until, labels, detail_prefix, show_ward):
     else:
         until_cell = format_html('<td data-label="{}" class="empty-cell">—</td>', labels["until"])
     return format_html(
-        '<tr data-testid="household-row">'
+        '<tr data-testid="household-row" data-card>'
         '<td class="code" data-label="{}">{}</td>'
         '<td class="name"><a href="{}{}/">{}</a></td>'
         '<td class="nowrap" data-label="{}">{}{}</td>'
