@@ -213,8 +213,13 @@ def test_a_list_job_runs_on_the_worker_and_downloads_through_the_other_server(cl
     assert download.status == 200
     assert cluster.server_of(download) == "b"
     workbook = load_workbook(io.BytesIO(download.body), read_only=True)
-    names = {row[3] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[3]}
-    assert {f"Nguyễn Thị Hằng {n}" for n in range(6)} <= names
+    # The sheet opens with title rows shorter than the table: every cell of every row is searched.
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
+    names = {cell for row in rows for cell in row if isinstance(cell, str)}
+    # Every poor household as the API gives it now (an earlier test of this module renames one).
+    listed = json.loads(officer.get("/api/v1/households/?status=poor&page_size=100", server="b").text)["results"]
+    assert len(listed) >= 3
+    assert {household["head_name"] for household in listed} <= names
     # The web servers send jobs to the broker (not eager): the worker ran it.
     assert "reports.run_job" in (cluster.tmp / "worker.log").read_text()
 
