@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from . import rules
 from .rules import ChangeReason, Gender, Status
 from .text import collation_key, fold
-from .vocab import MemberRemovalReason
+from .vocab import MemberRemovalReason, Movement
 
 
 class AreaType(models.TextChoices):
@@ -161,6 +161,9 @@ class StatusChange(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=ChangeReason.choices)
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # What the change counts as in the review-result tables (docs/reviews.md);
+    # empty for changes that are no movement (a first registration, a correction).
+    movement = models.CharField(_("movement"), max_length=30, choices=Movement.choices, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -180,7 +183,12 @@ class StatusChange(models.Model):
                 name="status_change_correction_has_note",
                 condition=~Q(reason=ChangeReason.CORRECTION) | ~Q(note=""),
             ),
+            models.CheckConstraint(
+                name="status_change_movement_valid",
+                condition=Q(movement="") | Q(movement__in=Movement.values),
+            ),
         ]
+        indexes = [models.Index(fields=["movement", "effective_on"], name="status_change_movement")]
 
     def __str__(self):
         return f"{self.household_id}: {self.from_status or '–'} → {self.to_status} ({self.effective_on})"

@@ -287,6 +287,7 @@ def status_change_build(
     note: str = "",
     escaped_on=UNSET,
     date_field: str = "effective_on",
+    movement: str = "",
 ) -> StatusChange:
     """Check one change of a household's status and prepare it, writing nothing.
 
@@ -331,6 +332,7 @@ def status_change_build(
         reason=reason,
         decision_number=decision_number,
         note=note,
+        movement=movement,
         recorded_by=by,
     )
     household.status, household.status_since, household.escaped_poverty_on = to_status, effective_on, escaped_on

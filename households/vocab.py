@@ -170,6 +170,35 @@ class MemberRemovalReason(models.TextChoices):
     ENTERED_BY_MISTAKE = "entered_by_mistake", _("Entered by mistake")
 
 
+class Movement(models.TextChoices):
+    """What a status change means for the review-result tables (docs/reviews.md, "Movements").
+
+    The values are stored and counted by the reports: never rename one. The
+    first eight come from recognition decisions; the last five are the "other"
+    decreases and increases recorded outside a review.
+    """
+
+    NEW_POOR = "new_poor", _("New poor household")
+    FALLEN_BACK_POOR = "fallen_back_poor", _("Fallen back into poverty")
+    NEAR_POOR_TO_POOR = "near_poor_to_poor", _("Near-poor household became poor")
+    POOR_TO_NEAR_POOR = "poor_to_near_poor", _("Escaped poverty to near-poor")
+    ESCAPED_POVERTY = "escaped_poverty", _("Escaped poverty above the near-poor line")
+    NEW_NEAR_POOR = "new_near_poor", _("New near-poor household")
+    FALLEN_BACK_NEAR_POOR = "fallen_back_near_poor", _("Fallen back into near-poverty")
+    ESCAPED_NEAR_POVERTY = "escaped_near_poverty", _("Escaped near-poverty")
+    MOVED_AWAY = "moved_away", _("Moved away")
+    DISSOLVED = "dissolved", _("Household dissolved")
+    SPLIT_OFF = "split_off", _("Household split")
+    MOVED_IN = "moved_in", _("Moved in")
+    SPLIT_NEW = "split_new", _("New household from a split")
+
+
+# Movements outside a review ("other" in the tables): a decrease or an increase
+# of the class the household has when it happens.
+OTHER_DECREASES = frozenset({Movement.MOVED_AWAY, Movement.DISSOLVED, Movement.SPLIT_OFF})
+OTHER_INCREASES = frozenset({Movement.MOVED_IN, Movement.SPLIT_NEW})
+
+
 # --- Reading typed text back to a listed word ------------------------------------
 
 _PUNCTUATION = re.compile(r"[\s\-'’‘`.]+")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "projects",
     "assignments",
     "reports",
+    "reviews",
 ]
 
 MIDDLEWARE = [

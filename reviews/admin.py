@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from .models import Indicator, Standard
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["order", "code", "dimension", "name", "criterion"]
+
+
+@admin.register(Standard)
+class StandardAdmin(admin.ModelAdmin):
+    """Where an administrator corrects a standard or adds the next one (docs/reviews.md)."""
+
+    list_display = ["name", "year_from", "year_to", "income_line_urban", "income_line_rural", "poor_min_deprivations"]
+    search_fields = ["name", "code"]
+    inlines = [IndicatorInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "legal_basis", ("year_from", "year_to"), "notes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("income_line_urban", "income_line_rural"),
+                    ("average_top_urban", "average_top_rural"),
+                    ("score_a_cutoff_urban", "score_a_cutoff_rural"),
+                    "poor_min_deprivations",
+                ]
+            },
+        ),
+    ]

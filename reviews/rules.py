@@ -1,0 +1,277 @@
+"""The review's rules as plain functions over plain values (docs/reviews.md).
+
+Nothing here touches the database: a standard arrives as `StandardTerms`
+(built by `Standard.terms()`), so every boundary is tested without one.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from households.rules import Status
+from households.vocab import Movement
+
+URBAN, RURAL = "urban", "rural"
+POINTS_PER_DEPRIVATION = 10
+
+
+class ClassificationError(ValueError):
+    """Input the classifier refuses instead of guessing; `field` names what to fix."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IndicatorTerms:
+    code: str
+    name: str
+    dimension: str = ""
+
+
+@dataclass(frozen=True)
+class StandardTerms:
+    """One poverty standard as the classifier needs it; amounts in VND per person per month.
+
+    `average_top_*` is the top of the average-living-standard band, None where
+    the standard's band is not known; `score_a_cutoff_*` the score A at or below
+    which a household counts as within the income line, None where the standard
+    has no cut-off (then the income per person is needed).
+    """
+
+    name: str
+    income_line_urban: int
+    income_line_rural: int
+    poor_min_deprivations: int
+    indicators: tuple[IndicatorTerms, ...]
+    average_top_urban: int | None = None
+    average_top_rural: int | None = None
+    score_a_cutoff_urban: Decimal | None = None
+    score_a_cutoff_rural: Decimal | None = None
+
+    def for_area(self, area_type: str):
+        if area_type == URBAN:
+            return self.income_line_urban, self.average_top_urban, self.score_a_cutoff_urban
+        if area_type == RURAL:
+            return self.income_line_rural, self.average_top_rural, self.score_a_cutoff_rural
+        raise ClassificationError("area_type", _("Unknown area type “%(area)s”.") % {"area": area_type})
+
+
+@dataclass(frozen=True)
+class Classification:
+    """The proposed class (None: not determined) and why, line by line."""
+
+    status: str | None
+    basis: str  # "income" or "score_a"
+    figure: Decimal | int
+    threshold: Decimal | int
+    score_b: int
+    deprived: tuple[IndicatorTerms, ...]
+    explanation: tuple[str, ...] = field(default=())
+
+    @property
+    def deprivation_count(self) -> int:
+        return len(self.deprived)
+
+
+def money(amount) -> str:
+    """2000000 -> '2.000.000 đồng' (Vietnamese thousands separator)."""
+    return f"{int(amount):,}".replace(",", ".") + " đồng"
+
+
+def points(value) -> str:
+    value = Decimal(value)
+    return str(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize())
+
+
+def deprived_indicators(terms: StandardTerms, codes) -> tuple[IndicatorTerms, ...]:
+    """The standard's indicators named by `codes`, in the standard's order; an unknown code is an error."""
+    codes = list(codes)
+    by_code = {indicator.code: indicator for indicator in terms.indicators}
+    unknown = sorted({code for code in codes if code not in by_code})
+    if unknown:
+        raise ClassificationError(
+            "deprivations",
+            _("%(standard)s has no indicator %(codes)s.") % {"standard": terms.name, "codes": ", ".join(unknown)},
+        )
+    wanted = set(codes)
+    return tuple(indicator for indicator in terms.indicators if indicator.code in wanted)
+
+
+def classify(
+    terms: StandardTerms,
+    *,
+    area_type: str,
+    income_per_capita: int | None = None,
+    score_a=None,
+    deprivations=(),
+) -> Classification:
+    """The class a household's Phiếu B proposes under `terms`, with its explanation.
+
+    Score A decides "within the income line" where the standard has a cut-off
+    for the area; otherwise the income per person does. Above the line, the
+    income per person places the household in the average band or above it;
+    without it, or where the standard's band is unknown, the class is not
+    determined (None) rather than guessed.
+    """
+    line, average_top, cutoff = terms.for_area(area_type)
+    if income_per_capita is not None and income_per_capita < 0:
+        raise ClassificationError("income_per_capita", _("The income per person may not be negative."))
+    if score_a is not None:
+        score_a = Decimal(score_a)
+        if score_a < 0:
+            raise ClassificationError("score_a", _("Score A may not be negative."))
+    deprived = deprived_indicators(terms, deprivations)
+    score_b = POINTS_PER_DEPRIVATION * len(deprived)
+    if score_a is not None and cutoff is not None:
+        basis, figure, threshold, within = "score_a", score_a, cutoff, score_a <= cutoff
+    elif income_per_capita is not None:
+        basis, figure, threshold, within = "income", income_per_capita, line, income_per_capita <= line
+    elif score_a is not None:
+        raise ClassificationError(
+            "income_per_capita",
+            _("%(standard)s has no score-A cut-off: enter the income per person.") % {"standard": terms.name},
+        )
+    else:
+        raise ClassificationError(
+            "income_per_capita", _("Enter the income per person or score A: the class cannot be proposed without one.")
+        )
+
+    lines = [_line_measure(basis, figure, threshold, within, terms, area_type)]
+    lines.append(_line_score_b(score_b, deprived, terms.poor_min_deprivations))
+    if within:
+        status = Status.POOR if len(deprived) >= terms.poor_min_deprivations else Status.NEAR_POOR
+    else:
+        status, band_line = _above_the_line(income_per_capita, line, average_top, basis)
+        lines.append(band_line)
+    lines.append(_line_result(status))
+    return Classification(
+        status=status,
+        basis=basis,
+        figure=figure,
+        threshold=threshold,
+        score_b=score_b,
+        deprived=deprived,
+        explanation=tuple(lines),
+    )
+
+
+def _area_name(area_type):
+    return _("urban") if area_type == URBAN else _("rural")
+
+
+def _line_measure(basis, figure, threshold, within, terms, area_type):
+    values = {"standard": terms.name, "area": _area_name(area_type)}
+    if basis == "score_a":
+        values.update(figure=points(figure), threshold=points(threshold))
+        if within:
+            return (
+                _("Score A (B1) %(figure)s is at or below the cut-off %(threshold)s (%(standard)s, %(area)s).") % values
+            )
+        return _("Score A (B1) %(figure)s is above the cut-off %(threshold)s (%(standard)s, %(area)s).") % values
+    values.update(figure=money(figure), threshold=money(threshold))
+    if within:
+        return (
+            _("Income per person %(figure)s/month is at or below the line %(threshold)s (%(standard)s, %(area)s).")
+            % values
+        )
+    return _("Income per person %(figure)s/month is above the line %(threshold)s (%(standard)s, %(area)s).") % values
+
+
+def _line_score_b(score_b, deprived, poor_min):
+    values = {"score": score_b, "count": len(deprived), "min": poor_min}
+    if deprived:
+        values["names"] = "; ".join(indicator.name for indicator in deprived)
+        return _("Score B (B2) %(score)s: %(count)s deprived indicators (poor from %(min)s): %(names)s.") % values
+    return _("Score B (B2) 0: no deprived indicator (poor from %(min)s).") % values
+
+
+def _above_the_line(income, line, average_top, basis):
+    if income is None:
+        return None, _("Above the line; the income per person is needed to tell the average band from above it.")
+    if average_top is None:
+        return None, _("The standard's average-living-standard band is not known: the class is not determined.")
+    values = {"figure": money(income), "line": money(line), "top": money(average_top)}
+    if income <= average_top:
+        return Status.AVERAGE, _("Income per person %(figure)s is above %(line)s and at most %(top)s.") % values
+    return Status.NOT_POOR, _("Income per person %(figure)s is above the top of the average band %(top)s.") % values
+
+
+def _line_result(status):
+    if status is None:
+        return _("Proposed class: not determined.")
+    return _("Proposed class: %(status)s.") % {"status": Status(status).label}
+
+
+# --- Which standard ------------------------------------------------------------
+
+PERIODIC, REGULAR = "periodic", "regular"
+
+
+def status_year(*, kind: str, year: int) -> int:
+    """The year whose classes a review sets: a periodic review in the autumn of Y sets Y+1."""
+    return year + 1 if kind == PERIODIC else year
+
+
+@dataclass(frozen=True)
+class StandardSpan:
+    key: object
+    name: str
+    year_from: int
+    year_to: int
+
+
+def standard_for_year(spans, year: int):
+    """The key of the one standard in force for status year `year`; an error for none or several."""
+    found = [span for span in spans if span.year_from <= year <= span.year_to]
+    if not found:
+        raise ClassificationError(
+            "year", _("No poverty standard applies to %(year)s: an administrator must add it.") % {"year": year}
+        )
+    if len(found) > 1:
+        raise ClassificationError(
+            "year",
+            _("Several poverty standards apply to %(year)s (%(names)s): an administrator must correct their years.")
+            % {"year": year, "names": ", ".join(span.name for span in found)},
+        )
+    return found[0].key
+
+
+def overlapping_years(spans) -> list[tuple[str, str]]:
+    """Pairs of standards whose status years overlap (the admin refuses them)."""
+    spans = sorted(spans, key=lambda span: span.year_from)
+    return [
+        (a.name, b.name)
+        for i, a in enumerate(spans)
+        for b in spans[i + 1 :]
+        if b.year_from <= a.year_to and a.year_from <= b.year_to
+    ]
+
+
+# --- Movements (docs/reviews.md) ------------------------------------------------
+
+
+def movement_for(*, from_status: str, to_status: str, was_ever_poor: bool, was_ever_near_poor: bool) -> str:
+    """What a recognised change of class counts as in the tables; "" for none.
+
+    `was_ever_*`: the household held that class before its current one (its
+    history), which makes a return to it a fall back rather than a new case.
+    """
+    if from_status == to_status:
+        return ""
+    if to_status == Status.POOR:
+        if from_status == Status.NEAR_POOR:
+            return Movement.NEAR_POOR_TO_POOR
+        return Movement.FALLEN_BACK_POOR if was_ever_poor else Movement.NEW_POOR
+    if to_status == Status.NEAR_POOR:
+        if from_status == Status.POOR:
+            return Movement.POOR_TO_NEAR_POOR
+        return Movement.FALLEN_BACK_NEAR_POOR if was_ever_near_poor else Movement.NEW_NEAR_POOR
+    if from_status == Status.POOR:
+        return Movement.ESCAPED_POVERTY
+    if from_status == Status.NEAR_POOR:
+        return Movement.ESCAPED_NEAR_POVERTY
+    return ""

@@ -1,0 +1,107 @@
+"""The standards the migration loads, and what the database and the admin refuse."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from households.models import StatusChange
+from households.vocab import Movement
+from reviews import rules
+from reviews.models import Standard
+from tests.factories import HouseholdFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_migration_loads_both_standards():
+    nd07, nd351 = Standard.objects.prefetch_related("indicators").order_by("year_from")
+    assert (nd07.year_from, nd07.year_to, nd351.year_from, nd351.year_to) == (2022, 2026, 2027, 2030)
+    assert (nd07.income_line_urban, nd07.income_line_rural) == (2_000_000, 1_500_000)
+    assert (nd351.income_line_urban, nd351.income_line_rural) == (2_800_000, 2_200_000)
+    assert (nd07.average_top_urban, nd07.average_top_rural) == (3_000_000, 2_250_000)
+    assert (nd351.average_top_urban, nd351.score_a_cutoff_urban) == (None, None)
+    assert (nd07.score_a_cutoff_urban, nd07.score_a_cutoff_rural) == (175, 140)
+    codes07 = [i.code for i in nd07.indicators.all()]
+    codes351 = [i.code for i in nd351.indicators.all()]
+    assert len(codes07) == len(codes351) == 12
+    assert "tiep_can_thong_tin" in codes07 and "tiep_can_thong_tin" not in codes351 and "xu_ly_rac" in codes351
+    assert len({i.dimension for i in nd07.indicators.all()}) == 6
+
+
+@pytest.mark.parametrize(("year", "code"), [(2022, "nd-07-2021"), (2026, "nd-07-2021"), (2027, "nd-351-2025")])
+def test_standard_chosen_by_status_year(year, code):
+    spans = [s.span() for s in Standard.objects.all()]
+    assert Standard.objects.get(pk=rules.standard_for_year(spans, year)).code == code
+
+
+def test_terms_classify_with_the_loaded_data():
+    standard = Standard.objects.get(code="nd-07-2021")
+    result = rules.classify(
+        standard.terms(), area_type="urban", score_a=175, deprivations=["viec_lam", "nha_tieu", "nguon_nuoc"]
+    )
+    assert result.status == "poor" and result.score_b == 30
+
+
+def test_overlapping_years_are_refused_by_clean():
+    standard = Standard(code="x", name="X", year_from=2026, year_to=2028, income_line_urban=1, income_line_rural=1)
+    with pytest.raises(ValidationError) as excinfo:
+        standard.full_clean()
+    assert "year_from" in excinfo.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"year_from": 2032, "year_to": 2031},
+        {"average_top_urban": 1_000},
+        {"poor_min_deprivations": 0},
+    ],
+)
+def test_database_refuses_inconsistent_standards(fields):
+    values = {"code": "y", "name": "Y", "year_from": 2031, "year_to": 2035, "income_line_urban": 2_000}
+    values["income_line_rural"] = 1_000
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Standard.objects.create(**{**values, **fields})
+
+
+def test_status_change_movement_must_be_known(world):
+    household = HouseholdFactory(khoi=world.hb_k1)
+    base = {"household": household, "to_status": "poor", "effective_on": date(2025, 1, 1), "reason": "import"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatusChange.objects.create(**base, movement="gone")
+    assert StatusChange.objects.create(**base, movement=Movement.NEW_POOR).get_movement_display()
+
+
+def test_admin_adds_the_next_standard_with_its_indicators(client, world):
+    client.force_login(world.users["admin"])
+    data = {
+        "code": "nd-next",
+        "name": "Nghị định mới",
+        "legal_basis": "",
+        "year_from": 2031,
+        "year_to": 2035,
+        "notes": "",
+        "income_line_urban": 3_000_000,
+        "income_line_rural": 2_500_000,
+        "average_top_urban": "",
+        "average_top_rural": "",
+        "score_a_cutoff_urban": "",
+        "score_a_cutoff_rural": "",
+        "poor_min_deprivations": 3,
+        "indicators-TOTAL_FORMS": 1,
+        "indicators-INITIAL_FORMS": 0,
+        "indicators-0-order": 1,
+        "indicators-0-code": "viec_lam",
+        "indicators-0-dimension": "Việc làm",
+        "indicators-0-name": "Việc làm",
+        "indicators-0-criterion": "",
+    }
+    response = client.post(reverse("admin:reviews_standard_add"), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Standard.objects.get(code="nd-next")
+    assert [i.code for i in added.indicators.all()] == ["viec_lam"]
+    spans = [s.span() for s in Standard.objects.all()]
+    assert rules.standard_for_year(spans, 2031) == added.pk

@@ -1,0 +1,211 @@
+"""The classifier over every boundary of both standards, without a database."""
+
+from decimal import Decimal
+
+import pytest
+
+from households.rules import Status
+from households.vocab import Movement
+from reviews import rules
+from reviews.rules import ClassificationError, IndicatorTerms, StandardSpan, StandardTerms
+
+ND07_CODES = [
+    "viec_lam",
+    "nguoi_phu_thuoc",
+    "dinh_duong",
+    "bao_hiem_y_te",
+    "giao_duc_nguoi_lon",
+    "di_hoc_tre_em",
+    "chat_luong_nha",
+    "dien_tich_nha",
+    "nguon_nuoc",
+    "nha_tieu",
+    "vien_thong",
+    "tiep_can_thong_tin",
+]
+ND351_CODES = [c for c in ND07_CODES if c != "tiep_can_thong_tin"] + ["xu_ly_rac"]
+
+
+def _indicators(codes):
+    return tuple(IndicatorTerms(code=c, name=c.replace("_", " ")) for c in codes)
+
+
+ND07 = StandardTerms(
+    name="NĐ 07/2021",
+    income_line_urban=2_000_000,
+    income_line_rural=1_500_000,
+    average_top_urban=3_000_000,
+    average_top_rural=2_250_000,
+    score_a_cutoff_urban=Decimal(175),
+    score_a_cutoff_rural=Decimal(140),
+    poor_min_deprivations=3,
+    indicators=_indicators(ND07_CODES),
+)
+ND351 = StandardTerms(
+    name="NĐ 351/2025",
+    income_line_urban=2_800_000,
+    income_line_rural=2_200_000,
+    poor_min_deprivations=3,
+    indicators=_indicators(ND351_CODES),
+)
+
+THREE = ["viec_lam", "bao_hiem_y_te", "nha_tieu"]
+TWO = THREE[:2]
+
+P, N, A, X, U = Status.POOR, Status.NEAR_POOR, Status.AVERAGE, Status.NOT_POOR, None
+
+# (standard, area, income, score A, deprivations, expected class, expected basis)
+CASES = [
+    # ND 07 urban, income
+    (ND07, "urban", 2_000_000, None, THREE, P, "income"),
+    (ND07, "urban", 2_000_000, None, TWO, N, "income"),
+    (ND07, "urban", 2_000_000, None, [], N, "income"),
+    (ND07, "urban", 0, None, ND07_CODES, P, "income"),
+    (ND07, "urban", 2_000_001, None, THREE, A, "income"),
+    (ND07, "urban", 3_000_000, None, ND07_CODES, A, "income"),
+    (ND07, "urban", 3_000_001, None, [], X, "income"),
+    # ND 07 rural, income
+    (ND07, "rural", 1_500_000, None, THREE, P, "income"),
+    (ND07, "rural", 1_500_000, None, TWO, N, "income"),
+    (ND07, "rural", 1_500_001, None, THREE, A, "income"),
+    (ND07, "rural", 2_250_000, None, [], A, "income"),
+    (ND07, "rural", 2_250_001, None, [], X, "income"),
+    # a rural income that would be above the rural line is within the urban one
+    (ND07, "urban", 1_999_999, None, [], N, "income"),
+    # ND 07, score A (TT 07 cut-offs)
+    (ND07, "urban", None, 175, THREE, P, "score_a"),
+    (ND07, "urban", None, 175, TWO, N, "score_a"),
+    (ND07, "urban", None, Decimal("175.01"), THREE, U, "score_a"),
+    (ND07, "urban", None, 176, THREE, U, "score_a"),
+    (ND07, "rural", None, 140, THREE, P, "score_a"),
+    (ND07, "rural", None, 140, [], N, "score_a"),
+    (ND07, "rural", None, 141, [], U, "score_a"),
+    (ND07, "urban", None, 0, [], N, "score_a"),
+    # score A decides "within"; the income places a household above it
+    (ND07, "urban", 1_000_000, 176, [], A, "score_a"),
+    (ND07, "urban", 3_500_000, 176, [], X, "score_a"),
+    (ND07, "urban", 9_000_000, 175, THREE, P, "score_a"),
+    # ND 351: income only; its average band is unknown
+    (ND351, "urban", 2_800_000, None, THREE, P, "income"),
+    (ND351, "urban", 2_800_000, None, TWO, N, "income"),
+    (ND351, "urban", 2_800_001, None, [], U, "income"),
+    (ND351, "rural", 2_200_000, None, ["xu_ly_rac", "viec_lam", "nha_tieu"], P, "income"),
+    (ND351, "rural", 2_200_001, None, THREE, U, "income"),
+    (ND351, "urban", 2_000_000, 999, THREE, P, "income"),
+]
+
+
+@pytest.mark.parametrize(("terms", "area", "income", "score", "deprived", "expected", "basis"), CASES)
+def test_classify(terms, area, income, score, deprived, expected, basis):
+    result = rules.classify(terms, area_type=area, income_per_capita=income, score_a=score, deprivations=deprived)
+    assert (result.status, result.basis) == (expected, basis)
+    assert result.score_b == 10 * len(set(deprived))
+
+
+def test_explanation_names_the_figure_the_threshold_and_the_indicators():
+    result = rules.classify(ND07, area_type="urban", income_per_capita=2_000_000, deprivations=THREE)
+    text = "\n".join(result.explanation)
+    assert "2.000.000 đồng" in text and "Nghị định" not in text and "NĐ 07/2021" in text
+    assert "B2" in text and "30" in text and "viec lam" in text and "nha tieu" in text
+    assert text.splitlines()[-1].endswith(f"{Status.POOR.label}.")
+
+
+def test_explanation_of_score_a_shows_b1():
+    result = rules.classify(ND07, area_type="rural", score_a=140, deprivations=[])
+    assert "B1" in result.explanation[0] and "140" in result.explanation[0]
+
+
+def test_deprived_indicators_follow_the_standards_order_and_count_once():
+    result = rules.classify(ND07, area_type="urban", income_per_capita=1, deprivations=["nha_tieu", "viec_lam"] * 2)
+    assert [i.code for i in result.deprived] == ["viec_lam", "nha_tieu"] and result.score_b == 20
+
+
+def test_undetermined_says_so():
+    result = rules.classify(ND351, area_type="urban", income_per_capita=5_000_000)
+    assert result.status is None
+    assert result.explanation[-2:] == (
+        "Chưa có mức sống trung bình của chuẩn này: chưa xác định được phân loại.",
+        "Đề xuất phân loại: chưa xác định.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("terms", "kwargs", "field"),
+    [
+        (ND07, {"income_per_capita": -1}, "income_per_capita"),
+        (ND07, {"score_a": -1}, "score_a"),
+        (ND07, {"score_a": Decimal("-0.5"), "income_per_capita": 5}, "score_a"),
+        (ND07, {}, "income_per_capita"),
+        (ND07, {"income_per_capita": 1, "deprivations": ["khong_co"]}, "deprivations"),
+        # an indicator of the other standard
+        (ND07, {"income_per_capita": 1, "deprivations": ["xu_ly_rac"]}, "deprivations"),
+        (ND351, {"income_per_capita": 1, "deprivations": ["tiep_can_thong_tin"]}, "deprivations"),
+        # ND 351 has no score-A cut-off: a score alone cannot decide
+        (ND351, {"score_a": 100}, "income_per_capita"),
+        (ND07, {"income_per_capita": 1, "area_type": "mountain"}, "area_type"),
+    ],
+)
+def test_refuses_instead_of_guessing(terms, kwargs, field):
+    kwargs = {"area_type": "urban", **kwargs}
+    with pytest.raises(ClassificationError) as excinfo:
+        rules.classify(terms, **kwargs)
+    assert excinfo.value.field == field and excinfo.value.message
+
+
+def test_unknown_indicator_is_named():
+    with pytest.raises(ClassificationError) as excinfo:
+        rules.classify(ND07, area_type="urban", income_per_capita=1, deprivations=["xu_ly_rac", "abc"])
+    assert "abc, xu_ly_rac" in excinfo.value.message
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "status_year"), [("periodic", 2025, 2026), ("periodic", 2026, 2027), ("regular", 2026, 2026)]
+)
+def test_status_year(kind, year, status_year):
+    assert rules.status_year(kind=kind, year=year) == status_year
+
+
+SPANS = [StandardSpan("nd07", "NĐ 07", 2022, 2026), StandardSpan("nd351", "NĐ 351", 2027, 2030)]
+
+
+@pytest.mark.parametrize(("year", "key"), [(2022, "nd07"), (2026, "nd07"), (2027, "nd351"), (2030, "nd351")])
+def test_standard_for_year(year, key):
+    assert rules.standard_for_year(SPANS, year) == key
+
+
+@pytest.mark.parametrize("spans", [SPANS, [*SPANS, StandardSpan("x", "X", 2030, 2031)]])
+def test_standard_for_year_refuses_none_or_several(spans):
+    with pytest.raises(ClassificationError):
+        rules.standard_for_year(spans, 2031 if len(spans) == 2 else 2030)
+
+
+def test_overlapping_years():
+    assert rules.overlapping_years(SPANS) == []
+    assert rules.overlapping_years([*SPANS, StandardSpan("x", "X", 2026, 2026)]) == [("NĐ 07", "X")]
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "ever_poor", "ever_near", "movement"),
+    [
+        ("", P, False, False, Movement.NEW_POOR),
+        (X, P, False, False, Movement.NEW_POOR),
+        (A, P, True, False, Movement.FALLEN_BACK_POOR),
+        (N, P, True, True, Movement.NEAR_POOR_TO_POOR),
+        (P, N, True, False, Movement.POOR_TO_NEAR_POOR),
+        (P, A, True, False, Movement.ESCAPED_POVERTY),
+        (P, X, True, False, Movement.ESCAPED_POVERTY),
+        (X, N, False, False, Movement.NEW_NEAR_POOR),
+        (A, N, False, True, Movement.FALLEN_BACK_NEAR_POOR),
+        (N, A, False, True, Movement.ESCAPED_NEAR_POVERTY),
+        (N, X, False, True, Movement.ESCAPED_NEAR_POVERTY),
+        (A, X, False, False, ""),
+        (P, P, True, False, ""),
+    ],
+)
+def test_movement_for(from_status, to_status, ever_poor, ever_near, movement):
+    assert (
+        rules.movement_for(
+            from_status=from_status, to_status=to_status, was_ever_poor=ever_poor, was_ever_near_poor=ever_near
+        )
+        == movement
+    )
