@@ -1,0 +1,96 @@
+"""Scoped reads of units, duties and tasks (docs/program.md, "Who sees what").
+
+Ward staff see their ward's units and tasks, the upper level its wards' (read
+only). A unit member sees the tasks their unit leads or coordinates; a khối
+member the tasks given to the khối committees of their ward.
+"""
+
+from datetime import date
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from households.scoping import NOTHING, scope_q
+from hungbinh.accounts.roles import Role, role_of
+from projects.selectors import ward_scope_q
+
+from .models import Duty, Task, TaskNote, Unit
+from .rules import OPEN_STATES, UnitKind
+
+
+def unit_list(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(ward_scope_q(user, ward="ward__")).select_related("ward", "parent")
+
+
+def task_scope_q(user) -> Q:
+    role = role_of(user)
+    if role == Role.UNIT_MEMBER:
+        if not user.unit_id:
+            return NOTHING
+        return Q(lead_unit_id=user.unit_id) | _coordinates_q(Q(unit_id=user.unit_id))
+    if role == Role.KHOI_MEMBER:
+        return scope_q(user, ward="ward__", khoi=None) & (
+            Q(lead_unit__kind=UnitKind.KHOI_COMMITTEE) | _coordinates_q(Q(unit__kind=UnitKind.KHOI_COMMITTEE))
+        )
+    return scope_q(user, ward="ward__", khoi=None)
+
+
+def _coordinates_q(unit_q: Q) -> Q:
+    through = Task.coordinating_units.through
+    return Q(pk__in=through.objects.filter(unit_q).values("task_id"))
+
+
+def task_list(*, user) -> QuerySet[Task]:
+    return (
+        Task.objects.filter(task_scope_q(user))
+        .select_related("lead_unit", "plan", "item")
+        .prefetch_related("coordinating_units")
+        .order_by("due_on", "id")
+    )
+
+
+def task_get(*, user, pk) -> Task:
+    """One task in scope with its notes (Task.DoesNotExist otherwise: a 404)."""
+    return (
+        task_list(user=user)
+        .select_related("ward", "created_by")
+        .prefetch_related(Prefetch("notes", queryset=TaskNote.objects.select_related("author")))
+        .get(pk=pk)
+    )
+
+
+def overdue_tasks(*, user, today: date | None = None) -> QuerySet[Task]:
+    today = today or timezone.localdate()
+    return task_list(user=user).filter(state__in=OPEN_STATES, due_on__lt=today)
+
+
+def user_unit_ids(user) -> set[int]:
+    """The units a user works for: a unit member's unit and the units it is a member organisation of."""
+    if role_of(user) != Role.UNIT_MEMBER or not user.unit_id:
+        return set()
+    ids = {user.unit_id}
+    parent = Unit.objects.filter(pk=user.unit_id).values_list("parent_id", flat=True).first()
+    if parent:
+        ids.add(parent)
+    return ids
+
+
+def unit_duties(*, unit_ids, plan_ids=None) -> QuerySet[Duty]:
+    """Section IV duties naming these units (a member organisation also sees the Front's duties)."""
+    qs = (
+        Duty.objects.filter(units__in=list(unit_ids))
+        .distinct()
+        .select_related("plan")
+        .order_by("-plan__year", "-plan__version", "position")
+    )
+    if plan_ids is not None:
+        qs = qs.filter(plan_id__in=list(plan_ids))
+    return qs
+
+
+def may_close_task(user, task: Task) -> bool:
+    """The lead unit's people and the ward's staff may close a task."""
+    role = role_of(user)
+    if role in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER):
+        return True
+    return role == Role.UNIT_MEMBER and task.lead_unit_id == user.unit_id

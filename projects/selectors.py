@@ -1,0 +1,374 @@
+"""Scoped reads of the program: plans, sub-projects, budgets, indicators and support
+(docs/program.md, "Who sees what").
+
+Ward and khối scoping comes from households.scoping.scope_q. A unit member (the
+Women's Union, the Fatherland Front…) is not in scope_q's roles: they see their
+ward's plans (their duties are written in them) and the support their own unit
+recorded, nothing else.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from households.models import Household, Member, StatusChange
+from households.rules import Status
+from households.scoping import NOTHING, scope_q
+from households.selectors import household_detail_queryset
+from hungbinh.accounts.roles import Role, is_unit_member, role_of
+
+from . import rules
+from .models import Budget, FundingSource, Indicator, Intervention, Plan, Program, SubProject
+from .rules import IndicatorSource, PlanState
+
+
+def unit_ward_q(user, *, ward: str) -> Q:
+    """A unit member's ward, as a filter on `ward` (the lookup to the Ward, ``"ward__"``)."""
+    from assignments.models import Unit
+
+    return Q(**{f"{ward}id": Subquery(Unit.objects.filter(pk=user.unit_id).values("ward_id")[:1])})
+
+
+def ward_scope_q(user, *, ward: str) -> Q:
+    """Ward-level program data (plans, units): the ward roles' scope, and a unit member's ward."""
+    if is_unit_member(user):
+        return unit_ward_q(user, ward=ward)
+    return scope_q(user, ward=ward, khoi=None)
+
+
+# --- Programs and plans ----------------------------------------------------------
+
+
+def program_list() -> QuerySet[Program]:
+    """The national catalogue is public to every signed-in user."""
+    return Program.objects.all()
+
+
+def subproject_list() -> QuerySet[SubProject]:
+    return SubProject.objects.select_related("project", "program").order_by("program__start_year", "code")
+
+
+def funding_source_list() -> QuerySet[FundingSource]:
+    return FundingSource.objects.all()
+
+
+def plan_list(*, user) -> QuerySet[Plan]:
+    return Plan.objects.filter(ward_scope_q(user, ward="ward__")).select_related("ward", "program")
+
+
+def plan_get(*, user, pk) -> Plan:
+    """One plan in scope (Plan.DoesNotExist otherwise: a 404)."""
+    return plan_list(user=user).get(pk=pk)
+
+
+def plan_detail(*, user, pk) -> Plan:
+    """A plan with everything its page shows, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from assignments.models import Duty, ItemAssignment
+
+    return (
+        plan_list(user=user)
+        .prefetch_related(
+            "references",
+            Prefetch(
+                "items",
+                queryset=Plan.items.rel.related_model.objects.select_related("subproject__project").prefetch_related(
+                    Prefetch("assignments", queryset=ItemAssignment.objects.select_related("unit"))
+                ),
+            ),
+            Prefetch("duties", queryset=Duty.objects.prefetch_related("units")),
+        )
+        .get(pk=pk)
+    )
+
+
+def plan_in_force(*, ward_id: int, year: int) -> Plan | None:
+    """The ward's issued plan of the year: the one whose budgets the support of that year spends."""
+    return Plan.objects.filter(ward_id=ward_id, year=year, state=PlanState.ISSUED).first()
+
+
+# --- Support given ---------------------------------------------------------------
+
+
+def intervention_scope_q(user) -> Q:
+    """Ward staff: their ward; a khối member: their khối's households; the upper level: its wards
+    (read-only); a unit member: what their unit recorded."""
+    if is_unit_member(user):
+        return Q(unit_id=user.unit_id) if user.unit_id else NOTHING
+    return scope_q(user, ward="ward__", khoi="household__khoi_id")
+
+
+def intervention_list(*, user) -> QuerySet[Intervention]:
+    return (
+        Intervention.objects.filter(intervention_scope_q(user))
+        .select_related("household__khoi", "subproject", "funding_source", "unit", "member")
+        .order_by("-date", "-id")
+    )
+
+
+def intervention_get(*, user, pk) -> Intervention:
+    return intervention_list(user=user).select_related("recorded_by", "overridden_by", "batch").get(pk=pk)
+
+
+def household_support(*, user, household: Household) -> QuerySet[Intervention]:
+    """All the support a household and its members received, for the household's page."""
+    return intervention_list(user=user).filter(household=household)
+
+
+def support_households(*, user) -> QuerySet[Household]:
+    """Households the user may record support for: their scope; a unit member's: their unit's ward."""
+    if is_unit_member(user):
+        return Household.objects.filter(unit_ward_q(user, ward="ward__")).select_related("ward", "khoi")
+    return household_detail_queryset(user=user)
+
+
+def household_on(household: Household, on: date, steps=None) -> rules.HouseholdOn:
+    """The household's status as it stood on `on`, from its status history (one query unless `steps` given)."""
+    if steps is None:
+        steps = status_steps([household.pk]).get(household.pk, [])
+    return rules.household_on(
+        steps,
+        on,
+        current_status=household.status,
+        current_since=household.status_since,
+        current_escaped_on=household.escaped_poverty_on,
+    )
+
+
+def status_steps(household_ids) -> dict[int, list[rules.StatusStep]]:
+    """The status histories of many households in one query."""
+    steps: dict[int, list[rules.StatusStep]] = {}
+    rows = (
+        StatusChange.objects.filter(household_id__in=list(household_ids))
+        .order_by("household_id", "effective_on", "id")
+        .values_list("household_id", "effective_on", "to_status")
+    )
+    for household_id, effective_on, to_status in rows:
+        steps.setdefault(household_id, []).append(rules.StatusStep(effective_on=effective_on, to_status=to_status))
+    return steps
+
+
+def member_on(member: Member | None) -> rules.MemberOn | None:
+    if member is None:
+        return None
+    return rules.MemberOn(name=member.full_name, birth_date=member.birth_date, gender=member.gender)
+
+
+# --- Budgets -----------------------------------------------------------------------
+
+
+@dataclass
+class BudgetRow:
+    budget: Budget
+    spent: int
+
+    @property
+    def allocated(self) -> int:
+        return self.budget.allocated
+
+    @property
+    def remaining(self) -> int:
+        return self.budget.allocated - self.spent
+
+    @property
+    def share(self) -> float | None:
+        return rules.share(self.spent, self.budget.allocated)
+
+    @property
+    def over(self) -> bool:
+        return self.spent > self.budget.allocated
+
+    @property
+    def near(self) -> bool:
+        """90 % spent or more: the page warns before spending passes the allocation."""
+        return not self.over and self.budget.allocated > 0 and self.spent * 10 >= self.budget.allocated * 9
+
+
+def plan_year_support(plan: Plan) -> QuerySet[Intervention]:
+    """The support a plan's budgets and indicators count: its ward, its year."""
+    return Intervention.objects.filter(
+        ward_id=plan.ward_id, date__gte=date(plan.year, 1, 1), date__lte=date(plan.year, 12, 31)
+    )
+
+
+def spent_by_line(plan: Plan) -> dict[tuple[int | None, int], int]:
+    """Spending of the plan's ward and year per (sub-project, funding source), in one aggregate query."""
+    rows = (
+        plan_year_support(plan)
+        .order_by()
+        .values_list("subproject_id", "funding_source_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {(sub, source): total for sub, source, total in rows}
+
+
+def budget_rows(plan: Plan) -> list[BudgetRow]:
+    """Each budget line of the plan with what was spent: two queries whatever the support's size."""
+    spent = spent_by_line(plan)
+    budgets = plan.budgets.select_related("subproject", "funding_source").order_by(
+        "subproject__code", "funding_source__position", "id"
+    )
+    return [BudgetRow(budget=b, spent=spent.get((b.subproject_id, b.funding_source_id), 0)) for b in budgets]
+
+
+def _spent_subquery(**extra):
+    return (
+        Intervention.objects.filter(
+            ward_id=OuterRef("plan__ward_id"),
+            date__year=OuterRef("plan__year"),
+            funding_source_id=OuterRef("funding_source_id"),
+            **extra,
+        )
+        .order_by()
+        .values("ward_id")
+        .annotate(total=Sum("amount"))
+        .values("total")[:1]
+    )
+
+
+def budget_list(*, user) -> QuerySet[Budget]:
+    """Budget lines of the plans in scope (not for unit members), with `spent_total` annotated
+    by a correlated subquery: the support of the plan's ward and year on the same line."""
+    if is_unit_member(user):
+        return Budget.objects.none()
+    spent = Case(
+        When(subproject__isnull=True, then=Subquery(_spent_subquery(subproject__isnull=True))),
+        default=Subquery(_spent_subquery(subproject_id=OuterRef("subproject_id"))),
+    )
+    return (
+        Budget.objects.filter(scope_q(user, ward="plan__ward__", khoi=None))
+        .select_related("plan", "subproject", "funding_source")
+        .annotate(spent_total=Coalesce(spent, 0, output_field=BigIntegerField()))
+        .order_by("plan_id", "subproject__code", "funding_source__position", "id")
+    )
+
+
+def budget_warning(*, ward_id: int, on: date, subproject_id: int | None, funding_source_id: int, adding: int):
+    """The over-allocation warning for recording `adding` đồng, or None (no issued plan or no budget line: none)."""
+    plan = plan_in_force(ward_id=ward_id, year=on.year)
+    if plan is None:
+        return None
+    budget = Budget.objects.filter(plan=plan, subproject_id=subproject_id, funding_source_id=funding_source_id).first()
+    if budget is None:
+        return None
+    spent = (
+        plan_year_support(plan)
+        .filter(subproject_id=subproject_id, funding_source_id=funding_source_id)
+        .aggregate(total=Sum("amount"))["total"]
+        or 0
+    )
+    return rules.over_budget_warning(allocated=budget.allocated, spent=spent, adding=adding)
+
+
+# --- Indicators ----------------------------------------------------------------------
+
+
+LOWER_IS_BETTER = frozenset(
+    {
+        IndicatorSource.POOR_RATE,
+        IndicatorSource.NEAR_POOR_RATE,
+        IndicatorSource.POOR_HOUSEHOLDS,
+        IndicatorSource.NEAR_POOR_HOUSEHOLDS,
+    }
+)
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    achieved: Decimal | None
+    computed: bool
+
+    @property
+    def reached(self) -> bool | None:
+        ind = self.indicator
+        if self.achieved is None or ind.target is None:
+            return None
+        if ind.source in LOWER_IS_BETTER:
+            return self.achieved <= ind.target
+        return self.achieved >= ind.target
+
+
+def _support_filter(ind: Indicator) -> Q:
+    q = Q()
+    if ind.subproject_id:
+        q &= Q(subproject_id=ind.subproject_id)
+    if ind.funding_source_id:
+        q &= Q(funding_source_id=ind.funding_source_id)
+    return q
+
+
+def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRow]:
+    """The plan's indicators with their achieved values, in three queries whatever the data's size:
+    the indicators, one aggregate over the registry, one over the year's support."""
+    as_of = as_of or timezone.localdate()
+    indicators = list(plan.indicators.select_related("subproject", "funding_source"))
+    registry = Household.objects.filter(ward_id=plan.ward_id).aggregate(
+        poor=Count("pk", filter=Q(status=Status.POOR)),
+        near_poor=Count("pk", filter=Q(status=Status.NEAR_POOR)),
+    )
+    support_exprs = {}
+    for ind in indicators:
+        key = f"i{ind.pk}"
+        if ind.source == IndicatorSource.HOUSEHOLDS_SUPPORTED:
+            support_exprs[key] = Count("household_id", distinct=True, filter=_support_filter(ind))
+        elif ind.source == IndicatorSource.PEOPLE_SUPPORTED:
+            support_exprs[key] = Count(
+                "member_id", distinct=True, filter=_support_filter(ind) & Q(member_id__isnull=False)
+            )
+        elif ind.source == IndicatorSource.SUPPORT_AMOUNT:
+            support_exprs[key] = Sum("amount", filter=_support_filter(ind) or None)
+    support = plan_year_support(plan).aggregate(**support_exprs) if support_exprs else {}
+    rows = []
+    for ind in indicators:
+        achieved, computed = _achieved(ind, registry, support)
+        rows.append(IndicatorRow(indicator=ind, achieved=achieved, computed=computed))
+    return rows
+
+
+def _achieved(ind: Indicator, registry: dict, support: dict) -> tuple[Decimal | None, bool]:
+    source = ind.source
+    if source == IndicatorSource.MANUAL:
+        return ind.achieved_entered, False
+    if source == IndicatorSource.POOR_HOUSEHOLDS:
+        return Decimal(registry["poor"]), True
+    if source == IndicatorSource.NEAR_POOR_HOUSEHOLDS:
+        return Decimal(registry["near_poor"]), True
+    if source in rules.RATE_SOURCES:
+        if not ind.households_total:
+            return ind.achieved_entered, False
+        poor_rate = rules_percent(registry["poor"], ind.households_total)
+        if source == IndicatorSource.POOR_RATE:
+            return poor_rate, True
+        if source == IndicatorSource.NEAR_POOR_RATE:
+            return rules_percent(registry["near_poor"], ind.households_total), True
+        if ind.baseline is None:
+            return ind.achieved_entered, False
+        return (ind.baseline - poor_rate).quantize(Decimal("0.01")), True
+    if source in rules.SUPPORT_SOURCES:
+        return Decimal(support.get(f"i{ind.pk}") or 0), True
+    return ind.achieved_entered, False
+
+
+def rules_percent(part: int, whole: int) -> Decimal:
+    from households.rules import percent
+
+    return percent(part, whole) or Decimal(0)
+
+
+def indicator_list(*, user) -> QuerySet[Indicator]:
+    if is_unit_member(user):
+        return Indicator.objects.none()
+    return Indicator.objects.filter(scope_q(user, ward="plan__ward__", khoi=None)).select_related(
+        "plan", "subproject", "funding_source"
+    )
+
+
+def may_see_money(user) -> bool:
+    """Budgets and indicators: everyone in a ward's scope but a unit member."""
+    return role_of(user) is not None and role_of(user) != Role.UNIT_MEMBER

@@ -1,0 +1,107 @@
+"""projects.selectors: who sees which support, budgets and indicators computed from the data."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects import selectors
+from projects.models import Budget, FundingSource, Indicator, Intervention, SubProject
+
+from ..factories import HouseholdFactory, KhoiMemberFactory, PlanFactory, UnitFactory, UnitMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sub(code):
+    return SubProject.objects.get(program__code="gnbv-2021-2025", code=code)
+
+
+def give(household, *, amount=100, subproject="2", source="central_budget", on=date(2025, 3, 1), unit=None, by):
+    return Intervention.objects.create(
+        ward=household.ward,
+        household=household,
+        subproject=sub(subproject) if subproject else None,
+        funding_source=FundingSource.objects.get(code=source),
+        date=on,
+        kind="cash",
+        amount=amount,
+        unit=unit,
+        recorded_by=by,
+    )
+
+
+def test_support_scope_by_role(world, catalogue):
+    officer = world.users["ward_officer_hb"]
+    women = UnitFactory(ward=world.hb, name="Hội LHPN")
+    k1 = give(HouseholdFactory(khoi=world.hb_k1), by=officer)
+    k2 = give(HouseholdFactory(khoi=world.hb_k2), by=officer, unit=women)
+    qt = give(HouseholdFactory(khoi=world.qt_k1), by=world.users["ward_officer_qt"])
+    out = give(HouseholdFactory(khoi=world.other_k1), by=officer)
+
+    def seen(user):
+        return set(selectors.intervention_list(user=user))
+
+    assert seen(world.users["admin"]) == {k1, k2, qt, out}
+    assert seen(officer) == {k1, k2}
+    assert seen(world.users["khoi_member_hb_k1"]) == {k1}
+    assert seen(world.users["upper_level"]) == {k1, k2, qt}
+    assert seen(world.users["ward_officer_qt"]) == {qt}
+    assert seen(UnitMemberFactory(unit=women)) == {k2}
+    assert seen(KhoiMemberFactory(khoi=world.qt_k1)) == {qt}
+
+
+def test_budget_spent_left_and_share(world, catalogue):
+    officer = world.users["ward_officer_hb"]
+    plan = PlanFactory(ward=world.hb, year=2025, state="issued", issued_on=date(2025, 5, 30))
+    central = FundingSource.objects.get(code="central_budget")
+    tet = FundingSource.objects.get(code="tet_for_the_poor")
+    line = Budget.objects.create(plan=plan, subproject=sub("2"), funding_source=central, allocated=1000)
+    outside = Budget.objects.create(plan=plan, subproject=None, funding_source=tet, allocated=500)
+    h = HouseholdFactory(khoi=world.hb_k1)
+    give(h, amount=300, by=officer)
+    give(h, amount=650, by=officer)
+    give(h, amount=999, on=date(2024, 12, 31), by=officer)  # another year
+    give(h, amount=999, subproject="3.1", by=officer)  # another line
+    give(h, amount=200, subproject=None, source="tet_for_the_poor", by=officer)
+    give(HouseholdFactory(khoi=world.qt_k1), amount=999, by=officer)  # another ward
+    rows = {r.budget.pk: r for r in selectors.budget_rows(plan)}
+    assert (rows[line.pk].spent, rows[line.pk].remaining, rows[line.pk].share, rows[line.pk].near) == (
+        950,
+        50,
+        95.0,
+        True,
+    )
+    assert (rows[outside.pk].spent, rows[outside.pk].remaining) == (200, 300)
+    annotated = {b.pk: b.spent_total for b in selectors.budget_list(user=officer)}
+    assert annotated == {line.pk: 950, outside.pk: 200}
+    assert not selectors.budget_list(user=world.users["ward_officer_qt"]).exists()
+
+
+def test_indicators_computed_from_registry_and_support(world, catalogue):
+    officer = world.users["ward_officer_hb"]
+    plan = PlanFactory(ward=world.hb, year=2025, state="issued", issued_on=date(2025, 5, 30))
+    poor = HouseholdFactory.create_batch(3, khoi=world.hb_k1, status="poor")
+    HouseholdFactory(khoi=world.hb_k1, status="near_poor")
+    give(poor[0], amount=100, by=officer)
+    give(poor[0], amount=200, by=officer)
+    give(poor[1], amount=300, subproject="3.1", by=officer)
+    make = Indicator.objects.create
+    rate = make(plan=plan, name="Tỷ lệ hộ nghèo", unit="%", source="poor_rate", households_total=200, target=1)
+    fall = make(
+        plan=plan, name="Giảm tỷ lệ", unit="điểm %", source="poor_rate_reduction", households_total=200, baseline=2
+    )
+    helped = make(plan=plan, name="Hộ được hỗ trợ", unit="hộ", source="households_supported")
+    helped2 = make(plan=plan, name="Hộ được hỗ trợ DA2", unit="hộ", source="households_supported", subproject=sub("2"))
+    money = make(plan=plan, name="Kinh phí", unit="đồng", source="support_amount")
+    manual = make(plan=plan, name="Trẻ đi học", unit="%", source="manual", achieved_entered=Decimal("90"))
+    with CaptureQueriesContext(connection) as ctx:
+        rows = {r.indicator.pk: r for r in selectors.indicator_rows(plan)}
+    assert len(ctx.captured_queries) <= 4
+    assert rows[rate.pk].achieved == Decimal("1.5") and rows[rate.pk].reached is False
+    assert rows[fall.pk].achieved == Decimal("0.50")
+    assert rows[helped.pk].achieved == 2 and rows[helped2.pk].achieved == 1
+    assert rows[money.pk].achieved == 600
+    assert rows[manual.pk].achieved == 90 and rows[manual.pk].computed is False
