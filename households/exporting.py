@@ -1,6 +1,7 @@
 """Export of households and their members to the import workbook format.
 
-Write-only openpyxl and a queryset read in chunks: memory stays flat however
+Every text cell is a string, never a formula, and text a workbook cannot
+hold is dropped (hungbinh/workbooks.py). Write-only openpyxl and a queryset read in chunks: memory stays flat however
 many households are exported, and the number of queries grows only with the
 number of chunks. What is written imports back unchanged (households.importing): a
 masked ID number reads as "keep the stored number".
@@ -21,6 +22,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from hungbinh.workbooks import append_row, text_cell
 
 from . import rules
 from .importing import (
@@ -100,13 +103,11 @@ class _Writer:
                 sheet.column_dimensions[chr(ord("A") + index)].width = width
             sheet.freeze_panes = "A3"
             _print_setup(sheet)
-            sheet.append([self._cell(sheet, title)])
-            sheet.append([self._cell(sheet, column) for column in columns])
+            append_row(sheet, [self._cell(sheet, title)])
+            append_row(sheet, [self._cell(sheet, column) for column in columns])
 
     def _cell(self, sheet, value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = self.bold
-        return cell
+        return text_cell(sheet, value, font=self.bold)
 
     def date(self, sheet, value: date | None):
         if value is None:
@@ -181,7 +182,8 @@ def write_households_xlsx(
             number += 1
             codes[pk] = code
             summary.household_ids.append(pk)
-            writer.households.append(
+            append_row(
+                writer.households,
                 [
                     number,
                     code,
@@ -200,7 +202,7 @@ def write_households_xlsx(
                         else None,
                     ),
                     *((ward,) if with_ward else ()),
-                ]
+                ],
             )
         members = (
             Member.objects.filter(household_id__in=list(codes))
@@ -224,6 +226,6 @@ def write_households_xlsx(
                     ethnicity,
                     YES if disabled else None,
                 ]
-                writer.members.append(row if kept is None else [row[i] for i in kept])
+                append_row(writer.members, row if kept is None else [row[i] for i in kept])
     workbook.save(output)
     return summary

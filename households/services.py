@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from hungbinh.accounts.roles import can_edit_registry
+from hungbinh.text_input import control_characters_message
 
 from . import history, rules
 from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
-from .text import nfc
+from .text import has_control_characters, nfc
 from .vocab import Relation
 
 
@@ -106,11 +107,20 @@ HOUSEHOLD_TEXT_FIELDS = ("code", "head_name", "address")
 HOUSEHOLD_EDITABLE_FIELDS = ("khoi", "code", "head_name", "address", "ethnic_minority", "has_merit_person")
 
 
+def _require_plain_text(fields: dict) -> None:
+    """No control character in any text (hungbinh/text_input.py): the pages' forms check it too, but a
+    service is also called by the API, the import and commands."""
+    errors = {name: control_characters_message() for name, value in fields.items() if has_control_characters(value)}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _clean_household_fields(fields: dict) -> dict:
     cleaned = dict(fields)
     for name in HOUSEHOLD_TEXT_FIELDS:
         if name in cleaned:
             cleaned[name] = nfc(cleaned[name])
+    _require_plain_text(cleaned)
     errors = {}
     if "code" in cleaned and not cleaned["code"]:
         errors["code"] = _("Enter the household code.")
@@ -304,6 +314,7 @@ def status_change_build(
     import's own bulk writer when other fields change too, the demo data.
     """
     decision_number, note = nfc(decision_number), nfc(note)
+    _require_plain_text({"decision_number": decision_number, "note": note})
     current = household.status or None
     if reason == ChangeReason.REGISTRATION and current is not None:
         raise ValidationError({"reason": _("First registration is not a reason for a change.")})
@@ -377,6 +388,7 @@ def _clean_member_fields(fields: dict) -> dict:
             cleaned[name] = nfc(cleaned[name])
     if "id_number" in cleaned:
         cleaned["id_number"] = nfc(cleaned["id_number"]).replace(" ", "")
+    _require_plain_text(cleaned)
     return cleaned
 
 
@@ -472,6 +484,7 @@ def member_delete(
     household = _lock_at_version(member.household, version, by=by)
     member = _lock_member(member, seen, household)
     left_on = left_on or _today()
+    _require_plain_text({"note": nfc(note)})
     problem = rules.member_removal_problem(reason=reason, left_on=left_on, birth_date=member.birth_date, today=_today())
     if problem:
         raise ValidationError(problem)

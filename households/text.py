@@ -79,3 +79,20 @@ def collation_key(name: str | None) -> str:
             secondary.append(_LETTERS[tone])
         primary.append("aa")
     return "".join(primary) + "".join(secondary)
+
+
+# Characters nobody types into a name, an address or a note: C0 and C1 control
+# characters (tab and line breaks excepted), lone surrogates and the two
+# non-characters. An XML file (so an .xlsx workbook) cannot hold most of them
+# and PostgreSQL refuses NUL, so input carrying one is refused with a message
+# (hungbinh/text_input.py) and stored text from before is cleaned on export.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_control_characters(text) -> bool:
+    return isinstance(text, str) and _CONTROL.search(text) is not None
+
+
+def without_control_characters(text: str) -> str:
+    """The text with those characters removed (what an export writes of older stored text)."""
+    return _CONTROL.sub("", text)

@@ -147,6 +147,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The API's token endpoint answers a lock-out in JSON, the login page with its page.
+AXES_LOCKOUT_CALLABLE = "hungbinh.accounts.lockout.lockout_response"
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -246,7 +248,7 @@ SESSION_ENGINE = SESSION_ENGINES[SESSION_STORE]
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header turns "no credentials" into a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "hungbinh.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -256,6 +258,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "hungbinh.accounts.api.exception_handler",
 }
+# An API token is valid this many hours after it was issued (hungbinh/accounts/tokens.py).
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hưng Bình API",
     "DESCRIPTION": "API quản lý Chương trình MTQG Giảm nghèo bền vững cấp phường.",

@@ -12,15 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from hungbinh.accounts.roles import role_of
+from hungbinh.accounts.tokens import ExpiringTokenAuthentication
 
 
 def _token_user(request):
     """The token's user, None without a token header; AuthenticationFailed for a bad token."""
-    result = TokenAuthentication().authenticate(request)
+    result = ExpiringTokenAuthentication().authenticate(request)
     return result[0] if result else None
 
 

@@ -8,10 +8,13 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from hungbinh.text_input import control_characters_message
+
 from .. import rules
 from ..models import Khoi
 from ..personal_data import is_masked
 from ..rules import Status
+from ..text import has_control_characters
 from .cells import BadCell, as_text, key, to_date, yes_no
 from .cells import gender as gender_cell
 from .cells import id_number as id_number_cell
@@ -88,6 +91,9 @@ class _RowReader:
 
     def text(self, column: str, *, max_length: int, required: bool = False) -> str:
         value = as_text(self.raw(column))
+        if has_control_characters(value):
+            self.error(column, control_characters_message())
+            return ""
         if required and not value:
             self.error(column, _("The cell “%(column)s” is empty; fill it in.") % {"column": column})
         if len(value) > max_length:
@@ -96,6 +102,13 @@ class _RowReader:
                 _("The text is too long (%(length)s characters); shorten it to at most %(max)s.")
                 % {"length": len(value), "max": max_length},
             )
+        return value
+
+    def id_number(self) -> str:
+        value = id_number_cell(self.raw(COL_ID))
+        if has_control_characters(value):
+            self.error(COL_ID, control_characters_message())
+            return ""
         return value
 
     def convert(self, column: str, converter, default=None):
@@ -193,7 +206,7 @@ def parse_members(sheet: Sheet, *, errors, today) -> list[MemberRow]:
             birth_date=cells.convert(COL_BIRTH, to_date),
             gender=cells.convert(COL_GENDER, gender_cell, default=""),
             relation=cells.text(COL_RELATION, max_length=50),
-            id_number=id_number_cell(cells.raw(COL_ID)),
+            id_number=cells.id_number(),
             ethnicity=cells.text(COL_ETHNICITY, max_length=50),
             is_disabled=cells.convert(COL_DISABLED, yes_no, default=False),
         )

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from hungbinh.workbooks import append_row
+
 from .workbook import (
     COL_ADDRESS,
     COL_BIRTH,
@@ -79,19 +81,19 @@ def template_workbook() -> bytes:
         (households, HOUSEHOLD_COLUMNS, (EXAMPLE_HOUSEHOLD,)),
         (members, MEMBER_COLUMNS, EXAMPLE_MEMBERS),
     ):
-        sheet.append([note])
-        sheet.append(list(columns))
+        append_row(sheet, [note])
+        append_row(sheet, list(columns))
         for cell in sheet[2]:
             cell.font = bold
         for row in rows:
-            sheet.append([row[column] for column in columns])
+            append_row(sheet, [row[column] for column in columns])
         for index, column in enumerate(columns, start=1):
             sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = max(12, len(column) + 6)
         sheet.freeze_panes = "A3"
     guide = workbook.create_sheet(_("Guide"))
     guide.column_dimensions["A"].width = 110
     for line in _guide_lines():
-        guide.append([line])
+        append_row(guide, [line])
     for cell in guide["A"]:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     guide["A1"].font = bold

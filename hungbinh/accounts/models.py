@@ -102,6 +102,16 @@ class User(AbstractUser):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save: a
+        # password change ends every API token of the user (accounts/tokens.py).
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .tokens import revoke_tokens
+
+            revoke_tokens(self)
+
     def get_full_name(self):
         # Vietnamese order: family and middle names first, given name last.
         return " ".join(part for part in (self.last_name, self.first_name) if part).strip()
