@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -13,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from hungbinh.accounts.roles import can_manage_ward
 
 from . import importing, selectors
+from .importing.pending import PENDING_MINUTES, TOKEN, pending_discard, pending_keep, pending_open
 from .importing.template import template_workbook
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -46,54 +48,103 @@ def _require_importer(user):
         raise PermissionDenied(_("Only the ward's staff may import household lists."))
 
 
+class PendingImportForm(forms.Form):
+    """“Import this file”: the file checked a moment ago, named by its token (importing.pending)."""
+
+    ward = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    pending = forms.RegexField(regex=TOKEN, widget=forms.HiddenInput)
+
+    def __init__(self, *args, wards, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ward"].queryset = wards
+
+
+def _counts(result) -> dict[str, int]:
+    return {
+        "created": result.created,
+        "updated": result.updated,
+        "members_created": result.members_created,
+        "members_updated": result.members_updated,
+    }
+
+
 @never_cache
 @login_required
 def household_import(request):
+    """Check a file (“Check”, or “Import” without a check: both show what it changes and ask to confirm),
+    then write the file kept from that check (“Import this file”)."""
     _require_importer(request.user)
     wards = selectors.ward_list(user=request.user)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "import_pending":
+        return _import_pending(request, wards)
     form = ImportForm(request.POST or None, request.FILES or None, wards=wards, initial={"ward": wards.first()})
-    result, dry_run = None, request.POST.get("action") != "import"
+    context = {"form": form, "result": None, "show_ward": wards.count() > 1}
     if request.method == "POST" and form.is_valid():
-        result = importing.household_import(
-            by=request.user, ward=form.cleaned_data["ward"], file=form.cleaned_data["file"], dry_run=dry_run
-        )
-        counts = {
-            "created": result.created,
-            "updated": result.updated,
-            "members_created": result.members_created,
-            "members_updated": result.members_updated,
-        }
-        if result.ok and not dry_run:
-            messages.success(
-                request,
-                _(
-                    "Import finished: %(created)s households added and %(updated)s updated; "
-                    "%(members_created)s members added and %(members_updated)s updated."
-                )
-                % counts,
-            )
-            return redirect("household-import")
+        ward, upload = form.cleaned_data["ward"], form.cleaned_data["file"]
+        result = importing.household_import(by=request.user, ward=ward, file=upload, dry_run=True)
+        context["result"] = result
         if result.ok:
-            messages.info(
-                request,
-                _(
-                    "No problems found. Importing this file will add %(created)s households and update "
-                    "%(updated)s; add %(members_created)s members and update %(members_updated)s. "
-                    "Choose the file again and press “Import” to write it."
-                )
-                % counts,
+            token = pending_keep(user=request.user, file=upload, now=timezone.now())
+            context.update(
+                pending=PendingImportForm(initial={"ward": ward.pk, "pending": token}, wards=wards),
+                pending_name=upload.name,
+                pending_minutes=PENDING_MINUTES,
+                unchecked=action == "import",
+                counts=_counts(result),
             )
-    return render(
-        request,
-        "households/import.html",
-        {"form": form, "result": result, "dry_run": dry_run, "show_ward": wards.count() > 1},
-    )
+    return render(request, "households/import.html", context)
+
+
+def _import_pending(request, wards):
+    pending = PendingImportForm(request.POST, wards=wards)
+    form = ImportForm(wards=wards, initial={"ward": wards.first()})
+    context = {"form": form, "result": None, "show_ward": wards.count() > 1}
+    if not pending.is_valid():
+        if "ward" in pending.errors:
+            raise Http404  # another ward is not there for this user
+        messages.error(request, _("The checked file was not found. Choose the file again and check it."))
+        return render(request, "households/import.html", context)
+    token = pending.cleaned_data["pending"]
+    file = pending_open(user=request.user, token=token, now=timezone.now())
+    if file is None:
+        messages.error(
+            request,
+            _(
+                "A checked file is kept for %(minutes)s minutes; this one is no longer kept. "
+                "Choose it again and check it."
+            )
+            % {"minutes": PENDING_MINUTES},
+        )
+        return render(request, "households/import.html", context)
+    try:
+        result = importing.household_import(
+            by=request.user, ward=pending.cleaned_data["ward"], file=file, dry_run=False
+        )
+    finally:
+        file.close()
+    pending_discard(user=request.user, token=token)
+    if result.ok:
+        messages.success(
+            request,
+            _(
+                "Import finished: %(created)s households added and %(updated)s updated; "
+                "%(members_created)s members added and %(members_updated)s updated."
+            )
+            % _counts(result),
+        )
+        return redirect("household-import")
+    context["result"] = result
+    return render(request, "households/import.html", context)
 
 
 @never_cache
 @login_required
 def household_import_template(request):
     _require_importer(request.user)
-    response = HttpResponse(template_workbook(), content_type=XLSX_CONTENT_TYPE)
+    khois = selectors.khoi_list(user=request.user).order_by("ward_id", "position", "name")
+    response = HttpResponse(
+        template_workbook(khoi_names=khois.values_list("name", flat=True)), content_type=XLSX_CONTENT_TYPE
+    )
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-gia-dinh.xlsx"'
     return response

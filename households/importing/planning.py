@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..models import Household, Member, StatusChange
 from ..rules import ChangeReason
+from ..selectors import member_list
 from ..services import UNSET, status_change_build
 from .parsing import MEMBER_COLUMN_OF_FIELD, HouseholdRow, MemberRow
-from .results import Errors
+from .results import Errors, HouseholdAdded, ImportPreview, MemberAdded, StatusChanged
 from .workbook import COL_CODE, COL_DECISION, COL_ID, COL_RECOGNISED, COL_STATUS, HOUSEHOLD_SHEET, MEMBER_SHEET
 
 CHUNK = 500  # values per IN (...) query, well under every database's parameter limit
@@ -39,6 +40,28 @@ class Plan:
     new_members: list[tuple[str, Household | None, Member]] = field(default_factory=list)  # code, known household
     changed_members: list[Member] = field(default_factory=list)
     member_fields: set[str] = field(default_factory=set)
+
+    def preview(self) -> ImportPreview:
+        """What the plan changes, in the words of the page, before anything is written."""
+        return ImportPreview(
+            households_added=[
+                HouseholdAdded(h.code, h.head_name, h.khoi.name, h.get_status_display()) for h in self.new_households
+            ],
+            status_changes=[
+                StatusChanged(
+                    change.household.code,
+                    change.household.head_name,
+                    rules.Status(change.from_status).label,
+                    rules.Status(change.to_status).label,
+                    change.effective_on,
+                )
+                for change in self.status_changes
+                if change.household.pk is not None
+            ],
+            members_added=[
+                MemberAdded(code, member.full_name, member.birth_date) for code, _household, member in self.new_members
+            ],
+        )
 
 
 # Where a problem the status-change builder reports belongs in sheet "Hộ".
@@ -158,11 +181,13 @@ def plan_members(
     *,
     file_codes: set[str],
     existing: dict[str, Household],
+    by,
     plan: Plan,
     errors: Errors,
     today,
 ) -> None:
-    known_ids = [h.pk for h in existing.values()]
+    by_pk = {h.pk: h for h in existing.values()}
+    known_ids = list(by_pk)
     members_by_id_number: dict[str, Member] = {}
     members_by_key: dict[tuple, list[Member]] = defaultdict(list)
     next_position: dict[int, int] = defaultdict(int)
@@ -172,11 +197,20 @@ def plan_members(
                 members_by_id_number[member.id_number] = member
             members_by_key[_member_key(member.household_id, member.full_name, member.birth_date)].append(member)
             next_position[member.household_id] = max(next_position[member.household_id], member.position)
-    # ID numbers held by people of households the file does not touch (any ward).
+    # ID numbers held by people of households the file does not touch (any ward); the
+    # holder is named only when the user may see them (`holders`).
     wanted_ids = {r.id_number for r in rows if r.id_number and r.id_number not in members_by_id_number}
     elsewhere: set[str] = set()
+    holders: dict[str, tuple[str, str]] = {
+        number: (member.full_name, by_pk[member.household_id].code)
+        for number, member in members_by_id_number.items()
+        if member.household_id in by_pk
+    }
     for chunk in chunks(wanted_ids):
         elsewhere.update(Member.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
+        in_scope = member_list(user=by).filter(id_number__in=chunk)
+        for number, name, code in in_scope.values_list("id_number", "full_name", "household__code"):
+            holders[number] = (name, code)
 
     by_code = {h.code: h for h in existing.values()}
     first_row_of_id: dict[str, int] = {}
@@ -225,15 +259,7 @@ def plan_members(
             (holder is not None and (household is None or holder.household_id != household.pk))
             or row.id_number in elsewhere
         ):
-            errors.add(
-                MEMBER_SHEET,
-                row.row,
-                COL_ID,
-                _(
-                    "This citizen ID number is already registered for a person of another household. "
-                    "Check the number; if the person moved, remove them from the other household first."
-                ),
-            )
+            errors.add(MEMBER_SHEET, row.row, COL_ID, _duplicate_id_message(holders.get(row.id_number)))
             continue
         if member is None:
             fields = {name: getattr(row, name) for name in MEMBER_COMPARED}
@@ -251,6 +277,19 @@ def plan_members(
             continue
         used.add(member.pk)
         _plan_member_update(row, member, household, plan=plan, errors=errors, today=today)
+
+
+def _duplicate_id_message(holder: tuple[str, str] | None) -> str:
+    if holder is None:
+        return _(
+            "This citizen ID number is already registered for a person of another household. "
+            "Check the number; if the person moved, remove them from the other household first."
+        )
+    name, code = holder
+    return _(
+        "This citizen ID number is already registered for %(name)s of household %(code)s. "
+        "Check the number; if the person moved, remove them from household %(code)s first."
+    ) % {"name": name, "code": code}
 
 
 def _match_member(row: MemberRow, household, by_id_number, by_key, used) -> Member | None:

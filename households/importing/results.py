@@ -1,6 +1,7 @@
 """What an import answers: its counts, its problems, and what it would change."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -13,6 +14,39 @@ class ImportRowError:
     message: str
 
 
+@dataclass(frozen=True)
+class HouseholdAdded:
+    code: str
+    head_name: str
+    khoi: str
+    status: str  # the status's label
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    code: str
+    head_name: str
+    from_status: str
+    to_status: str
+    effective_on: date
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    code: str
+    full_name: str
+    birth_date: date | None
+
+
+@dataclass
+class ImportPreview:
+    """What a workbook without problems changes, shown before it is written."""
+
+    households_added: list[HouseholdAdded] = field(default_factory=list)
+    status_changes: list[StatusChanged] = field(default_factory=list)
+    members_added: list[MemberAdded] = field(default_factory=list)
+
+
 @dataclass
 class ImportResult:
     created: int = 0
@@ -20,6 +54,7 @@ class ImportResult:
     members_created: int = 0
     members_updated: int = 0
     errors: list[ImportRowError] = field(default_factory=list)
+    preview: ImportPreview | None = None
 
     @property
     def ok(self) -> bool:

@@ -97,7 +97,7 @@ def _plan_and_write(
     existing = _existing_households(ward, codes, lock=not dry_run)
     plan = Plan()
     plan_households(household_rows, existing, by=by, plan=plan, errors=errors, today=today)
-    plan_members(member_rows, file_codes=file_codes, existing=existing, plan=plan, errors=errors, today=today)
+    plan_members(member_rows, file_codes=file_codes, existing=existing, by=by, plan=plan, errors=errors, today=today)
     if errors:
         return ImportResult(errors=sorted(errors, key=_error_order))
     result = ImportResult(
@@ -105,6 +105,7 @@ def _plan_and_write(
         updated=len(plan.changed_households),
         members_created=len(plan.new_members),
         members_updated=len(plan.changed_members),
+        preview=plan.preview(),
     )
     if not dry_run:
         write(plan, by=by, now=timezone.now())

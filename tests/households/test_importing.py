@@ -509,3 +509,47 @@ def test_headers_are_the_contracts_word_for_word():
         "Khuyết tật",
     )
     assert (importing.HOUSEHOLD_SHEET, importing.MEMBER_SHEET) == ("Hộ", "Thành viên")
+
+
+# --- What a clean file changes, and who holds a number ------------------------------------
+
+
+def test_a_clean_file_says_what_it_adds_and_which_statuses_change(world, existing):
+    file = build(
+        [
+            household_row("HB-1"),
+            household_row("HB-900", **{"Họ và tên chủ hộ": "Lê Thị Cúc", "Phân loại": "Hộ nghèo"}),
+        ],
+        [member_row("HB-1"), member_row("HB-900", **{"Họ và tên": "Lê Văn Dũng", "Số CCCD": ""})],
+    )
+    preview = run(world, file, dry_run=True).preview
+    assert [(h.code, h.head_name, h.khoi, h.status) for h in preview.households_added] == [
+        ("HB-1", "Nguyễn Văn An", "Khối 1", "Hộ nghèo")
+    ]
+    assert [(c.code, c.from_status, c.to_status, c.effective_on) for c in preview.status_changes] == [
+        ("HB-900", "Hộ cận nghèo", "Hộ nghèo", date(2024, 12, 15))
+    ]
+    assert [(m.code, m.full_name) for m in preview.members_added] == [
+        ("HB-1", "Nguyễn Văn An"),
+        ("HB-900", "Lê Văn Dũng"),
+    ]
+    assert Household.objects.count() == 1
+
+
+def test_a_number_held_in_the_users_scope_names_its_household(world, existing):
+    file = build(
+        [household_row("HB-1")],
+        [member_row("HB-1", **{"Số CCCD": "040185009999", "Giới tính": "Nữ", "Ngày sinh": "01/01/1985"})],
+    )
+    [error] = run(world, file, dry_run=True).errors
+    assert "HB-900" in error.message and "Lê Thị Cúc" in error.message
+
+
+def test_a_number_held_outside_the_users_scope_names_nobody(world, existing):
+    file = build(
+        [household_row("QT-1")],
+        [member_row("QT-1", **{"Số CCCD": "040185009999", "Giới tính": "Nữ", "Ngày sinh": "01/01/1985"})],
+    )
+    [error] = run(world, file, dry_run=True, user="ward_officer_qt", ward=world.qt).errors
+    assert error.column == "Số CCCD"
+    assert "HB-900" not in error.message and "Cúc" not in error.message and "Hưng Bình" not in error.message
