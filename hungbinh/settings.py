@@ -213,6 +213,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
 # Lists and exports larger than this many households run as jobs.
 REPORT_JOB_THRESHOLD = env.int("REPORT_JOB_THRESHOLD", default=1000)
+# Consolidated report tables over more households than this run as jobs (docs/reports.md).
+REPORT_TABLE_JOB_THRESHOLD = env.int("REPORT_TABLE_JOB_THRESHOLD", default=20000)
 # A running job with no progress for this long may be retried (its worker died).
 REPORT_JOB_STALE_MINUTES = env.int("REPORT_JOB_STALE_MINUTES", default=15)
 

@@ -109,3 +109,46 @@ def household_list_xlsx(*, job, output, progress) -> JobOutput:
     )
     progress(job.total or 0, total=job.total)
     return JobOutput(heading.filename("xlsx"), XLSX_CONTENT_TYPE)
+
+
+# --- Review-result tables (docs/reports.md) ---------------------------------------------
+
+RESULTS_PDF = "results_pdf"
+RESULTS_XLSX = "results_xlsx"
+
+
+def _results_for_job(job):
+    from .result_documents import upper_results_report, ward_results_report
+    from .selectors import ReportRequestError, period_get, report_upper_get, report_ward_get
+
+    params = job.params
+    try:
+        period = period_get(params.get("period", ""))
+        if params.get("level") == "ward":
+            return ward_results_report(report_ward_get(user=job.user, ward_id=params.get("unit_id")), period)
+        return upper_results_report(report_upper_get(user=job.user, unit_id=params.get("unit_id")), period)
+    except ReportRequestError as error:
+        raise JobFailed(error.message) from error
+
+
+@job_kind(RESULTS_PDF, gettext_lazy("Review-result tables (PDF)"))
+def results_pdf(*, job, output, progress) -> JobOutput:
+    from .result_documents import render_results_pdf
+
+    report = _results_for_job(job)
+    try:
+        render_results_pdf(report, output)
+    except RenderingUnavailable as error:
+        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+    progress(job.total or 0, total=job.total)
+    return JobOutput(report.filename("pdf"), PDF_CONTENT_TYPE)
+
+
+@job_kind(RESULTS_XLSX, gettext_lazy("Review-result tables (Excel)"))
+def results_xlsx(*, job, output, progress) -> JobOutput:
+    from .result_documents import write_results_xlsx
+
+    report = _results_for_job(job)
+    write_results_xlsx(report, output)
+    progress(job.total or 0, total=job.total)
+    return JobOutput(report.filename("xlsx"), XLSX_CONTENT_TYPE)

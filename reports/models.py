@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -68,3 +68,38 @@ class Job(models.Model):
         if not self.total:
             return None
         return min(100, round(100 * self.done / self.total))
+
+
+class KhoiPopulation(models.Model):
+    """The total households and persons of a khối in a year, as the ward counts them (docs/reports.md).
+
+    The registry holds only the households the program follows; the rates of the
+    review-result tables are over every household of the khối, a figure the ward
+    enters once a year.
+    """
+
+    khoi = models.ForeignKey(
+        "households.Khoi", verbose_name=_("khối"), on_delete=models.CASCADE, related_name="populations"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    households = models.PositiveIntegerField(_("households"))
+    persons = models.PositiveIntegerField(_("persons"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("khối population")
+        verbose_name_plural = _("khối populations")
+        ordering = ["-year", "khoi__ward_id", "khoi__position", "khoi__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["khoi", "year"], name="khoi_population_one_per_year"),
+            models.CheckConstraint(name="khoi_population_year_range", condition=Q(year__gte=2000, year__lte=2100)),
+            models.CheckConstraint(
+                name="khoi_population_persons_cover_households", condition=Q(persons__gte=F("households"))
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.khoi} {self.year}: {self.households} / {self.persons}"

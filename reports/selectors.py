@@ -1,8 +1,14 @@
 """Scoped reads of the reports app: a job is only ever seen by the user who asked for it."""
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from households.models import UpperUnit, Ward
+from households.selectors import ward_list
+from hungbinh.accounts.roles import Role, role_of
 
 from .models import Job
+from .periods import Period, PeriodError, parse_period
 
 
 def job_list(*, user) -> QuerySet[Job]:
@@ -11,3 +17,48 @@ def job_list(*, user) -> QuerySet[Job]:
 
 def job_get(*, user, pk) -> Job:
     return job_list(user=user).get(pk=pk)
+
+
+# --- Report tables: whose ward, whose upper-level unit (docs/reports.md, "Who sees what") ----
+
+
+class ReportRequestError(Exception):
+    """A report cannot be given; `status` is what a view answers (400 bad input, 403 role, 404 scope)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def may_see_ward_reports(user) -> bool:
+    """Ward staff (their ward), the upper level (its wards), the administrator: not khối or unit members."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.UPPER_LEVEL)
+
+
+def report_ward_get(*, user, ward_id) -> Ward:
+    if not may_see_ward_reports(user):
+        raise ReportRequestError(_("Your role does not see the ward's reports."), 403)
+    ward = ward_list(user=user).filter(pk=ward_id).first()
+    if ward is None:
+        raise ReportRequestError(_("No such ward."), 404)
+    return ward
+
+
+def report_upper_get(*, user, unit_id) -> UpperUnit:
+    """The consolidated tables: the upper level's own unit, or any for the administrator."""
+    role = role_of(user)
+    if role not in (Role.ADMIN, Role.UPPER_LEVEL):
+        raise ReportRequestError(_("Only the upper level sees the consolidated tables of its wards."), 403)
+    units = UpperUnit.objects.all() if role == Role.ADMIN else UpperUnit.objects.filter(pk=user.upper_unit_id)
+    unit = units.filter(pk=unit_id).first()
+    if unit is None:
+        raise ReportRequestError(_("No such upper-level unit."), 404)
+    return unit
+
+
+def period_get(text: str) -> Period:
+    try:
+        return parse_period(text)
+    except PeriodError as error:
+        raise ReportRequestError(error.message, 400) from error

@@ -74,3 +74,38 @@ def job_retry(*, user, job: Job) -> Job:
         job.save(update_fields=["state", "message", "done", "finished_at", "file", "updated_at"])
         transaction.on_commit(lambda: _enqueue(job.pk))
     return job
+
+
+# --- Population figures of the khối (docs/reports.md) ----------------------------------
+
+
+def may_enter_population(user) -> bool:
+    from hungbinh.accounts.roles import can_manage_ward
+
+    return can_manage_ward(user)
+
+
+@transaction.atomic
+def population_save(*, by, ward, year: int, figures: dict) -> int:
+    """Set the year's total households and persons of the ward's khối: {khối id: (households, persons) or None}.
+
+    None clears a khối's figure. Returns how many khối have a figure afterwards.
+    """
+    from households.models import Khoi
+
+    from .models import KhoiPopulation
+
+    if not may_enter_population(by):
+        raise PermissionDenied(_("Your role may not enter the population figures."))
+    khoi_ids = set(Khoi.objects.filter(ward=ward).values_list("pk", flat=True))
+    for khoi_id, value in figures.items():
+        if khoi_id not in khoi_ids:
+            raise PermissionDenied(_("This khối is not in the ward."))
+        if value is None:
+            KhoiPopulation.objects.filter(khoi_id=khoi_id, year=year).delete()
+            continue
+        households, persons = value
+        KhoiPopulation.objects.update_or_create(
+            khoi_id=khoi_id, year=year, defaults={"households": households, "persons": persons, "updated_by": by}
+        )
+    return KhoiPopulation.objects.filter(khoi__ward=ward, year=year).count()

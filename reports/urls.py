@@ -1,11 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+
+# /reports/results/ward/<ward id>/<period>.pdf and /reports/results/upper/<unit id>/<period>.pdf (README).
+RESULTS = r"^results/(?P<level>ward|upper)/(?P<unit_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)"
 
 urlpatterns = [
     path("households.pdf", views.households_pdf, name="report-households-pdf"),
     path("households.xlsx", views.households_xlsx, name="report-households-xlsx"),
     path("plans/<int:pk>.pdf", views.plan_pdf, name="report-plan-pdf"),
+    path("", views.report_index, name="report-index"),
+    path("population/<int:ward_id>/<int:year>/", views.population_page, name="report-population"),
+    re_path(RESULTS + r"/$", views.results_page, name="report-results"),
+    re_path(RESULTS + r"\.pdf$", views.results_pdf, name="report-results-pdf"),
+    re_path(RESULTS + r"\.xlsx$", views.results_xlsx, name="report-results-xlsx"),
     path("jobs/", views.job_list, name="report-jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="report-job"),
     path("jobs/<uuid:pk>/status/", views.job_status, name="report-job-status"),

@@ -235,3 +235,186 @@ def job_retry(request, pk):
     if _wants_json(request):
         return JsonResponse(_job_json(job), status=202)
     return redirect("report-job", pk=job.pk)
+
+
+# --- Review-result tables (docs/reports.md) ------------------------------------------------
+
+
+def _report_error(error: selectors.ReportRequestError):
+    if error.status == 404:
+        raise Http404(error.message)
+    if error.status == 403:
+        raise PermissionDenied(error.message)
+    return _plain(error.message, error.status)
+
+
+def _results_report(request, level: str, unit_id: int, period_text: str):
+    """The unit (scoped) and the parsed period; ReportRequestError when either cannot be given."""
+    from .result_documents import upper_results_report, ward_results_report
+
+    period = selectors.period_get(period_text)
+    if level == "ward":
+        unit = selectors.report_ward_get(user=request.user, ward_id=unit_id)
+        return unit, period, (lambda: ward_results_report(unit, period))
+    unit = selectors.report_upper_get(user=request.user, unit_id=unit_id)
+    return unit, period, (lambda: upper_results_report(unit, period))
+
+
+def _results_too_large(level: str, unit) -> int | None:
+    """The households counted when a consolidated table is large enough to be a job, else None."""
+    from households.models import Household
+
+    if level != "upper":
+        return None
+    total = Household.objects.filter(ward__upper_unit=unit).count()
+    return total if total > settings.REPORT_TABLE_JOB_THRESHOLD else None
+
+
+@require_GET
+@report_access
+def results_page(request, level, unit_id, period):
+    try:
+        unit, parsed, build = _results_report(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        if error.status != 400:
+            return _report_error(error)
+        return render(request, "reports/results.html", {"error": error.message}, status=400)
+    report = build()
+    links = {
+        extension: reverse(
+            f"report-results-{extension}", kwargs={"level": level, "unit_id": unit_id, "period": parsed.key}
+        )
+        for extension in ("pdf", "xlsx")
+    }
+    return render(request, "reports/results.html", {"report": report, "links": links, "level": level, "unit": unit})
+
+
+def _results_download(request, level, unit_id, period, extension):
+    from .result_documents import render_results_pdf, write_results_xlsx
+
+    try:
+        unit, parsed, build = _results_report(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    total = _results_too_large(level, unit)
+    if total is not None:
+        kind = job_kinds.RESULTS_PDF if extension == "pdf" else job_kinds.RESULTS_XLSX
+        job = services.job_create(
+            user=request.user,
+            kind=kind,
+            params={"level": level, "unit_id": unit_id, "period": parsed.key},
+            path=request.get_full_path(),
+            total=total,
+        )
+        if _wants_json(request):
+            return JsonResponse(_job_json(job), status=202)
+        return redirect("report-job", pk=job.pk)
+    report = build()
+    if extension == "pdf":
+        try:
+            content = render_results_pdf(report)
+        except RenderingUnavailable as error:
+            return _unavailable(error)
+        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+    else:
+        output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        write_results_xlsx(report, output)
+        output.seek(0)
+        return FileResponse(
+            output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="{report.filename(extension)}"'
+    return response
+
+
+@require_GET
+@report_access
+def results_pdf(request, level, unit_id, period):
+    return _results_download(request, level, unit_id, period, "pdf")
+
+
+@require_GET
+@report_access
+def results_xlsx(request, level, unit_id, period):
+    return _results_download(request, level, unit_id, period, "xlsx")
+
+
+# --- The reports page and the population figures ----------------------------------------------
+
+
+@require_GET
+@report_access
+def report_index(request):
+    """Which tables the user may open, for a year (`?year=`), and where the ward enters its figures."""
+    from django.utils import timezone
+
+    from households.models import UpperUnit
+    from households.selectors import ward_list
+    from hungbinh.accounts.roles import Role, role_of
+
+    from .periods import periods_of_year
+
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+        selectors.period_get(str(year))
+    except (ValueError, selectors.ReportRequestError):
+        year = today.year
+    role = role_of(request.user)
+    wards = list(ward_list(user=request.user)) if selectors.may_see_ward_reports(request.user) else []
+    if role == Role.ADMIN:
+        units = list(UpperUnit.objects.all())
+    elif role == Role.UPPER_LEVEL:
+        units = list(UpperUnit.objects.filter(pk=request.user.upper_unit_id))
+    else:
+        units = []
+    periods = periods_of_year(year)[:3]
+    context = {
+        "year": year,
+        "years": list(range(today.year - 3, today.year + 1)),
+        "periods": periods,
+        "wards": wards,
+        "units": units,
+        "may_enter_population": services.may_enter_population(request.user),
+    }
+    return render(request, "reports/index.html", context)
+
+
+@report_access
+def population_page(request, ward_id, year):
+    """The year's total households and persons per khối: ward staff enter them, the upper level reads them."""
+    from households.models import Khoi
+
+    from .forms import PopulationForm
+    from .models import KhoiPopulation
+
+    try:
+        ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
+        selectors.period_get(str(year))
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    khois = Khoi.objects.filter(ward=ward).order_by("position", "name")
+    figures = {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
+    may_edit = services.may_enter_population(request.user)
+    saved = None
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied(_("Your role may not enter the population figures."))
+        form = PopulationForm(request.POST, khois=khois, figures=figures)
+        if form.is_valid():
+            saved = services.population_save(by=request.user, ward=ward, year=year, figures=form.figures())
+            figures = {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
+            form = PopulationForm(khois=khois, figures=figures)
+    elif request.method == "GET":
+        form = PopulationForm(khois=khois, figures=figures)
+    else:
+        return HttpResponse(status=405)
+    context = {
+        "ward": ward,
+        "year": year,
+        "form": form,
+        "may_edit": may_edit,
+        "saved": saved,
+        "khoi_count": len(form.khois),
+    }
+    return render(request, "reports/population.html", context)

@@ -17,6 +17,8 @@ from .roles import Role, is_admin, role_of
 # level (a city's script downloads the wards' reports). Others find the API
 # documentation from the README and the admin, not in their menu.
 SCRIPTING_ROLES = frozenset({Role.ADMIN, Role.UPPER_LEVEL})
+# Who opens the review-result tables and progress reports (docs/reports.md).
+REPORT_ROLES = frozenset({Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.UPPER_LEVEL})
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,10 @@ def nav_items(user) -> list[NavItem]:
         NavItem(_("Overview"), reverse("dashboard"), "dashboard"),
         NavItem(_("Households"), reverse("household-list"), "household-list", ("household-", "member-")),
     ]
+    if role_of(user) in REPORT_ROLES:
+        items.append(
+            NavItem(_("Reports"), reverse("report-index"), "report-index", ("report-results", "report-population"))
+        )
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     if role_of(user) in SCRIPTING_ROLES:

@@ -17,16 +17,26 @@ def test_anonymous_sees_no_navigation():
 
 
 def test_admin_sees_administration_and_the_api():
-    assert keys(User(role=Role.ADMIN, is_superuser=True)) == ["dashboard", "household-list", "admin", "api"]
+    assert keys(User(role=Role.ADMIN, is_superuser=True)) == [
+        "dashboard",
+        "household-list",
+        "report-index",
+        "admin",
+        "api",
+    ]
 
 
-@pytest.mark.parametrize("role", [Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER])
+@pytest.mark.parametrize("role", [Role.WARD_LEADER, Role.WARD_OFFICER])
 def test_people_who_do_not_write_scripts_see_no_api(role):
-    assert keys(User(role=role)) == ["dashboard", "household-list"]
+    assert keys(User(role=role)) == ["dashboard", "household-list", "report-index"]
+
+
+def test_khoi_members_see_no_reports():
+    assert keys(User(role=Role.KHOI_MEMBER)) == ["dashboard", "household-list"]
 
 
 def test_upper_level_keeps_the_api_for_its_scripts():
-    assert keys(User(role=Role.UPPER_LEVEL)) == ["dashboard", "household-list", "api"]
+    assert keys(User(role=Role.UPPER_LEVEL)) == ["dashboard", "household-list", "report-index", "api"]
 
 
 def test_items_link_to_their_pages():
@@ -42,6 +52,8 @@ def test_items_link_to_their_pages():
         ("household-list", "household-list"),
         ("household-detail", "household-list"),
         ("member-edit", "household-list"),
+        ("report-results", "report-index"),
+        ("report-population", "report-index"),
         ("password_change", None),
         (None, None),
     ],

@@ -59,3 +59,14 @@ def page_sizes(content: bytes) -> list[tuple[int, int]]:
     return [
         (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(BytesIO(content)).pages
     ]
+
+
+def layout_row(content: bytes, label: str) -> list[str]:
+    """The cells after `label` on its line of the laid-out text (a table row read as a person reads it)."""
+    for line in pdf_text(content, layout=True).splitlines():
+        cells = line.split()
+        words = label.split()
+        for i in range(len(cells) - len(words) + 1):
+            if cells[i : i + len(words)] == words:
+                return cells[i + len(words) :]
+    raise AssertionError(f"no line with {label!r}")

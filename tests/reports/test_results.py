@@ -1,0 +1,255 @@
+"""The official results table (/reports/results/…): counted from the registry on the period's last day,
+read back from the page, the PDF and the workbook and compared with the registry and the API."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from households.models import StatusChange
+from reports.models import Job, KhoiPopulation
+from reports.periods import parse_period
+from reports.results import upper_results, ward_results
+from reports.tables import data_start_row, number_text
+
+from ..factories import HouseholdFactory, KhoiFactory, MemberFactory
+from .pdftools import flat_text, layout_row, page_sizes
+
+pytestmark = pytest.mark.django_db
+
+A4_LANDSCAPE = (842, 595)
+
+
+def household(khoi, status, members=2, since=date(2024, 1, 15), **kwargs):
+    h = HouseholdFactory(khoi=khoi, status=status, status_since=since, **kwargs)
+    for _n in range(members):
+        MemberFactory(household=h)
+    return h
+
+
+@pytest.fixture
+def registry(world):
+    """Hưng Bình: khối 1 has 3 poor (2 persons each), 1 near-poor (3), 1 average (4); khối 2 has 1 poor (5)
+    and 1 not poor. One poor household of khối 1 became near-poor on 1 August 2025, one near-poor
+    household was registered only on 1 October 2025. Quang Trung: 2 poor (1 person each)."""
+    k1, k2 = world.hb_k1, world.hb_k2
+    for _n in range(3):
+        household(k1, "poor")
+    household(k1, "near_poor", members=3)
+    household(k1, "average", members=4)
+    household(k2, "poor", members=5)
+    household(k2, "not_poor", members=1)
+    moved = household(k1, "near_poor", members=2, since=date(2025, 8, 1))
+    StatusChange.objects.create(household=moved, to_status="poor", effective_on=date(2020, 3, 1), reason="registration")
+    StatusChange.objects.create(
+        household=moved, from_status="poor", to_status="near_poor", effective_on=date(2025, 8, 1),
+        reason="decision", decision_number="12/QĐ-UBND",
+    )  # fmt: skip
+    household(k1, "near_poor", members=1, since=date(2025, 10, 1))
+    for _n in range(2):
+        household(world.qt_k1, "poor", members=1)
+    KhoiPopulation.objects.create(khoi=k1, year=2025, households=100, persons=400)
+    KhoiPopulation.objects.create(khoi=world.qt_k1, year=2025, households=50, persons=150)
+    return world
+
+
+def test_ward_table_counts_on_the_last_day_of_the_period(registry):
+    year = ward_results(registry.hb, parse_period("2025"))
+    k1, k2 = year.rows
+    assert (k1.label, k1.total_households, k1.total_persons) == ("Khối 1", 100, 400)
+    # On 31/12/2025: 3 poor; near-poor: the original one, the one escaped in August, the one registered in October.
+    assert k1.households == {"poor": 3, "near_poor": 3, "average": 1}
+    assert k1.persons == {"poor": 6, "near_poor": 6, "average": 4}
+    assert k1.columns[3] == Decimal("3.0") and k1.columns[5] == Decimal("3.0")  # 3/100, 3/100
+    assert k1.columns[9] == Decimal("1.5")  # 6 persons / 400
+    assert (k2.total_households, k2.households["poor"], k2.persons["poor"]) == (None, 1, 5)
+    assert k2.columns[3] is None  # no figure, no rate
+    assert year.total.households == {"poor": 4, "near_poor": 3, "average": 1}
+    assert year.total.total_households is None
+    assert year.missing_population == ["Khối 2"]
+
+    half = ward_results(registry.hb, parse_period("2025-H1"))
+    # On 30/06/2025 the August household was still poor and the October one not yet registered.
+    assert half.rows[0].households == {"poor": 4, "near_poor": 1, "average": 1}
+
+
+def test_the_numbers_equal_the_api_when_the_period_ends_after_every_change(registry, api_client):
+    api_client.force_authenticate(registry.users["ward_officer_hb"])
+    table = ward_results(registry.hb, parse_period("2025"))
+    for row, khoi in zip(table.rows, (registry.hb_k1, registry.hb_k2), strict=True):
+        for status in ("poor", "near_poor", "average"):
+            response = api_client.get("/api/v1/households/", {"khoi": khoi.pk, "status": status})
+            assert response.json()["count"] == row.households[status], (khoi, status)
+
+
+def test_upper_level_table_a_row_per_ward(registry):
+    table = upper_results(registry.hb.upper_unit, parse_period("2025"))
+    assert [r.label for r in table.rows] == ["Hưng Bình", "Quang Trung"]
+    hb, qt = table.rows
+    assert hb.households == ward_results(registry.hb, parse_period("2025")).total.households
+    assert (qt.total_households, qt.total_persons, qt.households["poor"], qt.persons["poor"]) == (50, 150, 2, 2)
+    assert qt.columns[3] == Decimal("4.0")
+    assert hb.total_households is None  # khối 2 has no figure
+    assert table.missing_population == ["Hưng Bình: Khối 2"]
+    assert table.total.households["poor"] == 6
+
+
+def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num_queries):
+    period = parse_period("2025")
+    with CaptureQueriesContext(connection) as before:
+        ward_results(registry.hb, period)
+        upper_results(registry.hb.upper_unit, period)
+    for khoi in (registry.hb_k1, registry.hb_k2, KhoiFactory(ward=registry.hb, name="Khối 3", position=3)):
+        for _n in range(5):
+            household(khoi, "poor")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        ward_results(registry.hb, period)
+        upper_results(registry.hb.upper_unit, period)
+
+
+# --- Downloads --------------------------------------------------------------------
+
+
+def _cells(sheet):
+    start = data_start_row(sheet)
+    rows = {}
+    for row in sheet.iter_rows(min_row=start, values_only=True):
+        if row[1]:
+            rows[row[1]] = list(row[2:16])
+    return rows
+
+
+def test_workbook_numbered_columns_and_numbers(client, registry):
+    client.force_login(registry.users["ward_officer_hb"])
+    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook.worksheets[0]
+    numbers_row = data_start_row(sheet) - 1
+    headings = [sheet.cell(row=numbers_row, column=c).value for c in range(1, 17)]
+    assert headings[:6] == ["A", "B", "1", "2", "3", "4 = 3/1×100"]
+    assert headings[-1] == "14 = 13/2×100"
+    rows = _cells(sheet)
+    table = ward_results(registry.hb, parse_period("2025"))
+    for row in table.all_rows:
+        expected = [None if v is None else float(v) if isinstance(v, Decimal) else v for v in row.columns]
+        assert rows[row.label] == expected, row.label
+    notes = [c.value for c in sheet["A"] if isinstance(c.value, str) and "Khối 2" in c.value]
+    assert notes, "the workbook names the khối without a population figure"
+
+
+def test_pdf_is_landscape_and_reads_the_same_numbers(client, registry):
+    client.force_login(registry.users["ward_officer_hb"])
+    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025.pdf")
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    assert set(page_sizes(response.content)) == {A4_LANDSCAPE}
+    text = flat_text(response.content)
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH" in text
+    table = ward_results(registry.hb, parse_period("2025"))
+    for row in table.all_rows:
+        expected = [number_text(v) for v in row.columns if v is not None]
+        assert layout_row(response.content, row.label) == expected, row.label
+    khoi_1 = "100 400 3 3,0 3 3,0 1 1,0 6 1,5 6 1,5 4 1,0"
+    assert layout_row(response.content, "Khối 1") == khoi_1.split()
+    note = text[text.index("Khối 2.") - 200 :]
+    assert "2025" in note
+
+
+def test_page_shows_the_table_and_names_the_missing_figure(client, registry):
+    client.force_login(registry.users["upper_level"])
+    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025-H1/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Khối 1" in page and "Khối 2" in page and "4 = 3/1×100" in page
+
+
+@pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "2025-X1", "99"])
+def test_a_bad_period_is_a_clear_400(client, registry, period):
+    client.force_login(registry.users["ward_officer_hb"])
+    for suffix in (".pdf", ".xlsx", "/"):
+        response = client.get(f"/reports/results/ward/{registry.hb.pk}/{period}{suffix}")
+        assert response.status_code == 400, (period, suffix)
+        assert "2025" in response.content.decode() or "kỳ" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("user", "level", "unit", "status"),
+    [
+        ("ward_officer_hb", "ward", "hb", 200),
+        ("ward_leader_hb", "ward", "hb", 200),
+        ("upper_level", "ward", "hb", 200),
+        ("admin", "ward", "other", 200),
+        ("ward_officer_qt", "ward", "hb", 404),
+        ("upper_level", "ward", "other", 404),
+        ("khoi_member_hb_k1", "ward", "hb", 403),
+        ("upper_level", "upper", "city", 200),
+        ("admin", "upper", "city", 200),
+        ("upper_level", "upper", "other_city", 404),
+        ("ward_officer_hb", "upper", "city", 403),
+        ("khoi_member_hb_k1", "upper", "city", 403),
+    ],
+)
+def test_who_may_open_which_table(client, registry, user, level, unit, status):
+    ids = {
+        "hb": registry.hb.pk,
+        "other": registry.other.pk,
+        "city": registry.hb.upper_unit_id,
+        "other_city": registry.other.upper_unit_id,
+    }
+    client.force_login(registry.users[user])
+    for suffix in ("/", ".xlsx"):
+        response = client.get(f"/reports/results/{level}/{ids[unit]}/2025{suffix}")
+        assert response.status_code == status, (suffix, response.status_code)
+
+
+def test_the_api_token_works_and_anonymous_goes_to_login(client, registry):
+    token = Token.objects.create(user=registry.users["upper_level"])
+    url = f"/reports/results/upper/{registry.hb.upper_unit_id}/2025.xlsx"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION="Token wrong").status_code == 401
+    assert client.get(url).status_code == 302
+
+
+def test_a_large_consolidated_table_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
+    settings.REPORT_TABLE_JOB_THRESHOLD = 3
+    token = Token.objects.create(user=registry.users["upper_level"])
+    url = f"/reports/results/upper/{registry.hb.upper_unit_id}/2025.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["id"])
+    assert job.state == Job.State.DONE, job.message
+    download = client.get(
+        response.json()["status_url"].replace("status/", "download/"), HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+    workbook = load_workbook(BytesIO(b"".join(download.streaming_content)))
+    rows = _cells(workbook.worksheets[0])
+    assert rows["Quang Trung"][:3] == [50, 150, 2]
+
+
+def test_population_page_saves_and_refuses_bad_figures(client, registry):
+    client.force_login(registry.users["ward_officer_hb"])
+    url = f"/reports/population/{registry.hb.pk}/2025/"
+    k1, k2 = registry.hb_k1.pk, registry.hb_k2.pk
+    response = client.post(url, {f"households_{k1}": "100", f"persons_{k1}": "50", f"households_{k2}": "7"})
+    assert response.status_code == 200
+    assert "không thể ít hơn số hộ" in response.content.decode()
+    assert "Nhập cả số hộ và số nhân khẩu của Khối 2" in response.content.decode()
+    assert KhoiPopulation.objects.get(khoi=k1, year=2025).persons == 400  # nothing changed
+    response = client.post(
+        url, {f"households_{k1}": "120", f"persons_{k1}": "480", f"households_{k2}": "80", f"persons_{k2}": "300"}
+    )
+    assert response.status_code == 200
+    assert KhoiPopulation.objects.get(khoi=k2, year=2025).persons == 300
+    assert ward_results(registry.hb, parse_period("2025")).missing_population == []
+    client.force_login(registry.users["upper_level"])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {f"households_{k1}": "1", f"persons_{k1}": "1"}).status_code == 403
+    client.force_login(registry.users["ward_officer_qt"])
+    assert client.get(url).status_code == 404
