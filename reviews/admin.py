@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Indicator, Standard
+from .models import Indicator, ReviewSettings, Standard, WardDayOff
 
 
 class IndicatorInline(admin.TabularInline):
@@ -30,3 +30,21 @@ class StandardAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(admin.ModelAdmin):
+    """A ward's posting duration, upper-level addressee and regular-review deadline."""
+
+    list_display = ["ward", "posting_working_days", "upper_level_addressee", "regular_review_days"]
+    list_select_related = ["ward"]
+
+
+@admin.register(WardDayOff)
+class WardDayOffAdmin(admin.ModelAdmin):
+    """Days a ward adds to the national holidays when counting a posting's working days."""
+
+    list_display = ["day", "ward", "reason"]
+    list_filter = ["ward"]
+    list_select_related = ["ward"]
+    date_hierarchy = "day"

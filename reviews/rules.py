@@ -5,6 +5,7 @@ Nothing here touches the database: a standard arrives as `StandardTerms`
 """
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -275,3 +276,52 @@ def movement_for(*, from_status: str, to_status: str, was_ever_poor: bool, was_e
     if from_status == Status.NEAR_POOR:
         return Movement.ESCAPED_NEAR_POVERTY
     return ""
+
+
+# --- The workflow's rules (docs/reviews.md, "The workflow") -----------------------
+
+DEFAULT_POSTING_WORKING_DAYS = 3
+# Since the two-level local government of 1 July 2025 (QĐ 24 still says the district chairman).
+DEFAULT_UPPER_LEVEL_ADDRESSEE = "Chủ tịch Ủy ban nhân dân tỉnh"
+REGULAR_REVIEW_DAYS = 15
+CERTIFICATE_SUFFIX = "GCN-HN.HCN"
+
+
+def campaign_window(*, kind: str, year: int, month: int | None = None) -> tuple[date, date]:
+    """The periodic review runs 1 September – 14 December; a month's regular reviews from the 15th to the 14th."""
+    if kind == PERIODIC:
+        return date(year, 9, 1), date(year, 12, 14)
+    next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return date(year, month, 15), date(next_year, next_month, 14)
+
+
+def meeting_passed(*, agreed: int, attendees: int) -> bool:
+    """At least half of the attendees agreed (≥ 50 %, not > 50 %)."""
+    return 2 * agreed >= attendees
+
+
+def posting_ends_on(starts_on: date, working_days: int, days_off) -> date:
+    """The last day of a posting of `working_days` working days, the first day counted when it is one.
+
+    Weekends and `days_off` (national holidays and the ward's own days) do not count.
+    """
+    day, counted = starts_on, 0
+    while True:
+        if day.weekday() < 5 and day not in days_off:
+            counted += 1
+            if counted == working_days:
+                return day
+        day += timedelta(days=1)
+
+
+def regular_due_on(started_on: date, days: int = REGULAR_REVIEW_DAYS) -> date:
+    """A regular review's decision or written refusal is due within `days` days of its start."""
+    return started_on + timedelta(days=days)
+
+
+def is_overdue(*, kind: str, started_on: date | None, closed: bool, today: date, days: int = REGULAR_REVIEW_DAYS):
+    return kind == REGULAR and started_on is not None and not closed and today > regular_due_on(started_on, days)
+
+
+def certificate_number(serial: int) -> str:
+    return f"{serial}/{CERTIFICATE_SUFFIX}"

@@ -1,0 +1,117 @@
+"""Scoped reads of the reviews: every page and endpoint of the app starts here."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from households.models import Khoi
+from households.scoping import scope_q
+from households.selectors import khoi_list
+
+from . import rules
+from .models import Campaign, Indicator, Review, ReviewSettings, ReviewState, Standard, WardDayOff
+
+# How far a review has come, for the board's cumulative counts.
+REACHED = {
+    "surveyed": [s for s in ReviewState.values if s not in (ReviewState.LISTED,)],
+    "submitted": [
+        ReviewState.SUBMITTED,
+        ReviewState.VERIFIED,
+        ReviewState.AGREED,
+        ReviewState.POSTED,
+        ReviewState.RECOGNISED,
+    ],
+    "verified": [ReviewState.VERIFIED, ReviewState.AGREED, ReviewState.POSTED, ReviewState.RECOGNISED],
+    "agreed": [ReviewState.AGREED, ReviewState.POSTED, ReviewState.RECOGNISED],
+    "posted": [ReviewState.POSTED, ReviewState.RECOGNISED],
+    "recognised": [ReviewState.RECOGNISED],
+}
+OPEN_STATES = [s for s in ReviewState.values if s not in (ReviewState.RECOGNISED, ReviewState.REFUSED)]
+
+
+def standard_list() -> QuerySet[Standard]:
+    return Standard.objects.prefetch_related(Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id")))
+
+
+def standard_for_status_year(year: int) -> Standard:
+    """The standard in force for a status year (ClassificationError when none or several)."""
+    standards = list(standard_list())
+    key = rules.standard_for_year([s.span() for s in standards], year)
+    return next(s for s in standards if s.pk == key)
+
+
+def campaign_list(*, user) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(scope_q(user, ward="ward__", khoi=None)).select_related("ward", "standard")
+
+
+def review_list(*, user) -> QuerySet[Review]:
+    return Review.objects.filter(scope_q(user, ward="campaign__ward__", khoi="khoi_id")).select_related(
+        "household", "khoi", "campaign__ward", "assigned_to"
+    )
+
+
+def review_detail(*, user, pk: int) -> Review:
+    """One review in the user's scope (Review.DoesNotExist otherwise: a 404)."""
+    return review_list(user=user).select_related("campaign__standard", "posting", "decision").get(pk=pk)
+
+
+def settings_for(ward_id: int) -> ReviewSettings:
+    return ReviewSettings.objects.filter(ward_id=ward_id).first() or ReviewSettings(ward_id=ward_id)
+
+
+def days_off(ward_id: int, start: date, end: date) -> set[date]:
+    """National public holidays (the `holidays` package knows Tết) and the ward's own days off."""
+    import holidays
+
+    years = range(start.year, end.year + 1)
+    national = set(holidays.country_holidays("VN", years=years))
+    own = WardDayOff.objects.filter(ward_id=ward_id, day__range=(start, end)).values_list("day", flat=True)
+    return national | set(own)
+
+
+@dataclass
+class BoardRow:
+    khoi: Khoi
+    listed: int = 0
+    surveyed: int = 0
+    submitted: int = 0
+    verified: int = 0
+    agreed: int = 0
+    posted: int = 0
+    recognised: int = 0
+    refused: int = 0
+    returned: int = 0
+    late: int = 0
+
+
+def campaign_board(*, user, campaign: Campaign, today: date | None = None) -> list[BoardRow]:
+    """Per khối of the campaign's ward in the user's scope: how far its reviews have come, and what is late.
+
+    Late: a regular review past its due day without a decision or refusal; any
+    open review of a periodic campaign whose window has closed. Two queries
+    whatever the number of households.
+    """
+    today = today or timezone.localdate()
+    khois = list(khoi_list(user=user, ward_id=campaign.ward_id))
+    counts = {name: Count("id", filter=Q(state__in=states)) for name, states in REACHED.items()}
+    counts["refused"] = Count("id", filter=Q(state=ReviewState.REFUSED))
+    counts["returned"] = Count("id", filter=Q(state=ReviewState.RETURNED))
+    if campaign.kind == rules.REGULAR:
+        days = settings_for(campaign.ward_id).regular_review_days
+        late = Q(state__in=OPEN_STATES, applied_on__lt=today - timedelta(days=days))
+    else:
+        late = Q(state__in=OPEN_STATES) if today > campaign.ends_on else Q(pk__in=[])
+    counts["late"] = Count("id", filter=late)
+    rows = {
+        row["khoi_id"]: row
+        for row in Review.objects.filter(campaign=campaign, khoi__in=[k.pk for k in khois])
+        .values("khoi_id")
+        .annotate(listed=Count("id"), **counts)
+    }
+    board = []
+    for khoi in khois:
+        values = rows.get(khoi.pk, {})
+        board.append(BoardRow(khoi=khoi, **{k: v for k, v in values.items() if k != "khoi_id"}))
+    return board
