@@ -13,7 +13,14 @@ from django.utils.text import slugify
 from . import layout
 from .pdf import render_pdf
 from .periods import Period
-from .results import results_report_table, upper_results, ward_results
+from .results import (
+    movements_report_table,
+    results_report_table,
+    upper_movements,
+    upper_results,
+    ward_movements,
+    ward_results,
+)
 from .tables import ReportTable, write_workbook
 
 
@@ -36,8 +43,11 @@ class ResultsReport:
 
 
 def _tables(level: str, unit, period: Period) -> list[ReportTable]:
-    results = ward_results(unit, period) if level == "ward" else upper_results(unit, period)
-    return [results_report_table(results)]
+    if level == "ward":
+        results, movements = ward_results(unit, period), ward_movements(unit, period)
+    else:
+        results, movements = upper_results(unit, period), upper_movements(unit, period)
+    return [results_report_table(results), *(movements_report_table(t, results.unit_label) for t in movements)]
 
 
 def ward_results_report(ward, period: Period) -> ResultsReport:

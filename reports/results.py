@@ -9,7 +9,7 @@ household summed in the same query; the ward's population figures in one more.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Subquery, Sum, Value
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.expressions import Case, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from households.models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from households.rules import Status, percent
 
+from . import rules
 from .models import KhoiPopulation
 from .periods import Period
 from .tables import HeaderCell, ReportTable, TableRow
@@ -42,17 +43,17 @@ def status_on(day: date, household_ref: str = "pk"):
     )
 
 
-def persons_on(day: date):
+def persons_on(day: date, household_ref: str = "pk"):
     """The household's persons on `day`: its members now, and those who left it after that day."""
     members = (
-        Member.objects.filter(household_id=OuterRef("pk"))
+        Member.objects.filter(household_id=OuterRef(household_ref))
         .order_by()
         .values("household_id")
         .annotate(n=Count("*"))
         .values("n")
     )
     left_later = (
-        MemberRemoval.objects.filter(household_id=OuterRef("pk"), left_on__gt=day)
+        MemberRemoval.objects.filter(household_id=OuterRef(household_ref), left_on__gt=day)
         .order_by()
         .values("household_id")
         .annotate(n=Count("*"))
@@ -245,4 +246,192 @@ def results_report_table(table: ResultsTable) -> ReportTable:
         column_numbers=["A", "B", *RESULT_COLUMN_FORMULAS],
         rows=rows,
         notes=notes,
+    )
+
+
+# --- Movements of the poor and of the near-poor ---------------------------------------------
+
+MOVEMENT_CLASSES = (Status.POOR, Status.NEAR_POOR)
+
+
+@dataclass
+class MovementRows:
+    """One unit's columns 1–9 in households and in persons, for one class."""
+
+    households: dict = field(default_factory=dict)
+    persons: dict = field(default_factory=dict)
+
+    def add_to(self, other: "MovementRows") -> None:
+        for column in range(1, 10):
+            other.households[column] = other.households.get(column, 0) + self.households.get(column, 0)
+            other.persons[column] = other.persons.get(column, 0) + self.persons.get(column, 0)
+
+
+@dataclass
+class MovementsTable:
+    level: str
+    unit_name: str
+    period: Period
+    status: str  # poor or near_poor
+    units: list[tuple[str, str]]  # (number, name)
+    rows: list[MovementRows]
+    total: MovementRows
+
+
+def movement_counts(households, period: Period, group_by: str) -> dict:
+    """{(status, unit id): MovementRows} for the poor and near-poor tables. Three aggregate queries.
+
+    Households: start and end are the classes on the day before the period and
+    on its last day; each status change inside the period that leaves or
+    enters the class counts in the column `rules.movement_column` gives, and a
+    household saved without any status history whose status began inside the
+    period is an "other" increase. So end = start − decreases + increases.
+    Persons: the persons of the household on the period's last day for each
+    change; what persons joined or left households that kept their class
+    (births, deaths, members who moved) is the remainder, counted as "other"
+    (column 8 when it adds persons, 4 when it removes them). See docs/reports.md.
+    """
+    result: dict = {}
+
+    def rows(status, unit) -> MovementRows:
+        return result.setdefault((status, unit), MovementRows())
+
+    start = class_counts(households, period.before_start, group_by)
+    end = class_counts(households, period.end, group_by)
+    for (unit, status), (n, persons) in start.items():
+        if status in MOVEMENT_CLASSES:
+            rows(status, unit).households[rules.START] = n
+            rows(status, unit).persons[rules.START] = persons
+    for (unit, status), (n, persons) in end.items():
+        if status in MOVEMENT_CLASSES:
+            rows(status, unit).households[rules.END] = n
+            rows(status, unit).persons[rules.END] = persons
+    unit_of_change = f"household__{group_by.removesuffix('_id')}"
+    changes = (
+        StatusChange.objects.filter(household__in=households.order_by().values("pk"))
+        .filter(effective_on__gte=period.start, effective_on__lte=period.end)
+        .filter(Q(from_status__in=MOVEMENT_CLASSES) | Q(to_status__in=MOVEMENT_CLASSES))
+        .exclude(from_status=F("to_status"))
+        .order_by()
+        .annotate(persons_then=persons_on(period.end, "household_id"))
+        .values(unit_of_change, "from_status", "to_status", "movement")
+        .annotate(n=Count("pk"), persons_n=Sum("persons_then"))
+    )
+    for change in changes:
+        for status in MOVEMENT_CLASSES:
+            column = rules.movement_column(
+                status, from_status=change["from_status"], to_status=change["to_status"], movement=change["movement"]
+            )
+            if column is not None:
+                target = rows(status, change[unit_of_change])
+                target.households[column] = target.households.get(column, 0) + change["n"]
+                target.persons[column] = target.persons.get(column, 0) + (change["persons_n"] or 0)
+    unrecorded = (
+        households.order_by()
+        .filter(~Exists(StatusChange.objects.filter(household_id=OuterRef("pk"))))
+        .filter(status__in=MOVEMENT_CLASSES, status_since__gte=period.start, status_since__lte=period.end)
+        .annotate(persons_then=persons_on(period.end))
+        .values(group_by, "status")
+        .annotate(n=Count("pk"), persons_n=Sum("persons_then"))
+    )
+    for row in unrecorded:
+        target = rows(row["status"], row[group_by])
+        target.households[rules.OTHER_INCREASE] = target.households.get(rules.OTHER_INCREASE, 0) + row["n"]
+        target.persons[rules.OTHER_INCREASE] = target.persons.get(rules.OTHER_INCREASE, 0) + (row["persons_n"] or 0)
+    for target in result.values():
+        remainder = target.persons.get(rules.END, 0) - rules.end_from(target.persons)
+        column = rules.OTHER_INCREASE if remainder > 0 else rules.OTHER_DECREASE
+        target.persons[column] = target.persons.get(column, 0) + abs(remainder)
+    return result
+
+
+def _movements(level, unit_name, period, units, counts) -> list[MovementsTable]:
+    tables = []
+    for status in MOVEMENT_CLASSES:
+        rows = [counts.get((status, unit_id), MovementRows()) for unit_id, _number, _name in units]
+        total = MovementRows()
+        for row in rows:
+            row.add_to(total)
+        tables.append(
+            MovementsTable(level, unit_name, period, status, [(n, name) for _i, n, name in units], rows, total)
+        )
+    return tables
+
+
+def ward_movements(ward: Ward, period: Period) -> list[MovementsTable]:
+    """The poor and the near-poor tables of a ward, a row pair per khối."""
+    khois = list(Khoi.objects.filter(ward=ward).order_by("position", "name"))
+    counts = movement_counts(Household.objects.filter(ward=ward), period, "khoi_id")
+    units = [(k.pk, str(i), k.name) for i, k in enumerate(khois, start=1)]
+    return _movements("ward", ward.name, period, units, counts)
+
+
+def upper_movements(upper_unit, period: Period) -> list[MovementsTable]:
+    wards = list(Ward.objects.filter(upper_unit=upper_unit).order_by("name"))
+    counts = movement_counts(Household.objects.filter(ward__in=[w.pk for w in wards]), period, "ward_id")
+    units = [(w.pk, str(i), w.name) for i, w in enumerate(wards, start=1)]
+    return _movements("upper", upper_unit.name, period, units, counts)
+
+
+MOVEMENT_COLUMN_FORMULAS = ["1", "2", "3", "4", "5", "6", "7", "8", "9 = 1−2−3−4+5+6+7+8"]
+
+
+def movements_report_table(table: MovementsTable, unit_label: str) -> ReportTable:
+    poor = table.status == Status.POOR
+    title = _("Movements of poor households") if poor else _("Movements of near-poor households")
+    if poor:
+        decreases = (_("Escaped poverty, now near-poor"), _("Escaped above the near-poor line"), _("Other"))
+        increases = (_("Near-poor who became poor"), _("Fallen back into poverty"), _("Newly arising"), _("Other"))
+    else:
+        decreases = (_("Became poor"), _("Escaped near-poverty"), _("Other"))
+        increases = (_("Poor who became near-poor"), _("Fallen back into near-poverty"), _("Newly arising"), _("Other"))
+    header = [
+        [
+            HeaderCell(_("No."), rowspan=2),
+            HeaderCell(unit_label, rowspan=2),
+            HeaderCell(_("At the start of the period"), rowspan=2),
+            HeaderCell(_("Decreases"), colspan=3),
+            HeaderCell(_("Increases"), colspan=4),
+            HeaderCell(_("At the end of the period"), rowspan=2),
+        ],
+        [HeaderCell(text) for text in (*decreases, *increases)],
+    ]
+    report_rows = []
+    for (number, name), rows in [*zip(table.units, table.rows, strict=True), (("", _("Total")), table.total)]:
+        is_total = number == ""
+        report_rows.append(
+            TableRow(
+                number,
+                _("%(unit)s: households") % {"unit": name},
+                [rows.households.get(c, 0) for c in range(1, 10)],
+                is_total,
+            )
+        )
+        report_rows.append(
+            TableRow(
+                "",
+                _("%(unit)s: persons") % {"unit": name},
+                [rows.persons.get(c, 0) for c in range(1, 10)],
+                is_total,
+                True,
+            )
+        )
+    return ReportTable(
+        key="dien-bien-ho-ngheo" if poor else "dien-bien-ho-can-ngheo",
+        title=title,
+        subtitle=_("%(unit)s, from %(start)s to %(end)s")
+        % {
+            "unit": table.unit_name,
+            "start": table.period.start.strftime("%d/%m/%Y"),
+            "end": table.period.end.strftime("%d/%m/%Y"),
+        },
+        header_rows=header,
+        column_numbers=["A", "B", *MOVEMENT_COLUMN_FORMULAS],
+        rows=report_rows,
+        notes=[
+            _(
+                "Persons: those of each household on the last day of the period; persons who joined or left "
+                "households that kept their class (births, deaths, members who moved) are counted under “Other”."
+            )
+        ],
     )

@@ -1,0 +1,63 @@
+"""Report rules as plain functions over plain values (docs/reports.md), tested without a database."""
+
+from households.rules import Status
+from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
+
+# The columns of “Tổng hợp diễn biến hộ nghèo / hộ cận nghèo” (DOMAIN: 1 start, 2–4 decreases,
+# 5–8 increases, 9 end = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8).
+START, END = 1, 9
+DECREASES = (2, 3, 4)
+INCREASES = (5, 6, 7, 8)
+OTHER_DECREASE, OTHER_INCREASE = 4, 8
+
+# Per table: the class counted, the class one step away (column 2 / 5), and the movements
+# a recognition decision names for "fallen back" (6) and "new" (7).
+MOVEMENT_TABLES = {
+    Status.POOR: {
+        "neighbour": Status.NEAR_POOR,
+        "fallen_back": Movement.FALLEN_BACK_POOR,
+        "new": Movement.NEW_POOR,
+        "from_neighbour": Movement.NEAR_POOR_TO_POOR,
+    },
+    Status.NEAR_POOR: {
+        "neighbour": Status.POOR,
+        "fallen_back": Movement.FALLEN_BACK_NEAR_POOR,
+        "new": Movement.NEW_NEAR_POOR,
+        "from_neighbour": Movement.POOR_TO_NEAR_POOR,
+    },
+}
+
+
+def movement_column(table: str, *, from_status: str, to_status: str, movement: str) -> int | None:
+    """The column (2–8) a status change counts in, in the movements table of `table` (poor or near_poor).
+
+    None when the change neither leaves nor enters the class. The movement the
+    change names decides first; a change recorded without one (an import, a
+    correction, a first registration) is placed by its classes: to or from the
+    neighbouring class is column 2 / 5, above the near-poor line column 3, a
+    first registration an "other" increase (8), any other entry "new" (7).
+    """
+    terms = MOVEMENT_TABLES[table]
+    leaves, enters = from_status == table and to_status != table, from_status != table and to_status == table
+    if leaves:
+        if movement in OTHER_DECREASES:
+            return OTHER_DECREASE
+        return 2 if to_status == terms["neighbour"] else 3
+    if enters:
+        if movement in OTHER_INCREASES:
+            return OTHER_INCREASE
+        if movement == terms["fallen_back"]:
+            return 6
+        if movement == terms["new"]:
+            return 7
+        if movement == terms["from_neighbour"] or from_status == terms["neighbour"]:
+            return 5
+        if not from_status:
+            return OTHER_INCREASE
+        return 7
+    return None
+
+
+def end_from(columns: dict[int, int]) -> int:
+    """Column 9 from columns 1–8: start − decreases + increases."""
+    return columns.get(START, 0) - sum(columns.get(c, 0) for c in DECREASES) + sum(columns.get(c, 0) for c in INCREASES)
