@@ -84,7 +84,7 @@ def unit_duties(*, unit_ids, plan_ids=None) -> QuerySet[Duty]:
         .order_by("-plan__year", "-plan__version", "position")
     )
     if plan_ids is not None:
-        qs = qs.filter(plan_id__in=list(plan_ids))
+        qs = qs.filter(plan_id__in=plan_ids)
     return qs
 
 
@@ -94,3 +94,12 @@ def may_close_task(user, task: Task) -> bool:
     if role in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER):
         return True
     return role == Role.UNIT_MEMBER and task.lead_unit_id == user.unit_id
+
+
+def dashboard_overdue(*, user, today: date) -> QuerySet[Task]:
+    """Overdue tasks for the dashboard: one query, the most overdue first."""
+    return (
+        Task.objects.filter(task_scope_q(user), state__in=OPEN_STATES, due_on__lt=today)
+        .select_related("lead_unit")
+        .order_by("due_on", "id")
+    )

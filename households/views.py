@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from assignments import selectors as task_selectors
 from hungbinh.accounts import roles
+from projects import selectors as program_selectors
 
 from . import conflicts, history, personal_data, rules, selectors, services
 from .filters import HouseholdFilter
@@ -73,6 +75,11 @@ def dashboard(request):
         for khoi in ward.visible_khois:
             khoi.links = count_links({"khoi": khoi.pk})
     context = {"wards": wards, "as_of": as_of, "newly_escaped_label": rules.NEWLY_ESCAPED_LABEL}
+    # Overdue tasks of the plans (assignments/, docs/program.md): the count and the most overdue.
+    overdue = task_selectors.dashboard_overdue(user=request.user, today=as_of)
+    shown = list(overdue[:6])
+    context["overdue_tasks"] = shown[:5]
+    context["overdue_count"] = overdue.count() if len(shown) > 5 else len(shown)
     return render(request, "dashboard.html", context)
 
 
@@ -176,6 +183,9 @@ def household_detail(request, pk):
         "removals": list(household.member_removals.select_related("recorded_by")),
         "changes": history.household_changes(household, disclosure=disclosure),
         "can_edit": roles.can_edit_registry(user),
+        # The support the household and its members received (projects/, docs/program.md).
+        "supports": list(program_selectors.household_support(user=user, household=household)),
+        "can_record_support": roles.can_record_support(user),
         "can_reveal": personal_data.may_reveal_id_numbers(user),
         "show_ids": disclosure.reveal_ids,
         "show_sensitive": disclosure.sensitive,

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("hungbinh.accounts.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("projects.urls")),
+    path("", include("assignments.urls")),
     path("", include("households.urls")),
     prefix_default_language=False,
 )

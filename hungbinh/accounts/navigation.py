@@ -11,7 +11,7 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role, is_admin, role_of
+from .roles import Role, is_admin, is_unit_member, role_of
 
 # People who write scripts against the API: the administrator and the upper
 # level (a city's script downloads the wards' reports). Others find the API
@@ -44,10 +44,19 @@ def nav_items(user) -> list[NavItem]:
         NavItem(_("Overview"), reverse("dashboard"), "dashboard"),
         NavItem(_("Households"), reverse("household-list"), "household-list", ("household-", "member-")),
     ]
+    if is_unit_member(user):
+        # A unit's people see their unit's work and support, not the registry (docs/program.md).
+        items = [items[0], NavItem(_("My work"), reverse("my-work"), "my-work", ("task-",))]
     if role_of(user) in REPORT_ROLES:
         items.append(
             NavItem(_("Reports"), reverse("report-index"), "report-index", ("report-results", "report-population"))
         )
+    items += [
+        NavItem(_("Plans"), reverse("plan-list"), "plan-list", ("plan-", "subproject-")),
+        NavItem(_("Support given"), reverse("support-list"), "support-list", ("support-",)),
+    ]
+    if not is_unit_member(user):
+        items.append(NavItem(_("Tasks"), reverse("task-list"), "task-list", ("task-", "my-work")))
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     if role_of(user) in SCRIPTING_ROLES:

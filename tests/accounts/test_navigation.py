@@ -21,6 +21,9 @@ def test_admin_sees_administration_and_the_api():
         "dashboard",
         "household-list",
         "report-index",
+        "plan-list",
+        "support-list",
+        "task-list",
         "admin",
         "api",
     ]
@@ -28,15 +31,34 @@ def test_admin_sees_administration_and_the_api():
 
 @pytest.mark.parametrize("role", [Role.WARD_LEADER, Role.WARD_OFFICER])
 def test_people_who_do_not_write_scripts_see_no_api(role):
-    assert keys(User(role=role)) == ["dashboard", "household-list", "report-index"]
+    assert keys(User(role=role)) == [
+        "dashboard",
+        "household-list",
+        "report-index",
+        "plan-list",
+        "support-list",
+        "task-list",
+    ]
 
 
 def test_khoi_members_see_no_reports():
-    assert keys(User(role=Role.KHOI_MEMBER)) == ["dashboard", "household-list"]
+    assert keys(User(role=Role.KHOI_MEMBER)) == ["dashboard", "household-list", "plan-list", "support-list", "task-list"]
 
 
 def test_upper_level_keeps_the_api_for_its_scripts():
-    assert keys(User(role=Role.UPPER_LEVEL)) == ["dashboard", "household-list", "report-index", "api"]
+    assert keys(User(role=Role.UPPER_LEVEL)) == [
+        "dashboard",
+        "household-list",
+        "report-index",
+        "plan-list",
+        "support-list",
+        "task-list",
+        "api",
+    ]
+
+
+def test_a_unit_member_sees_their_work_not_the_registry():
+    assert keys(User(role=Role.UNIT_MEMBER)) == ["dashboard", "my-work", "plan-list", "support-list"]
 
 
 def test_items_link_to_their_pages():
@@ -54,6 +76,11 @@ def test_items_link_to_their_pages():
         ("member-edit", "household-list"),
         ("report-results", "report-index"),
         ("report-population", "report-index"),
+        ("plan-budgets", "plan-list"),
+        ("subproject-detail", "plan-list"),
+        ("support-bulk", "support-list"),
+        ("task-detail", "task-list"),
+        ("my-work", "task-list"),
         ("password_change", None),
         (None, None),
     ],

@@ -1,0 +1,167 @@
+"""Forms of the program's pages. They parse input; the services decide and write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.forms import add_service_errors, date_field  # noqa: F401  (re-exported for the views)
+from households.rules import Status
+
+from .models import FundingSource, Plan, Program, SubProject
+from .rules import SupportKind
+
+TEXTAREA = {"rows": 4}
+
+
+class PlanEditForm(forms.ModelForm):
+    """The whole text of a draft plan, one paragraph per line."""
+
+    dated_on = date_field(_("date on the document"), required=False)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "issuing_body_parent",
+            "issuing_body",
+            "symbol",
+            "place",
+            "dated_on",
+            "subject",
+            "basis",
+            "purposes",
+            "requirements",
+            "target_groups",
+            "scope",
+            "closing",
+            "recipients",
+            "signer_authority",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs=TEXTAREA)
+            for name in (
+                "subject",
+                "basis",
+                "purposes",
+                "requirements",
+                "target_groups",
+                "scope",
+                "closing",
+                "recipients",
+                "signer_authority",
+            )
+        }
+
+
+class PlanCopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Year of the new plan"), min_value=2000, max_value=2100)
+    program = forms.ModelChoiceField(
+        label=_("Program"),
+        queryset=Program.objects.all(),
+        help_text=_("The program the new plan implements; sub-projects are matched by their code."),
+    )
+
+
+class PlanIssueForm(forms.Form):
+    number = forms.CharField(label=_("Number"), max_length=50, help_text=_("As issued, e.g. 45/KH-UBND."))
+    issued_on = date_field(_("Issued on"))
+
+
+class BudgetForm(forms.Form):
+    subproject = forms.ModelChoiceField(
+        label=_("Sub-project"),
+        queryset=SubProject.objects.none(),
+        required=False,
+        empty_label=_("— Outside the sub-projects —"),
+    )
+    funding_source = forms.ModelChoiceField(label=_("Funding source"), queryset=FundingSource.objects.all())
+    allocated = forms.IntegerField(label=_("Allocated (VND)"), min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subproject"].queryset = SubProject.objects.filter(program_id=plan.program_id)
+
+
+class IndicatorAchievedForm(forms.Form):
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    achieved_entered = forms.DecimalField(label=_("Achieved"), max_digits=16, decimal_places=2, required=False)
+
+
+class SupportFields(forms.Form):
+    """What one support and a list of them share."""
+
+    subproject = forms.ModelChoiceField(
+        label=_("Sub-project"),
+        queryset=SubProject.objects.select_related("program").order_by("-program__start_year", "code"),
+        required=False,
+        empty_label=_("— Outside the sub-projects (e.g. Tết gifts) —"),
+    )
+    funding_source = forms.ModelChoiceField(label=_("Funding source"), queryset=FundingSource.objects.all())
+    date = date_field(_("Date"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
+    amount = forms.IntegerField(
+        label=_("Amount (VND)"),
+        min_value=0,
+        help_text=_("Whole đồng, without separators; the value of support in kind too."),
+        error_messages={"invalid": _("The amount is a whole number of đồng, without decimals.")},
+    )
+    override_reason = forms.CharField(
+        label=_("Reason for an exception"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the support breaks the sub-project's rule: why it is given anyway (ward officers)."),
+    )
+    over_budget_ok = forms.BooleanField(
+        label=_("Record it even though it passes the allocation"), required=False, widget=forms.HiddenInput
+    )
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+class SupportForm(SupportFields):
+    member = forms.ModelChoiceField(
+        label=_("Member"),
+        queryset=None,
+        required=False,
+        empty_label=_("— The whole household —"),
+        help_text=_("For support given to one person (nutrition, training, a job)."),
+    )
+
+    field_order = ["member", "subproject", "funding_source", "date", "kind", "description", "quantity", "amount"]
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = household.members.order_by("position", "id")
+
+
+GROUPS = [
+    ("poor", _("Poor households")),
+    ("near_poor", _("Near-poor households")),
+    ("poor_or_near_poor", _("Poor and near-poor households")),
+    ("target", _("Poor, near-poor and newly escaped households")),
+]
+GROUP_STATUSES = {
+    "poor": [Status.POOR],
+    "near_poor": [Status.NEAR_POOR],
+    "poor_or_near_poor": [Status.POOR, Status.NEAR_POOR],
+}
+
+
+class BulkChooseForm(forms.Form):
+    """Which households a support for a list goes to: a khối (or all) and a group."""
+
+    khoi = forms.ChoiceField(label=_("Khối"), required=False)
+    group = forms.ChoiceField(label=_("Households"), choices=GROUPS, initial="poor")
+
+    def __init__(self, *args, khois, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["khoi"].choices = [("", _("All khối"))] + [(str(k.pk), f"{k.ward.name} – {k.name}") for k in khois]
+
+
+class BulkSupportForm(SupportFields):
+    """The support of a list; the households are the checked boxes (`households`), parsed by the view so
+    that one outside the user's scope is a 404 from the service, as in the API."""

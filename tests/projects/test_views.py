@@ -1,0 +1,338 @@
+"""Program pages: every page opens for the roles that may see it, 404 outside the scope, 403 for a
+role that may not act, a fixed number of queries whatever the rows, and forms that refuse bad input."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from assignments.models import Duty, ItemAssignment, Task
+from projects.models import Budget, FundingSource, Indicator, Intervention, Plan, SubProject
+
+from ..factories import HouseholdFactory, MemberFactory, PlanFactory, PlanItemFactory, UnitFactory, UnitMemberFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+def sub(code):
+    return SubProject.objects.get(program__code="gnbv-2021-2025", code=code)
+
+
+@pytest.fixture
+def program(world, catalogue):
+    plan = PlanFactory(
+        ward=world.hb, year=TODAY.year if TODAY.year <= 2025 else 2025, state="issued", issued_on=date(2025, 5, 30)
+    )
+    lead = UnitFactory(ward=world.hb, name="Công chức LĐ-TB&XH")
+    women = UnitFactory(ward=world.hb, name="Hội LHPN", kind="mass_organisation")
+    item = PlanItemFactory(plan=plan, number="1")
+    ItemAssignment.objects.create(item=item, unit=lead, role="lead")
+    duty = Duty.objects.create(plan=plan, position=1, heading="Hội LHPN", text="- Vận động hội viên.")
+    duty.units.set([women])
+    central = FundingSource.objects.get(code="central_budget")
+    Budget.objects.create(plan=plan, subproject=sub("2"), funding_source=central, allocated=10_000_000)
+    Indicator.objects.create(plan=plan, name="Hộ được hỗ trợ", unit="hộ", source="households_supported")
+    Indicator.objects.create(plan=plan, name="Tỷ lệ trẻ đi học", unit="%", source="manual")
+    task = Task.objects.create(
+        ward=world.hb, plan=plan, title="Tổng hợp báo cáo", lead_unit=women, due_on=TODAY - timedelta(days=2)
+    )
+    qt_plan = PlanFactory(ward=world.qt, year=2025, state="draft")
+    return {"plan": plan, "qt_plan": qt_plan, "women": women, "lead": lead, "task": task, "item": item}
+
+
+def add_support(world, program, n, *, khoi=None):
+    officer = world.users["ward_officer_hb"]
+    source = FundingSource.objects.get(code="central_budget")
+    for household in HouseholdFactory.create_batch(n, khoi=khoi or world.hb_k1, status="poor"):
+        Intervention.objects.create(
+            ward=household.ward,
+            household=household,
+            subproject=sub("2"),
+            funding_source=source,
+            date=date(2025, 6, 1),
+            kind="cash",
+            amount=100_000,
+            recorded_by=officer,
+            unit=program["women"],
+        )
+
+
+def urls(p):
+    return {
+        "plans": "/plans/",
+        "plan": f"/plans/{p['plan'].pk}/",
+        "budgets": f"/plans/{p['plan'].pk}/budgets/",
+        "indicators": f"/plans/{p['plan'].pk}/indicators/",
+        "subproject": f"/subprojects/{sub('2').pk}/",
+        "support": "/support/",
+        "tasks": "/tasks/?show=all",
+        "task": f"/tasks/{p['task'].pk}/",
+        "my_work": "/my-work/",
+    }
+
+
+# --- Who opens what ---------------------------------------------------------------------
+
+EXPECTED = {
+    # role: page → status
+    "ward_officer_hb": {},
+    "ward_leader_hb": {},
+    "upper_level": {},
+    "khoi_member_hb_k1": {"task": 404},
+    "ward_officer_qt": {"plan": 404, "budgets": 404, "indicators": 404, "task": 404},
+    "unit_member": {"budgets": 403, "indicators": 403},
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_pages_by_role_and_scope(client, world, program, role):
+    add_support(world, program, 2)
+    user = UnitMemberFactory(unit=program["women"]) if role == "unit_member" else world.users[role]
+    client.force_login(user)
+    for name, url in urls(program).items():
+        response = client.get(url)
+        assert response.status_code == EXPECTED[role].get(name, 200), (name, response.status_code)
+
+
+def test_another_wards_plan_is_404(client, world, program):
+    client.force_login(world.users["ward_officer_hb"])
+    assert client.get(f"/plans/{program['qt_plan'].pk}/").status_code == 404
+    assert client.get(f"/plans/{program['qt_plan'].pk}/edit/").status_code == 404
+
+
+def test_support_pages_show_only_the_scope(client, world, program):
+    add_support(world, program, 2, khoi=world.hb_k1)
+    add_support(world, program, 3, khoi=world.hb_k2)
+    client.force_login(world.users["khoi_member_hb_k1"])
+    assert client.get("/support/").content.count(b'data-testid="support-row"') == 2
+    client.force_login(world.users["ward_officer_qt"])
+    assert client.get("/support/").content.count(b'data-testid="support-row"') == 0
+    client.force_login(UnitMemberFactory(unit=program["women"]))
+    assert client.get("/support/").content.count(b'data-testid="support-row"') == 5
+
+
+def test_read_only_roles_get_403_on_forms(client, world, program):
+    plan = program["plan"]
+    household = HouseholdFactory(khoi=world.hb_k1)
+    for role in ("upper_level", "khoi_member_hb_k1"):
+        client.force_login(world.users[role])
+        for url in (
+            f"/plans/{plan.pk}/copy/",
+            f"/plans/{plan.pk}/issue/",
+            f"/support/new/?household={household.pk}",
+            "/support/bulk/",
+            f"/tasks/new/?plan={plan.pk}",
+        ):
+            assert client.get(url).status_code == 403, (role, url)
+
+
+# --- A fixed number of queries ----------------------------------------------------------------
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "page", ["plans", "plan", "budgets", "indicators", "subproject", "support", "tasks", "my_work"]
+)
+@pytest.mark.parametrize("role", ["ward_officer_hb", "upper_level", "unit_member"])
+def test_list_pages_take_a_fixed_number_of_queries(client, world, program, page, role):
+    if role == "unit_member" and page in ("budgets", "indicators"):
+        pytest.skip("not for unit members")
+    user = UnitMemberFactory(unit=program["women"]) if role == "unit_member" else world.users[role]
+    client.force_login(user)
+    url = urls(program)[page]
+    add_support(world, program, 2)
+    few = queries(client, url)
+    add_support(world, program, 30, khoi=world.hb_k2)
+    for n in range(8):
+        task = Task.objects.create(
+            ward=world.hb, plan=program["plan"], title=f"Việc {n}", lead_unit=program["women"], due_on=TODAY
+        )
+        task.coordinating_units.set([program["lead"]])
+        PlanItemFactory(plan=program["plan"], number=f"9.{n}")
+        PlanFactory(ward=world.hb, year=2010 + n, state="issued", issued_on=date(2010 + n, 1, 1))
+    assert queries(client, url) == few
+
+
+def test_household_page_lists_its_support_in_fixed_queries(client, world, program):
+    household = HouseholdFactory(khoi=world.hb_k1, status="poor")
+    child = MemberFactory(household=household, birth_date=date(2018, 1, 1))
+    source = FundingSource.objects.get(code="central_budget")
+    officer = world.users["ward_officer_hb"]
+
+    def give(n):
+        for _ in range(n):
+            Intervention.objects.create(
+                ward=world.hb,
+                household=household,
+                member=child,
+                member_name=child.full_name,
+                subproject=sub("3.2"),
+                funding_source=source,
+                date=date(2025, 6, 1),
+                kind="in_kind",
+                amount=50_000,
+                recorded_by=officer,
+            )
+
+    client.force_login(officer)
+    give(1)
+    few = queries(client, f"/households/{household.pk}/")
+    give(10)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/households/{household.pk}/")
+    assert len(ctx.captured_queries) == few
+    assert response.content.count(b'data-testid="support-row"') == 11
+    assert f"/support/new/?household={household.pk}".encode() in response.content
+
+
+# --- Forms ---------------------------------------------------------------------------------------
+
+
+def test_record_support_from_the_household(client, world, program):
+    household = HouseholdFactory(khoi=world.hb_k1, status="poor", code="HB-0099")
+    client.force_login(world.users["ward_officer_hb"])
+    assert client.get("/support/new/?code=hb-0099").status_code == 200
+    form = {
+        "household": household.pk,
+        "subproject": sub("2").pk,
+        "funding_source": FundingSource.objects.get(code="local_budget").pk,
+        "date": TODAY.strftime("%d/%m/%Y"),
+        "kind": "cash",
+        "quantity": 1,
+        "amount": "1.5",
+    }
+    response = client.post("/support/new/", form)
+    assert response.status_code == 200 and "số nguyên" in response.content.decode()
+    form["amount"] = "2000000"
+    form["date"] = (TODAY + timedelta(days=3)).strftime("%d/%m/%Y")
+    response = client.post("/support/new/", form)
+    assert "tương lai" in response.content.decode()
+    assert not Intervention.objects.exists()
+    form["date"] = TODAY.strftime("%d/%m/%Y")
+    response = client.post("/support/new/", form)
+    assert response.status_code == 302
+    assert Intervention.objects.get().amount == 2_000_000
+
+
+def test_an_exception_needs_a_reason_and_is_shown(client, world, program):
+    household = HouseholdFactory(khoi=world.hb_k1, status="not_poor")
+    client.force_login(world.users["ward_officer_hb"])
+    form = {
+        "household": household.pk,
+        "subproject": sub("5").pk,
+        "funding_source": FundingSource.objects.get(code="local_budget").pk,
+        "date": TODAY.strftime("%d/%m/%Y"),
+        "kind": "cash",
+        "quantity": 1,
+        "amount": "1000",
+    }
+    response = client.post("/support/new/", form)
+    assert "hộ nghèo, hộ cận nghèo" in response.content.decode() and not Intervention.objects.exists()
+    response = client.post("/support/new/", {**form, "override_reason": "Nhà sập do bão"}, follow=True)
+    assert 'data-testid="exception"' in response.content.decode()
+    assert "Nhà sập do bão" in response.content.decode()
+
+
+def test_bulk_support_for_a_khoi(client, world, program):
+    poor = HouseholdFactory.create_batch(3, khoi=world.hb_k1, status="poor")
+    HouseholdFactory(khoi=world.hb_k1, status="not_poor")
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get(f"/support/bulk/?khoi={world.hb_k1.pk}&group=poor")
+    assert page.content.count(b'name="households"') == 3
+    response = client.post(
+        "/support/bulk/",
+        {
+            "record": "1",
+            "khoi": world.hb_k1.pk,
+            "group": "poor",
+            "households": [h.pk for h in poor[:2]],
+            "funding_source": FundingSource.objects.get(code="tet_for_the_poor").pk,
+            "date": TODAY.strftime("%d/%m/%Y"),
+            "kind": "in_kind",
+            "quantity": 1,
+            "amount": "500000",
+            "description": "Quà Tết",
+        },
+    )
+    assert response.status_code == 302
+    assert Intervention.objects.filter(batch__isnull=False).count() == 2
+
+
+def test_an_issued_plan_cannot_be_edited_and_is_copied(client, world, program):
+    plan = program["plan"]
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.get(f"/plans/{plan.pk}/edit/", follow=True)
+    assert "điều chỉnh" in response.content.decode()
+    response = client.post(f"/plans/{plan.pk}/copy/", {"year": 2024, "program": plan.program_id})
+    copy = Plan.objects.get(ward=world.hb, year=2024)
+    assert response.status_code == 302 and response["Location"] == f"/plans/{copy.pk}/"
+    response = client.post(
+        f"/plans/{copy.pk}/edit/",
+        {
+            **{
+                f: getattr(copy, f)
+                for f in (
+                    "issuing_body_parent",
+                    "issuing_body",
+                    "symbol",
+                    "place",
+                    "subject",
+                    "basis",
+                    "purposes",
+                    "requirements",
+                    "target_groups",
+                    "scope",
+                    "closing",
+                    "recipients",
+                    "signer_authority",
+                    "signer_title",
+                    "signer_name",
+                )
+            },
+            "basis": "Căn cứ mới",
+            "dated_on": "",
+        },
+    )
+    assert response.status_code == 302
+    copy.refresh_from_db()
+    assert copy.basis == "Căn cứ mới"
+
+
+def test_budget_page_warns_before_passing_the_allocation(client, world, program):
+    add_support(world, program, 95)
+    client.force_login(world.users["ward_officer_hb"])
+    content = client.get(f"/plans/{program['plan'].pk}/budgets/").content.decode()
+    assert 'data-testid="near"' in content and "9.500.000" in content and "500.000" in content
+
+
+def test_task_notes_and_overdue_on_the_dashboard(client, world, program):
+    person = UnitMemberFactory(unit=program["women"])
+    client.force_login(person)
+    assert "Tổng hợp báo cáo" in client.get("/").content.decode()
+    response = client.post(
+        f"/tasks/{program['task'].pk}/",
+        {"on": TODAY.strftime("%d/%m/%Y"), "text": "Đã làm xong nửa", "to_state": "in_progress"},
+    )
+    assert response.status_code == 302
+    task = Task.objects.get(pk=program["task"].pk)
+    assert task.state == "in_progress" and task.notes.count() == 1
+    content = client.get("/my-work/").content.decode()
+    assert "Vận động hội viên" in content
+
+
+def test_a_task_without_a_lead_unit_is_refused_on_the_page(client, world, program):
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.post(
+        "/tasks/new/", {"plan": program["plan"].pk, "title": "Việc mới", "due_on": TODAY.strftime("%d/%m/%Y")}
+    )
+    assert response.status_code == 200 and "chủ trì" in response.content.decode()
+    assert Task.objects.count() == 1
