@@ -42,7 +42,13 @@ def test_people_who_do_not_write_scripts_see_no_api(role):
 
 
 def test_khoi_members_see_no_reports():
-    assert keys(User(role=Role.KHOI_MEMBER)) == ["dashboard", "household-list", "plan-list", "support-list", "task-list"]
+    assert keys(User(role=Role.KHOI_MEMBER)) == [
+        "dashboard",
+        "household-list",
+        "plan-list",
+        "support-list",
+        "task-list",
+    ]
 
 
 def test_upper_level_keeps_the_api_for_its_scripts():
