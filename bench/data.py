@@ -83,7 +83,7 @@ def _name(rng, gender, family=None):
 
 def generate_rows(count: int, *, seed: int, khoi_names: list[str], code_prefix: str, id_numbers: IdNumbers):
     """Plain rows: (household dict, [member dicts]) for `count` households, spread evenly over the khối."""
-    rng = random.Random(seed)  # noqa: S311 - bench data, not secrets
+    rng = random.Random(seed)
     today = timezone.localdate()
     total_members = round(count * MEMBERS_PER_HOUSEHOLD)
     for number in range(1, count + 1):

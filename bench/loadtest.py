@@ -105,7 +105,7 @@ def _report_path() -> str:
 
 
 def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "--config",
@@ -188,7 +188,7 @@ def main(argv=None) -> int:
 
     started = time.monotonic()
     data = prepare(args.households, args.users)
-    subprocess.run(  # noqa: S603
+    subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
         check=True,
@@ -216,7 +216,7 @@ def main(argv=None) -> int:
         server = start_gunicorn(server_env, port, args.workers, tmp / "gunicorn.log")
         try:
             prefix = tmp / "locust"
-            result = subprocess.run(  # noqa: S603
+            result = subprocess.run(
                 [
                     str(Path(sys.executable).parent / "locust"),
                     "--locustfile",

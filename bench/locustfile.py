@@ -28,22 +28,22 @@ class Officer(HttpUser):
 
     @task(4)
     def list_with_search(self):
-        self.client.get("/households/", params={"q": random.choice(SEARCHES)}, name="list + search")  # noqa: S311
+        self.client.get("/households/", params={"q": random.choice(SEARCHES)}, name="list + search")
 
     @task(3)
     def list_filtered(self):
-        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": random.choice(["poor", "near_poor"])}  # noqa: S311
+        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": random.choice(["poor", "near_poor"])}
         self.client.get("/households/", params=params, name="list (khối, status)")
 
     @task(4)
     def household_page(self):
-        self.client.get(f"/households/{random.choice(DATA['household_ids'])}/", name="household page")  # noqa: S311
+        self.client.get(f"/households/{random.choice(DATA['household_ids'])}/", name="household page")
 
     @task(2)
     def review_save(self):
         if not DATA.get("review_ids"):
             return
-        review_id = random.choice(DATA["review_ids"])  # noqa: S311
+        review_id = random.choice(DATA["review_ids"])
         read = self.client.get(f"/api/v1/reviews/{review_id}/", name="review (read)")
         review = read.json() if read.ok else None
         # Saving a field back: a real write with its history, no change of state.
@@ -57,12 +57,12 @@ class Officer(HttpUser):
 
     @task(1)
     def export(self):
-        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": "poor"}  # noqa: S311
+        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": "poor"}
         self.client.get("/reports/households.xlsx", params=params, name="export (xlsx)")
 
     @task(1)
     def report(self):
         if not DATA.get("report_path"):
             return
-        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": "poor"}  # noqa: S311
+        params = {"khoi": random.choice(DATA["khoi_ids"]), "status": "poor"}
         self.client.get(DATA["report_path"], params=params, name="report (pdf)")

@@ -28,11 +28,11 @@ def _renice_backend() -> None:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
     # Works when the database runs on this machine and we may renice it; harmless otherwise.
-    subprocess.run(["renice", "-n", "19", "-p", str(pid)], capture_output=True, check=False)  # noqa: S603,S607
+    subprocess.run(["renice", "-n", "19", "-p", str(pid)], capture_output=True, check=False)
 
 
 def _pools(cursor) -> None:
-    rng = random.Random(42)  # noqa: S311 - bench data
+    rng = random.Random(42)
     names = []
     for i in range(POOL):
         gender = "female" if rng.random() < 0.3 else "male"

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -53,34 +52,34 @@ class HouseholdFilter(filters.FilterSet):
     ward = filters.NumberFilter(field_name="ward_id", label=_("Ward"))
     khoi = filters.NumberFilter(field_name="khoi_id", label=_("Khối"))
     status = filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
-    target = StrictBooleanFilter(method="filter_target", label=_("Target household"))
-    newly_escaped = StrictBooleanFilter(method="filter_newly_escaped", label=_("Newly escaped"))
+    target = StrictBooleanFilter(label=_("Target household"))
+    newly_escaped = StrictBooleanFilter(label=_("Newly escaped"))
     ethnic_minority = StrictBooleanFilter(label=_("Ethnic minority household"))
     has_merit_person = StrictBooleanFilter(label=_("Has a person with merit"))
-    q = filters.CharFilter(method="filter_q", label=_("Search"))
-    as_of = VietnameseDateFilter(method="filter_noop", label=_("As of"))
+    q = filters.CharFilter(label=_("Search"))
+    as_of = VietnameseDateFilter(label=_("As of"))
 
     class Meta:
         model = Household
         fields = ["ward", "khoi", "status", "target", "newly_escaped", "ethnic_minority", "has_merit_person", "q"]
 
     @property
+    def query(self) -> selectors.HouseholdQuery:
+        """The valid filters read from the parameters; an invalid one is left out (the API refuses it first)."""
+        data = {}
+        if self.is_bound:
+            self.form.is_valid()  # cleaned_data then holds the fields that are valid
+            data = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        for name in ("ward", "khoi"):
+            if name in data:
+                data[name] = int(data[name])
+        return selectors.HouseholdQuery(**data)
+
+    @property
     def as_of_date(self):
         """The date the newly-escaped window is tested on (default: today in Vietnam)."""
-        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("as_of"):
-            return self.form.cleaned_data["as_of"]
-        return timezone.localdate()
+        return self.query.as_of_date
 
-    def filter_noop(self, queryset, name, value):
-        return queryset
-
-    def filter_target(self, queryset, name, value):
-        condition = selectors.target_q(self.as_of_date)
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_newly_escaped(self, queryset, name, value):
-        condition = selectors.newly_escaped_q(self.as_of_date)
-        return queryset.filter(condition) if value else queryset.exclude(condition)
-
-    def filter_q(self, queryset, name, value):
-        return queryset.filter(selectors.search_q(value))
+    def filter_queryset(self, queryset):
+        # The selectors apply the filters (households.selectors.household_filter); this class reads them.
+        return selectors.household_filter(queryset, self.query)

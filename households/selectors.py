@@ -1,5 +1,6 @@
 """Scoped reads: every query of the registry a view or export makes starts here."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -87,9 +88,52 @@ def dashboard_wards(*, user, as_of: date | None = None) -> list[Ward]:
 # --- Households ---------------------------------------------------------------
 
 
-def household_list(*, user) -> QuerySet[Household]:
-    """Households the user may see, with what a list row shows, in Vietnamese order."""
-    return (
+@dataclass(frozen=True)
+class HouseholdQuery:
+    """What a list of households is narrowed to: the API's filter parameters, read and checked
+    (households.filters); None or "" leaves a filter out."""
+
+    ward: int | None = None
+    khoi: int | None = None
+    status: str | None = None
+    target: bool | None = None
+    newly_escaped: bool | None = None
+    ethnic_minority: bool | None = None
+    has_merit_person: bool | None = None
+    q: str = ""
+    as_of: date | None = None
+
+    @property
+    def as_of_date(self) -> date:
+        """The day the newly-escaped window is tested on (default: today in Vietnam)."""
+        return self.as_of or timezone.localdate()
+
+
+def household_filter(queryset: QuerySet[Household], query: HouseholdQuery) -> QuerySet[Household]:
+    """`queryset` narrowed to `query`; the one place the registry's filters become SQL."""
+    for name, field in (("ward", "ward_id"), ("khoi", "khoi_id"), ("status", "status")):
+        value = getattr(query, name)
+        if value not in (None, ""):
+            queryset = queryset.filter(**{field: value})
+    for name in ("ethnic_minority", "has_merit_person"):
+        value = getattr(query, name)
+        if value is not None:
+            queryset = queryset.filter(**{name: value})
+    for value, condition in (
+        (query.target, target_q),
+        (query.newly_escaped, newly_escaped_q),
+    ):
+        if value is not None:
+            within = condition(query.as_of_date)
+            queryset = queryset.filter(within) if value else queryset.exclude(within)
+    if query.q:
+        queryset = queryset.filter(search_q(query.q))
+    return queryset
+
+
+def household_list(*, user, query: HouseholdQuery | None = None) -> QuerySet[Household]:
+    """Households the user may see (narrowed to `query`), with what a list row shows, in Vietnamese order."""
+    queryset = (
         Household.objects.filter(scope_q(user, ward="ward__", khoi="khoi_id"))
         .select_related("ward", "khoi")
         # A correlated subquery rather than a join: it runs only for the rows of
@@ -98,6 +142,7 @@ def household_list(*, user) -> QuerySet[Household]:
         .annotate(members_count=_members_count())
         .order_by("name_key", "id")
     )
+    return household_filter(queryset, query) if query is not None else queryset
 
 
 def _members_count():
@@ -110,10 +155,6 @@ def _members_count():
 def household_detail_queryset(*, user) -> QuerySet[Household]:
     """For fetching one household: a household outside the scope is simply not there (404)."""
     return Household.objects.filter(scope_q(user, ward="ward__", khoi="khoi_id")).select_related("ward", "khoi")
-
-
-def household_get(*, user, pk) -> Household:
-    return household_detail_queryset(user=user).get(pk=pk)
 
 
 def next_household_code(*, ward_id: int) -> str:

@@ -17,6 +17,7 @@ from hungbinh.accounts.roles import can_edit_registry
 from hungbinh.text_input import control_characters_message
 
 from . import history, rules
+from .locking import lock_household, lock_households, lock_khoi, lock_member
 from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
@@ -69,7 +70,7 @@ def khoi_move(*, khoi: Khoi, to_ward: Ward, by=None) -> Khoi:
     After the 2025 merger of wards a khối keeps its households and their
     history; only the ward it answers to changes.
     """
-    khoi = Khoi.objects.select_for_update().get(pk=khoi.pk)
+    khoi = lock_khoi(khoi.pk)
     if khoi.ward_id == to_ward.pk:
         raise ValidationError(
             _("Khối “%(khoi)s” already belongs to ward %(ward)s.") % {"khoi": khoi.name, "ward": to_ward.name}
@@ -92,7 +93,8 @@ def khoi_move(*, khoi: Khoi, to_ward: Ward, by=None) -> Khoi:
     khoi.ward = to_ward
     khoi._history_user = by
     khoi.save(update_fields=["ward"])
-    households = list(Household.objects.filter(khoi=khoi).only("pk", "ward", "version"))
+    # Locked, so their versions are read after any concurrent edit commits: its increment is not lost.
+    households = lock_households(Household.objects.filter(khoi=khoi).only("pk", "ward", "version"))
     for household in households:
         household.ward = to_ward
         household.version += 1
@@ -214,7 +216,7 @@ def _lock_at_version(household: Household, version: int | None, *, by) -> Househ
     # again here keeps a view that forgot it from writing outside the user's scope.
     if not household_detail_queryset(user=by).filter(pk=household.pk).exists():
         raise PermissionDenied(_("This household is outside your scope."))
-    locked = Household.objects.select_for_update().get(pk=household.pk)
+    locked = lock_household(household.pk)
     if version is not None and locked.version != version:
         raise StaleVersion(locked.version)
     return locked
@@ -354,7 +356,7 @@ def status_changes_save(changes: list[StatusChange], *, by, batch_size: int = 50
     """Write built status changes of existing households in bulk: their new status, version and history.
 
     For many households at once (recognition decisions) as for one. The caller
-    holds the households' row locks (households.locking) inside its transaction.
+    holds the households' row locks (`locking.lock_households`) inside its transaction.
     """
     if not changes:
         return
@@ -428,7 +430,7 @@ def member_create(*, by, household: Household, version: int | None = None, **fie
 
 def _lock_member(member: Member, seen: int | None, household: Household) -> Member:
     """Lock the member; `seen` (a form's mark, history.member_mark) must still be its latest history record."""
-    locked = Member.objects.select_for_update().get(pk=member.pk)
+    locked = lock_member(member.pk)
     if seen is not None:
         mark = history.member_mark(locked.pk)
         if mark != seen:

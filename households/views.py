@@ -107,11 +107,11 @@ def _fmt_date(value: date | None) -> str:
 def household_list(request):
     user = request.user
     data = request.GET or None
-    filterset = HouseholdFilter(data, queryset=selectors.household_list(user=user), request=request)
+    query = HouseholdFilter(data).query  # the API's parameters, read the API's way
     filter_form = HouseholdFilterForm(data, user=user)
     filter_form.is_valid()  # Only to show what is wrong next to the filter.
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    as_of = filterset.as_of_date
+    page = Paginator(selectors.household_list(user=user, query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    as_of = query.as_of_date
     rows = [(h, h.newly_escaped_until() if h.is_newly_escaped(as_of) else None) for h in page.object_list]
 
     params = request.GET.copy()

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from hungbinh.settings import *  # noqa: E402,F403
+from hungbinh.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Every test gets the same, lowest failure limit, whatever the environment says.

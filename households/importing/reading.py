@@ -34,7 +34,7 @@ def open_workbook(file, errors: Errors):
         file.seek(0)
     try:
         return load_workbook(file, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - whatever openpyxl cannot open is not an xlsx workbook
+    except Exception:
         errors.add(
             "",
             0,

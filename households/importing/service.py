@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from hungbinh.accounts.roles import can_manage_ward
 
 from .. import selectors
+from ..locking import lock_households
 from ..models import Household, Khoi, Ward
 from .cells import as_text, key
 from .parsing import parse_households, parse_members
@@ -21,11 +22,16 @@ from .writing import write
 def _existing_households(ward: Ward, codes: set[str], *, lock: bool) -> dict[str, Household]:
     found = {}
     for chunk in chunks(sorted(codes)):
-        queryset = Household.objects.filter(ward=ward, code__in=chunk)
-        if lock:
-            queryset = queryset.select_for_update().order_by("pk")
-        for household in queryset:
+        for household in Household.objects.filter(ward=ward, code__in=chunk):
             found[household.code] = household
+    if lock:
+        # Locked in primary-key order across all chunks (households.locking); a household added
+        # meanwhile makes the write fail on its unique code, and the import asks to run again.
+        pks = sorted(household.pk for household in found.values())
+        found = {}
+        for chunk in chunks(pks):
+            for household in lock_households(chunk):
+                found[household.code] = household
     return found
 
 

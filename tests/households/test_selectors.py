@@ -44,10 +44,10 @@ def test_household_and_member_lists_are_scoped(world, one_per_khoi, role):
     assert set(selectors.member_list(user=user).values_list("household_id", flat=True)) == expected
     for name, household in one_per_khoi.items():
         if name in VISIBLE[role]:
-            assert selectors.household_get(user=user, pk=household.pk) == household
+            assert selectors.household_detail_queryset(user=user).get(pk=household.pk) == household
         else:
             with pytest.raises(Household.DoesNotExist):
-                selectors.household_get(user=user, pk=household.pk)
+                selectors.household_detail_queryset(user=user).get(pk=household.pk)
 
 
 def test_a_user_without_role_sees_nothing(world, one_per_khoi):
@@ -154,3 +154,31 @@ def test_search_q_ignores_accents_and_case(world, query, expected):
     HouseholdFactory(khoi=world.hb_k1, head_name="Đặng Văn Long", code="HB-777", address="")
     found = Household.objects.filter(selectors.search_q(query)).values_list("head_name", flat=True)
     assert set(found) == expected
+
+
+def test_household_list_applies_the_filters_itself(world):
+    as_of = date(2026, 6, 1)
+    poor = HouseholdFactory(khoi=world.hb_k1, status=Status.POOR, head_name="Nguyễn Thị Hằng", ethnic_minority=True)
+    escaped = HouseholdFactory(
+        khoi=world.hb_k2, status=Status.NOT_POOR, escaped_poverty_on=date(2025, 1, 1), has_merit_person=True
+    )
+    average = HouseholdFactory(khoi=world.hb_k2, status=Status.AVERAGE)
+    HouseholdFactory(khoi=world.qt_k1, status=Status.POOR)
+    officer = world.users["ward_officer_hb"]
+
+    def found(**filters):
+        query = selectors.HouseholdQuery(**{"as_of": as_of, **filters})
+        return set(selectors.household_list(user=officer, query=query))
+
+    assert found() == {poor, escaped, average}  # the scope first: never Quang Trung's
+    assert found(khoi=world.hb_k2.pk) == {escaped, average}
+    assert found(ward=world.qt.pk) == set()
+    assert found(status=Status.POOR) == {poor}
+    assert found(target=True) == {poor, escaped}
+    assert found(target=False) == {average}
+    assert found(newly_escaped=True) == {escaped}
+    assert found(newly_escaped=True, as_of=date(2028, 6, 1)) == set()  # the 36 months are over
+    assert found(ethnic_minority=True) == {poor}
+    assert found(has_merit_person=True) == {escaped}
+    assert found(q="nguyen thi hang") == {poor}
+    assert selectors.household_list(user=officer, query=selectors.HouseholdQuery()).count() == 3

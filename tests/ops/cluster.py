@@ -114,7 +114,7 @@ class Cluster:
                 proxy_conf=BASE_DIR / "deploy/nginx/proxy.conf",
             )
         )
-        self.processes["nginx"] = subprocess.Popen(  # noqa: S603
+        self.processes["nginx"] = subprocess.Popen(
             [NGINX, "-p", str(self.tmp), "-c", str(conf), "-g", "daemon off;"],
             stdout=(self.tmp / "nginx.out").open("w"),
             stderr=subprocess.STDOUT,
@@ -124,7 +124,7 @@ class Cluster:
 
     def start_server(self, name: str, port: int) -> None:
         env = {**self.env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "1"}
-        self.processes[name] = subprocess.Popen(  # noqa: S603
+        self.processes[name] = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "gunicorn"),
                 "--config",
@@ -140,7 +140,7 @@ class Cluster:
         )
 
     def start_process(self, name: str, argv: list[str], **extra_env) -> subprocess.Popen:
-        self.processes[name] = subprocess.Popen(  # noqa: S603
+        self.processes[name] = subprocess.Popen(
             argv,
             cwd=BASE_DIR,
             env={**self.env, **extra_env},
@@ -230,7 +230,7 @@ def hidden_value(page: str, name: str) -> str:
 
 
 def manage(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout
     )
     assert result.returncode == 0, result.stderr[-3000:]
