@@ -4,12 +4,19 @@ from rest_framework.routers import DefaultRouter
 
 from households import api as households_api
 from hungbinh.accounts.api_views import ObtainTokenView
+from reviews import api as reviews_api
 
 router = DefaultRouter()
 router.register("wards", households_api.WardViewSet, basename="ward")
 router.register("khoi", households_api.KhoiViewSet, basename="khoi")
 router.register("households", households_api.HouseholdViewSet, basename="household")
 router.register("members", households_api.MemberViewSet, basename="member")
+router.register("standards", reviews_api.StandardViewSet, basename="standard")
+router.register("campaigns", reviews_api.CampaignViewSet, basename="campaign")
+router.register("reviews", reviews_api.ReviewViewSet, basename="review")
+router.register("meetings", reviews_api.MeetingViewSet, basename="meeting")
+router.register("postings", reviews_api.PostingViewSet, basename="posting")
+router.register("decisions", reviews_api.DecisionViewSet, basename="decision")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -1,0 +1,250 @@
+"""The reviews API: scope (404), roles (403), steps with their reasons (400), constant query counts."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from households.models import Household
+from reviews import services
+from reviews.models import Decision, Review
+from tests.factories import HouseholdFactory
+
+from .conftest import POOR_SURVEY, review_of, to_posted
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level", "ward_officer_qt"]
+NOT_FOUND = {"detail": "Không tìm thấy."}
+
+
+def as_user(api_client, world, role):
+    api_client.force_authenticate(world.users[role])
+    return api_client
+
+
+@pytest.fixture
+def qt_campaign(world, households):
+    return services.campaign_open(by=world.users["ward_officer_qt"], ward=world.qt, kind="periodic", year=2025)
+
+
+def test_standards_list_their_indicators(api_client, world):
+    data = as_user(api_client, world, "khoi_member_hb_k1").get("/api/v1/standards/").json()
+    first = data["results"][0]
+    assert first["name"] == "Nghị định 07/2021/NĐ-CP" and len(first["indicators"]) == 12
+    assert set(first["indicators"][0]) >= {"code", "name", "dimension"}
+
+
+# --- Scope ----------------------------------------------------------------------------------
+
+VISIBLE_REVIEWS = {
+    "admin": {"K1-01", "K1-02", "K1-03", "K2-01", "QT-01"},
+    "ward_leader_hb": {"K1-01", "K1-02", "K1-03", "K2-01"},
+    "ward_officer_hb": {"K1-01", "K1-02", "K1-03", "K2-01"},
+    "khoi_member_hb_k1": {"K1-01", "K1-02", "K1-03"},
+    "upper_level": {"K1-01", "K1-02", "K1-03", "K2-01", "QT-01"},
+    "ward_officer_qt": {"QT-01"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reviews_list_holds_exactly_the_scope(api_client, world, campaign, qt_campaign, role):
+    data = as_user(api_client, world, role).get("/api/v1/reviews/").json()
+    assert {r["household_code"] for r in data["results"]} == VISIBLE_REVIEWS[role]
+    campaigns = as_user(api_client, world, role).get("/api/v1/campaigns/").json()["results"]
+    expected = {"admin": 2, "upper_level": 2, "ward_officer_qt": 1}.get(role, 1)
+    assert len(campaigns) == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_review_outside_the_scope_is_a_404(api_client, world, campaign, households, role):
+    review = review_of(campaign, households["p3"])  # Hưng Bình, khối 2
+    client = as_user(api_client, world, role)
+    response = client.get(f"/api/v1/reviews/{review.pk}/")
+    if "K2-01" in VISIBLE_REVIEWS[role]:
+        assert response.status_code == 200
+    else:
+        assert (response.status_code, response.json()) == (404, NOT_FOUND)
+        assert client.post(f"/api/v1/reviews/{review.pk}/submit/").status_code == 404
+        assert client.patch(f"/api/v1/reviews/{review.pk}/", {"income_per_capita": 1}, format="json").status_code == 404
+
+
+def test_filters(api_client, world, campaign, households):
+    client = as_user(api_client, world, "ward_officer_hb")
+    codes = lambda **q: {r["household_code"] for r in client.get("/api/v1/reviews/", q).json()["results"]}  # noqa: E731
+    assert codes(khoi=world.hb_k2.pk) == {"K2-01"}
+    assert codes(household=households["p1"].pk) == {"K1-01"}
+    assert codes(campaign=campaign.pk) == {"K1-01", "K1-02", "K1-03", "K2-01"}
+    assert codes(campaign=campaign.pk + 99) == set()
+
+
+# --- The survey and its steps ---------------------------------------------------------
+
+
+def test_survey_patch_proposes_and_explains(api_client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    client = as_user(api_client, world, "khoi_member_hb_k1")
+    response = client.patch(f"/api/v1/reviews/{review.pk}/", {**POOR_SURVEY, "causes": ["capital"]}, format="json")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert (data["state"], data["proposed_status"], data["score_b"]) == ("draft", "poor", 30)
+    assert any("B2" in line for line in data["explanation"])
+    assert client.post(f"/api/v1/reviews/{review.pk}/submit/").json()["state"] == "submitted"
+    again = client.post(f"/api/v1/reviews/{review.pk}/submit/")
+    assert again.status_code == 400 and "Đã gửi" in again.json()["state"][0]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"income_per_capita": 1, "deprivations": ["khong_co"]}, "deprivations"),
+        ({"income_per_capita": -1}, "income_per_capita"),
+        ({"causes": ["xyz"]}, "causes"),
+    ],
+)
+def test_survey_bad_input_is_a_400_that_changes_nothing(api_client, world, campaign, households, body, field):
+    review = review_of(campaign, households["p1"])
+    response = as_user(api_client, world, "khoi_member_hb_k1").patch(
+        f"/api/v1/reviews/{review.pk}/", body, format="json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    assert Review.objects.get(pk=review.pk).state == "listed"
+
+
+def test_submit_without_figures_names_what_is_missing(api_client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    response = as_user(api_client, world, "ward_officer_hb").post(f"/api/v1/reviews/{review.pk}/submit/")
+    assert response.status_code == 400 and "thu nhập" in response.json()["income_per_capita"][0]
+
+
+def test_classify_answers_without_saving(api_client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    response = as_user(api_client, world, "khoi_member_hb_k1").post(
+        f"/api/v1/reviews/{review.pk}/classify/", {"score_a": "176", "income_per_capita": 2_500_000}, format="json"
+    )
+    assert response.json()["proposed_status"] == "average"
+    assert Review.objects.get(pk=review.pk).state == "listed"
+
+
+@pytest.mark.parametrize(("role", "code"), [("khoi_member_hb_k1", 403), ("upper_level", 403), ("ward_officer_hb", 200)])
+def test_verify_and_return_roles(api_client, world, campaign, households, role, code):
+    review = services.review_save(
+        by=world.users["ward_officer_hb"], review=review_of(campaign, households["p1"]), **POOR_SURVEY
+    )
+    services.review_submit(by=world.users["ward_officer_hb"], review=review)
+    client = as_user(api_client, world, role)
+    assert client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": "Xem lại"}).status_code == code
+    if code == 200:
+        assert client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": ""}).status_code == 400
+
+
+def test_application_for_a_household_of_another_khoi_is_a_404(api_client, world, campaign):
+    other = HouseholdFactory(khoi=world.hb_k2, code="K2-77", status="not_poor")
+    response = as_user(api_client, world, "khoi_member_hb_k1").post(
+        "/api/v1/reviews/",
+        {"campaign": campaign.pk, "household": other.pk, "source": "form_01", "applied_on": "2025-09-10"},
+        format="json",
+    )
+    assert response.status_code == 404
+    assert not Review.objects.filter(household=other).exists()
+
+
+# --- Meeting, posting, decision ----------------------------------------------------------
+
+
+def test_meeting_posting_decision_through_the_api(api_client, world, campaign, households):
+    officer, leader = world.users["ward_officer_hb"], world.users["ward_leader_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p2"]), income_per_capita=2_600_000)
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    client = as_user(api_client, world, "ward_officer_hb")
+    body = {
+        "campaign": campaign.pk,
+        "khoi": world.hb_k1.pk,
+        "held_on": "2025-10-20",
+        "attendees": 30,
+        "votes": [{"review": review.pk, "agreed": 31}],
+    }
+    too_many = client.post("/api/v1/meetings/", body, format="json")
+    assert too_many.status_code == 400 and "31" in str(too_many.json()["votes"])
+    body["votes"][0]["agreed"] = 15
+    meeting = client.post("/api/v1/meetings/", body, format="json")
+    assert meeting.status_code == 201, meeting.json()
+    assert meeting.json()["votes"] == [{"review": review.pk, "agreed": 15, "passed": True}]
+    posting = client.post(
+        "/api/v1/postings/", {"campaign": campaign.pk, "khoi": world.hb_k1.pk, "starts_on": "2025-11-07"}, format="json"
+    )
+    assert posting.status_code == 201 and posting.json()["ends_on"] == "2025-11-11"
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 12))
+    decision_body = {
+        "campaign": campaign.pk,
+        "number": "300/QĐ-UBND",
+        "signed_on": "2025-11-20",
+        "reviews": [review.pk],
+    }
+    assert client.post("/api/v1/decisions/", decision_body, format="json").status_code == 403
+    response = as_user(api_client, world, "ward_leader_hb").post("/api/v1/decisions/", decision_body, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["reviews"] == [review.pk]
+    household = Household.objects.get(pk=households["p2"].pk)
+    assert (household.status, household.status_since) == ("average", date(2025, 11, 20))
+    assert leader.pk == Decision.objects.get().signed_by_id
+
+
+def test_decision_over_an_unposted_review_is_a_400(api_client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
+    response = as_user(api_client, world, "ward_leader_hb").post(
+        "/api/v1/decisions/",
+        {"campaign": campaign.pk, "number": "1/QĐ", "signed_on": "2025-11-20", "reviews": [review.pk]},
+        format="json",
+    )
+    assert response.status_code == 400 and "K1-01" in str(response.json()["reviews"])
+    assert not Decision.objects.exists()
+
+
+def test_decision_over_another_wards_review_is_a_404(api_client, world, campaign, qt_campaign, households):
+    qt_review = review_of(qt_campaign, households["qt"])
+    response = as_user(api_client, world, "ward_leader_hb").post(
+        "/api/v1/decisions/",
+        {"campaign": campaign.pk, "number": "1/QĐ", "signed_on": "2025-11-20", "reviews": [qt_review.pk]},
+        format="json",
+    )
+    assert response.status_code == 404
+
+
+def test_board(api_client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    rows = as_user(api_client, world, "ward_officer_hb").get(f"/api/v1/campaigns/{campaign.pk}/board/").json()
+    k1 = next(r for r in rows if r["khoi"] == world.hb_k1.pk)
+    assert (k1["listed"], k1["surveyed"], k1["verified"], k1["posted"], k1["recognised"]) == (3, 1, 1, 1, 0)
+    member_rows = as_user(api_client, world, "khoi_member_hb_k1").get(f"/api/v1/campaigns/{campaign.pk}/board/")
+    assert [r["khoi"] for r in member_rows.json()] == [world.hb_k1.pk]
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "khoi_member_hb_k1", "upper_level"])
+def test_query_counts_do_not_grow_with_rows(api_client, world, campaign, households, role):
+    client = as_user(api_client, world, role)
+    urls = ["/api/v1/reviews/", "/api/v1/campaigns/", f"/api/v1/campaigns/{campaign.pk}/board/", "/api/v1/standards/"]
+    few = [count(client, url) for url in urls]
+    officer = world.users["ward_officer_hb"]
+    for n in range(12):
+        household = HouseholdFactory(khoi=world.hb_k1 if n % 2 else world.hb_k2, status="poor")
+        review = Review.objects.create(campaign=campaign, household=household, khoi=household.khoi, from_status="poor")
+        services.review_save(by=officer, review=review, **POOR_SURVEY)
+    services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=2)
+    many = [count(client, url) for url in urls]
+    assert many == few
+    assert max(many) <= 6
