@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from hungbinh.accounts.roles import can_edit_registry, can_manage_ward
 
 from . import personal_data, selectors, services
-from .filters import HouseholdFilter
+from .filters import HouseholdFilter, IdFilter
 from .importing import household_import
 from .models import Household
 from .serializers import (
@@ -37,7 +37,7 @@ class WardViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class KhoiFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id")
+    ward = IdFilter(field_name="ward_id")
 
 
 class KhoiViewSet(viewsets.ReadOnlyModelViewSet):
@@ -197,7 +197,7 @@ class HouseholdViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
 
 
 class MemberFilter(filters.FilterSet):
-    household = filters.NumberFilter(field_name="household_id", label=_("Household"))
+    household = IdFilter(field_name="household_id", label=_("Household"))
 
 
 @extend_schema_view(
@@ -269,6 +269,6 @@ class MemberViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         version = self.request.query_params.get("version")
-        if version is not None and not version.isdigit():
+        if version is not None and not (version.isascii() and version.isdigit()):
             raise ValidationError({"version": [_("The version is a whole number.")]})
         services.member_delete(by=self.request.user, member=instance, version=int(version) if version else None)

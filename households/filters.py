@@ -42,6 +42,23 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+# The largest id a database stores (a signed 64-bit integer): SQLite cannot even compare with a larger one.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A ward, khối or household id: a whole number the database can hold; anything else is a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        message = _("Enter a number.")
+        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message, "max_value": message})
+        super().__init__(*args, **kwargs)
+
+
 class VietnameseDateFilter(filters.DateFilter):
     """dd/mm/yyyy from the list page's form, ISO from the API: one parser (hungbinh/forms.py)."""
 
@@ -49,8 +66,8 @@ class VietnameseDateFilter(filters.DateFilter):
 
 
 class HouseholdFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id", label=_("Ward"))
-    khoi = filters.NumberFilter(field_name="khoi_id", label=_("Khối"))
+    ward = IdFilter(field_name="ward_id", label=_("Ward"))
+    khoi = IdFilter(field_name="khoi_id", label=_("Khối"))
     status = filters.ChoiceFilter(choices=Status.choices, label=_("Status"))
     target = StrictBooleanFilter(label=_("Target household"))
     newly_escaped = StrictBooleanFilter(label=_("Newly escaped"))

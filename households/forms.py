@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hungbinh.accounts.roles import can_record_decision
 from hungbinh.forms import VietnameseDateField
 
 from . import selectors, services
@@ -231,6 +232,12 @@ class StatusChangeForm(forms.Form):
         help_text=_("Required for a correction: say what was wrong."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not can_record_decision(user):
+            # A khối member proposes a decision through a review; the service refuses it too.
+            self.fields["reason"].choices = [c for c in self.fields["reason"].choices if c[0] != ChangeReason.DECISION]
 
 
 # --- Members ----------------------------------------------------------------

@@ -96,8 +96,9 @@ class Household(models.Model):
     ethnic_minority = models.BooleanField(_("ethnic minority household"), default=False)
     has_merit_person = models.BooleanField(_("has a person with revolutionary merit"), default=False)
     version = models.PositiveIntegerField(_("version"), default=1)
-    search_text = models.CharField(max_length=600, editable=False, default="")
-    name_key = models.CharField(max_length=800, editable=False, default="")
+    SEARCH_TEXT_LENGTH, NAME_KEY_LENGTH = 600, 800
+    search_text = models.CharField(max_length=SEARCH_TEXT_LENGTH, editable=False, default="")
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["search_text", "name_key", "updated_at"])
@@ -136,8 +137,10 @@ class Household(models.Model):
         super().save(*args, **kwargs)
 
     def refresh_derived(self):
-        self.search_text = fold(f"{self.code} {self.head_name} {self.address}")
-        self.name_key = collation_key(self.head_name)
+        # Cut to their columns: a character that decomposes into several (Hangul) makes them longer
+        # than the name, and PostgreSQL refuses text longer than its column.
+        self.search_text = fold(f"{self.code} {self.head_name} {self.address}")[: self.SEARCH_TEXT_LENGTH]
+        self.name_key = collation_key(self.head_name)[: self.NAME_KEY_LENGTH]
 
     def newly_escaped_until(self):
         return rules.newly_escaped_until(self.escaped_poverty_on)

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from .vocab import MemberRemovalReason
 
 NEWLY_ESCAPED_MONTHS = 36
+# No date of the registry (a birth, a decision, a removal) is earlier: year 0001 is a typing slip, and
+# date arithmetic near year 1 fails (the HTML forms' own bound, hungbinh/forms.py MIN_YEAR).
+EARLIEST_DATE = date(1900, 1, 1)
 CHILD_AGE_LIMIT = 16
 
 # The one name of a newly escaped household on every page and in every file: the
@@ -124,6 +127,8 @@ def status_change_problem(
     """Why a status change may not be recorded, or None when it may."""
     if effective_on > today:
         return str(_("The effective date may not be in the future."))
+    if effective_on < EARLIEST_DATE:
+        return str(_("The effective date is before %(year)s; check the year.") % {"year": EARLIEST_DATE.year})
     if current is not None and new == current:
         return str(_("The household already has this status."))
     if current_since is not None and effective_on < current_since:
@@ -154,6 +159,10 @@ def member_problems(fields: dict, *, today: date) -> dict[str, list[str]]:
     birth_date = fields.get("birth_date")
     if birth_date is not None and birth_date > today:
         errors.setdefault("birth_date", []).append(str(_("The birth date may not be in the future.")))
+    if birth_date is not None and birth_date < EARLIEST_DATE:
+        errors.setdefault("birth_date", []).append(
+            str(_("The birth date is before %(year)s; check the year.") % {"year": EARLIEST_DATE.year})
+        )
     if fields.get("id_number"):
         problems = id_number_problems(fields["id_number"], birth_date=birth_date, gender=fields.get("gender", ""))
         if problems:
@@ -179,6 +188,8 @@ def member_removal_problem(*, reason: str, left_on: date, birth_date: date | Non
         return {"reason": [str(_("Choose why the member leaves the household from the list."))]}
     if left_on > today:
         return {"left_on": [str(_("The day the member left may not be in the future."))]}
+    if left_on < EARLIEST_DATE:
+        return {"left_on": [str(_("The day the member left is before %(year)s.") % {"year": EARLIEST_DATE.year})]}
     if birth_date is not None and left_on < birth_date:
         return {"left_on": [str(_("The day the member left is before their birth date."))]}
     return None
@@ -186,7 +197,8 @@ def member_removal_problem(*, reason: str, left_on: date, birth_date: date | Non
 
 # --- Citizen ID numbers (CCCD) ---------------------------------------------
 
-ID_NUMBER = re.compile(r"^\d{12}$")
+# ASCII digits only: Python's \d also matches fullwidth or Thai digits, which the database refuses.
+ID_NUMBER = re.compile(r"^[0-9]{12}$")
 
 
 @dataclass(frozen=True)

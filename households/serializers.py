@@ -66,7 +66,7 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     khoi = ScopedKhoiField()
     is_newly_escaped = serializers.SerializerMethodField()
-    newly_escaped_until = serializers.DateField(read_only=True)
+    newly_escaped_until = serializers.DateField(read_only=True, allow_null=True)
     is_target = serializers.SerializerMethodField()
     members_count = serializers.IntegerField(read_only=True)
     version = serializers.IntegerField(

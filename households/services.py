@@ -5,6 +5,7 @@ messages keyed by field; pages show them next to the field and the API answers
 them as a 400.
 """
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,16 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from hungbinh.accounts.roles import can_edit_registry
+from hungbinh.accounts.roles import can_edit_registry, can_record_decision
 from hungbinh.text_input import control_characters_message
 
 from . import history, rules
 from .locking import lock_household, lock_households, lock_khoi, lock_member
 from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
+from .personal_data import mask_id_number
 from .rules import ChangeReason
 from .selectors import household_detail_queryset, khoi_list
-from .text import has_control_characters, nfc
+from .text import ascii_digits, has_control_characters, nfc
 from .vocab import Relation
+
+# Refusals that touch people's data outside the user's scope (the duplicate ID check): hungbinh/log.py masks them.
+audit = logging.getLogger("hungbinh.audit")
 
 
 class StaleVersion(Exception):
@@ -109,12 +114,36 @@ HOUSEHOLD_TEXT_FIELDS = ("code", "head_name", "address")
 HOUSEHOLD_EDITABLE_FIELDS = ("khoi", "code", "head_name", "address", "ethnic_minority", "has_merit_person")
 
 
-def _require_plain_text(fields: dict) -> None:
-    """No control character in any text (hungbinh/text_input.py): the pages' forms check it too, but a
-    service is also called by the API, the import and commands."""
-    errors = {name: control_characters_message() for name, value in fields.items() if has_control_characters(value)}
+def _require_plain_text(fields: dict, model=None) -> None:
+    """No control character in any text (hungbinh/text_input.py) and, after normalisation, no text longer than
+    its column: a form or serializer checks the length of what was typed, and a few characters grow under
+    NFC (PostgreSQL would refuse them with an error). A service is also called by the API, the import and
+    commands, so it checks both itself."""
+    errors = {}
+    for name, value in fields.items():
+        if not isinstance(value, str):
+            continue
+        if has_control_characters(value):
+            errors[name] = control_characters_message()
+            continue
+        # An ID number's length is the rules' (“exactly 12 digits”), said more precisely.
+        limit = _max_length(model, name) if name != "id_number" else None
+        if limit is not None and len(value) > limit:
+            errors[name] = _("The text is too long (%(length)s characters); shorten it to at most %(max)s.") % {
+                "length": len(value),
+                "max": limit,
+            }
     if errors:
         raise ValidationError(errors)
+
+
+def _max_length(model, name: str) -> int | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name).max_length
+    except Exception:  # noqa: BLE001 - a name that is no column (head_…) has no limit of its own
+        return None
 
 
 def _clean_household_fields(fields: dict) -> dict:
@@ -122,7 +151,7 @@ def _clean_household_fields(fields: dict) -> dict:
     for name in HOUSEHOLD_TEXT_FIELDS:
         if name in cleaned:
             cleaned[name] = nfc(cleaned[name])
-    _require_plain_text(cleaned)
+    _require_plain_text(cleaned, Household)
     errors = {}
     if "code" in cleaned and not cleaned["code"]:
         errors["code"] = _("Enter the household code.")
@@ -165,7 +194,7 @@ def household_create(
     _require_editor(by)
     _require_khoi_in_scope(by, khoi)
     fields = _clean_household_fields({"code": code, "head_name": head_name, "address": address})
-    head_fields = _head_member_fields(head, name=fields["head_name"]) if head is not None else None
+    head_fields = _head_member_fields(head, name=fields["head_name"], by=by) if head is not None else None
     household = Household(
         ward_id=khoi.ward_id,
         khoi=khoi,
@@ -196,7 +225,7 @@ def household_create(
     return household
 
 
-def _head_member_fields(head: dict, *, name: str) -> dict:
+def _head_member_fields(head: dict, *, name: str, by=None) -> dict:
     unknown = set(head) - set(MEMBER_FIELDS) - {"full_name", "relation"}
     if unknown:
         raise ValidationError(_("These fields cannot be set here: %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -205,7 +234,7 @@ def _head_member_fields(head: dict, *, name: str) -> dict:
     if errors:
         raise ValidationError({f"head_{field}": messages for field, messages in errors.items() if field != "full_name"})
     try:
-        _require_unique_id_number(fields.get("id_number", ""))
+        _require_unique_id_number(fields.get("id_number", ""), by=by)
     except ValidationError as error:
         raise ValidationError({"head_id_number": error.error_dict["id_number"]}) from error
     return fields
@@ -266,6 +295,10 @@ def household_change_status(
 ) -> StatusChange:
     """Record a status change with its date and reason; only this moves `status`."""
     _require_editor(by)
+    if reason == ChangeReason.DECISION and not can_record_decision(by):
+        raise PermissionDenied(
+            _("Only the ward's staff record a status change by decision; propose the change through a review.")
+        )
     household = _lock_at_version(household, version, by=by)
     change = status_change_build(
         household,
@@ -316,7 +349,7 @@ def status_change_build(
     import's own bulk writer when other fields change too, the demo data.
     """
     decision_number, note = nfc(decision_number), nfc(note)
-    _require_plain_text({"decision_number": decision_number, "note": note})
+    _require_plain_text({"decision_number": decision_number, "note": note}, StatusChange)
     current = household.status or None
     if reason == ChangeReason.REGISTRATION and current is not None:
         raise ValidationError({"reason": _("First registration is not a reason for a change.")})
@@ -389,19 +422,42 @@ def _clean_member_fields(fields: dict) -> dict:
         if name in cleaned:
             cleaned[name] = nfc(cleaned[name])
     if "id_number" in cleaned:
-        cleaned["id_number"] = nfc(cleaned["id_number"]).replace(" ", "")
-    _require_plain_text(cleaned)
+        cleaned["id_number"] = ascii_digits(nfc(cleaned["id_number"]).replace(" ", ""))
+    _require_plain_text(cleaned, Member)
     return cleaned
 
 
-def _require_unique_id_number(id_number: str, exclude_pk: int | None = None):
+def _require_unique_id_number(id_number: str, exclude_pk: int | None = None, *, by=None):
+    """An ID number belongs to one person in the whole registry, whatever the ward.
+
+    The check looks beyond the user's scope, so its answer says only that the number is taken (never where
+    or by whom), and each refusal is logged: repeated ones are someone probing for numbers
+    (docs/personal-data.md).
+    """
     if not id_number:
         return
     clash = Member.objects.filter(id_number=id_number)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
+    holder = clash.values("household__ward_id").first()
+    if holder is not None:
+        audit.warning(
+            "duplicate ID number refused: user=%s role=%s number=%s holder_in_user_ward=%s",
+            getattr(by, "pk", None),
+            getattr(by, "role", ""),
+            mask_id_number(id_number),
+            holder["household__ward_id"] == _ward_id_of(by),
+        )
         raise ValidationError({"id_number": _("This citizen ID number is already registered for another person.")})
+
+
+def _ward_id_of(user) -> int | None:
+    if user is None:
+        return None
+    if getattr(user, "ward_id", None):
+        return user.ward_id
+    khoi = getattr(user, "khoi", None) if getattr(user, "khoi_id", None) else None
+    return khoi.ward_id if khoi is not None else None
 
 
 def _touch(household: Household, by):
@@ -419,7 +475,7 @@ def member_create(*, by, household: Household, version: int | None = None, **fie
     errors = rules.member_problems({**dict.fromkeys(("full_name", "gender"), ""), **fields}, today=_today())
     if errors:
         raise ValidationError(errors)
-    _require_unique_id_number(fields.get("id_number", ""))
+    _require_unique_id_number(fields.get("id_number", ""), by=by)
     position = household.members.count() + 1
     member = Member(household=household, position=position, **fields)
     member._history_user = by
@@ -453,7 +509,7 @@ def member_update(*, by, member: Member, version: int | None = None, seen: int |
     errors = rules.member_problems(merged, today=_today())
     if errors:
         raise ValidationError(errors)
-    _require_unique_id_number(merged["id_number"], exclude_pk=member.pk)
+    _require_unique_id_number(merged["id_number"], exclude_pk=member.pk, by=by)
     changed = [name for name, value in changes.items() if getattr(member, name) != value]
     if not changed:
         return member
@@ -486,7 +542,7 @@ def member_delete(
     household = _lock_at_version(member.household, version, by=by)
     member = _lock_member(member, seen, household)
     left_on = left_on or _today()
-    _require_plain_text({"note": nfc(note)})
+    _require_plain_text({"note": nfc(note)}, MemberRemoval)
     problem = rules.member_removal_problem(reason=reason, left_on=left_on, birth_date=member.birth_date, today=_today())
     if problem:
         raise ValidationError(problem)

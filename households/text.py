@@ -89,6 +89,11 @@ def collation_key(name: str | None) -> str:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+def ascii_digits(text: str) -> str:
+    """Any decimal digit (fullwidth ０–９, Thai, Arabic-Indic…) as its ASCII digit, for ID numbers."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
+
+
 def has_control_characters(text) -> bool:
     return isinstance(text, str) and _CONTROL.search(text) is not None
 

@@ -328,7 +328,7 @@ def household_change_status(request, pk):
     _require_editor(request.user)
     household = _household_or_404(request.user, pk)
     status, notice = 200, None
-    form = StatusChangeForm(request.POST or None, initial={"version": household.version})
+    form = StatusChangeForm(request.POST or None, initial={"version": household.version}, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -367,7 +367,7 @@ def _stale_status_form(request, household, read_version: int, form):
     notice = conflicts.StaleNotice(changes, conflicts.headline(request.user, changes, saved=False))
     data = form.data.copy()
     data["version"] = str(current.version)
-    return notice, StatusChangeForm(data)
+    return notice, StatusChangeForm(data, user=request.user)
 
 
 # --- Member forms ---------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -23,9 +24,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up code as a file, not an inline script (CSP);
     # templates/api/docs.html adds the way back to the app.
+    # A browser without a session goes to the login page (the schema itself answers 401).
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html"),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html")),
         name="api-docs",
     ),
     path("", include(router.urls)),

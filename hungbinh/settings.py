@@ -1,16 +1,20 @@
 """Settings for Hưng Bình, read from the environment (see README "Configuration")."""
 
+import os
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from hungbinh.log import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A development checkout keeps its settings in .env (`make` writes DEBUG=1 there);
 # real environment variables always win over it. Production sets the environment.
+DEBUG_FROM_ENVIRONMENT = "DEBUG" in os.environ
 if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
@@ -27,6 +31,14 @@ if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or SECRET_KEY == D
             '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
         )
     SECRET_KEY = DEV_SECRET_KEY
+elif DEBUG and not DEBUG_FROM_ENVIRONMENT:
+    # A real key means a real installation; a development .env left on it turned
+    # DEBUG on, and the debug error page shows whatever the failing page held
+    # (full ID numbers included). Refuse to start rather than serve that.
+    raise ImproperlyConfigured(
+        "DEBUG is on only because of the development file .env, but SECRET_KEY is a real key: "
+        "remove DEBUG from .env on this server (or set DEBUG=0 in the environment)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -67,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "hungbinh.middleware.PrivateNoStoreMiddleware",
+    "hungbinh.middleware.ContentSecurityPolicyMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,9 +144,10 @@ AUTHENTICATION_BACKENDS = [
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "hungbinh.accounts.passwords.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "hungbinh.accounts.passwords.NotOldOrDemoPasswordValidator"},
 ]
 
 LOGIN_URL = "login"
@@ -267,11 +281,18 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API quản lý Chương trình MTQG Giảm nghèo bền vững cấp phường.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema maps the data model: only for those who may use the API.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields (status, from_status, to_status).
     "ENUM_NAME_OVERRIDES": {"HouseholdStatusEnum": "households.rules.Status"},
+    # Every operation's error answers (400, 401, 403, 404) are documented (hungbinh/accounts/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "hungbinh.accounts.schema.add_error_responses",
+    ],
 }
 
 # --- Security -------------------------------------------------------------
@@ -294,11 +315,6 @@ SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        "hungbinh.audit": {"handlers": ["console"], "level": "INFO"},
-    },
-}
+# Errors (with their tracebacks) and the app's own records to stderr, ID numbers
+# masked; LOG_FORMAT=json writes one JSON object per line (hungbinh/log.py).
+LOGGING = logging_config(log_format=env.str("LOG_FORMAT", default="text"), level=env.str("LOG_LEVEL", default="INFO"))

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from ..rules import Status
-from ..text import fold, nfc
+from ..text import ascii_digits, fold, nfc
 from .workbook import DATE_FORMAT, ESCAPED_LABEL, GENDER_LABELS, STATUS_LABELS, YES
 
 
@@ -42,7 +42,7 @@ def id_number(value) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
         digits = str(int(value))
         return digits.zfill(12) if len(digits) < 12 else digits
-    return as_text(value).replace(" ", "")
+    return ascii_digits(as_text(value).replace(" ", ""))
 
 
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")

@@ -42,6 +42,12 @@ def can_manage_ward(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
 
 
+def can_record_decision(user) -> bool:
+    """A status change "by decision" records the ward's recognition decision: ward staff only. A khối
+    member proposes a change through a review (docs/roles.md)."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
+
+
 def can_see_id_numbers(user) -> bool:
     """Who may unmask citizen ID numbers (each unmasking is logged)."""
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)
