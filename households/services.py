@@ -8,7 +8,7 @@ them as a 400.
 import logging
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,7 +142,7 @@ def _max_length(model, name: str) -> int | None:
         return None
     try:
         return model._meta.get_field(name).max_length
-    except Exception:  # noqa: BLE001 - a name that is no column (head_…) has no limit of its own
+    except FieldDoesNotExist:  # a name that is no column of the model has no limit of its own
         return None
 
 

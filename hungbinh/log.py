@@ -33,7 +33,7 @@ class MaskIdNumbers(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad format string is logged as it is
+        except Exception:  # a bad format string: its message is logged as it is
             message = str(record.msg)
         record.msg, record.args = mask_id_numbers(message), None
         if record.exc_info and not record.exc_text:
