@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("hungbinh.accounts.urls")),
     path("reports/", include("reports.urls")),
+    path("reviews/", include("reviews.urls")),
     path("", include("projects.urls")),
     path("", include("assignments.urls")),
     path("", include("households.urls")),

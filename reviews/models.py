@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from households.rules import Status
+
 from . import rules
 
 
@@ -319,6 +321,27 @@ class Review(models.Model):
     def is_frozen(self) -> bool:
         return self.state in (ReviewState.RECOGNISED, ReviewState.REFUSED)
 
+    def get_from_status_display(self) -> str:
+        return str(Status(self.from_status).label) if self.from_status else "—"
+
+    def get_proposed_status_display(self) -> str:
+        return str(Status(self.proposed_status).label) if self.proposed_status else str(_("Not determined"))
+
+
+EVENT_ACTIONS = {
+    "apply": _("Application received"),
+    "save": _("Survey saved"),
+    "submit": _("Submitted"),
+    "verify": _("Verified"),
+    "return": _("Returned for survey"),
+    "meeting": _("Community meeting"),
+    "post": _("Posted"),
+    "complaint": _("Complaint received"),
+    "complaint_resolved": _("Complaint resolved"),
+    "decision": _("Recognition decision"),
+    "refuse": _("Refused in writing"),
+}
+
 
 class ReviewEvent(models.Model):
     """One step of a review: who did what, when, from which state to which."""
@@ -340,6 +363,10 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.review_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        return str(EVENT_ACTIONS.get(self.action, self.action))
 
 
 class Meeting(models.Model):

@@ -325,3 +325,39 @@ def is_overdue(*, kind: str, started_on: date | None, closed: bool, today: date,
 
 def certificate_number(serial: int) -> str:
     return f"{serial}/{CERTIFICATE_SUFFIX}"
+
+
+# --- What the survey shows next to each indicator ---------------------------------
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A household member as the deprivation indicators look at them."""
+
+    age: int | None
+    is_disabled: bool = False
+
+
+def member_facts(members: list[MemberFacts]) -> dict[str, str]:
+    """Per indicator code, the registry's facts that help decide it (the surveyor still decides)."""
+
+    def count(test):
+        return sum(1 for m in members if m.age is not None and test(m.age))
+
+    unknown = sum(1 for m in members if m.age is None)
+    facts = {
+        "bao_hiem_y_te": _("%(n)s members aged 6 or over") % {"n": count(lambda a: a >= 6)},
+        "dinh_duong": _("%(n)s children under 16") % {"n": count(lambda a: a < 16)},
+        "di_hoc_tre_em": _("%(n)s children aged 3 to 15") % {"n": count(lambda a: 3 <= a < 16)},
+        "giao_duc_nguoi_lon": _("%(n)s members aged 16 to 30") % {"n": count(lambda a: 16 <= a <= 30)},
+        "viec_lam": _("%(n)s members aged 15 to 60") % {"n": count(lambda a: 15 <= a <= 60)},
+        "nguoi_phu_thuoc": _("%(n)s of %(total)s members under 15, over 60 or with a disability")
+        % {
+            "n": sum(1 for m in members if m.is_disabled or (m.age is not None and (m.age < 15 or m.age > 60))),
+            "total": len(members),
+        },
+    }
+    if unknown:
+        suffix = _("(%(n)s without a birth date)") % {"n": unknown}
+        facts = {code: f"{text} {suffix}" for code, text in facts.items()}
+    return facts

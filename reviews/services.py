@@ -322,8 +322,11 @@ def review_save(*, by, review: Review, version: int | None = None, **fields) -> 
 
 
 @transaction.atomic
-def review_submit(*, by, review: Review) -> Review:
+def review_submit(*, by, review: Review, **fields) -> Review:
+    """Submit the survey for verification; `fields`, when given, are saved with it (all or nothing)."""
     _require_surveyor(by)
+    if fields:
+        review = review_save(by=by, review=review, **fields)
     review = _lock_one(by, review)
     _require_state(review, EDITABLE)
     _propose(review, complete=True)

@@ -17,6 +17,8 @@ from .roles import Role, is_admin, is_unit_member, role_of
 # level (a city's script downloads the wards' reports). Others find the API
 # documentation from the README and the admin, not in their menu.
 SCRIPTING_ROLES = frozenset({Role.ADMIN, Role.UPPER_LEVEL})
+# The household reviews (docs/reviews.md): ward staff run them, khối members survey, the upper level reads.
+REVIEW_ROLES = frozenset({Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER, Role.UPPER_LEVEL})
 # Who opens the review-result tables and progress reports (docs/reports.md).
 REPORT_ROLES = frozenset({Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.UPPER_LEVEL})
 
@@ -44,6 +46,8 @@ def nav_items(user) -> list[NavItem]:
         NavItem(_("Overview"), reverse("dashboard"), "dashboard"),
         NavItem(_("Households"), reverse("household-list"), "household-list", ("household-", "member-")),
     ]
+    if role_of(user) in REVIEW_ROLES:
+        items.append(NavItem(_("Reviews"), reverse("reviews-campaigns"), "reviews-campaigns", ("reviews-",)))
     if is_unit_member(user):
         # A unit's people see their unit's work and support, not the registry (docs/program.md).
         items = [items[0], NavItem(_("My work"), reverse("my-work"), "my-work", ("task-",))]

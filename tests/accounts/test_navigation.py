@@ -20,6 +20,7 @@ def test_admin_sees_administration_and_the_api():
     assert keys(User(role=Role.ADMIN, is_superuser=True)) == [
         "dashboard",
         "household-list",
+        "reviews-campaigns",
         "report-index",
         "plan-list",
         "support-list",
@@ -34,6 +35,7 @@ def test_people_who_do_not_write_scripts_see_no_api(role):
     assert keys(User(role=role)) == [
         "dashboard",
         "household-list",
+        "reviews-campaigns",
         "report-index",
         "plan-list",
         "support-list",
@@ -45,6 +47,7 @@ def test_khoi_members_see_no_reports():
     assert keys(User(role=Role.KHOI_MEMBER)) == [
         "dashboard",
         "household-list",
+        "reviews-campaigns",
         "plan-list",
         "support-list",
         "task-list",
@@ -55,6 +58,7 @@ def test_upper_level_keeps_the_api_for_its_scripts():
     assert keys(User(role=Role.UPPER_LEVEL)) == [
         "dashboard",
         "household-list",
+        "reviews-campaigns",
         "report-index",
         "plan-list",
         "support-list",
@@ -86,6 +90,8 @@ def test_items_link_to_their_pages():
         ("subproject-detail", "plan-list"),
         ("support-bulk", "support-list"),
         ("task-detail", "task-list"),
+        ("reviews-review", "reviews-campaigns"),
+        ("reviews-khoi", "reviews-campaigns"),
         ("my-work", "task-list"),
         ("password_change", None),
         (None, None),

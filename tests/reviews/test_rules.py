@@ -209,3 +209,15 @@ def test_movement_for(from_status, to_status, ever_poor, ever_near, movement):
         )
         == movement
     )
+
+
+def test_member_facts():
+    members = [rules.MemberFacts(age=a) for a in (2, 5, 10, 17, 40, 70)] + [rules.MemberFacts(age=35, is_disabled=True)]
+    facts = rules.member_facts(members)
+    assert facts["bao_hiem_y_te"].startswith("5 ")
+    assert facts["dinh_duong"].startswith("3 ")
+    assert facts["di_hoc_tre_em"].startswith("2 ")
+    assert facts["giao_duc_nguoi_lon"].startswith("1 ")
+    assert facts["viec_lam"].startswith("3 ")
+    assert facts["nguoi_phu_thuoc"].startswith("5") and "7" in facts["nguoi_phu_thuoc"]
+    assert "1" in rules.member_facts([rules.MemberFacts(age=None)])["viec_lam"].split("(")[1]

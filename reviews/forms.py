@@ -1,0 +1,119 @@
+"""Forms of the review pages; the checks themselves are the services' (reviews/services.py)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hungbinh.forms import VietnameseDateField
+
+from .models import CampaignKind, Cause
+
+YES_NO_UNKNOWN = [("", _("Not filled in")), ("true", _("Yes: go on to Phiếu B")), ("false", _("No: clearly not poor"))]
+
+
+class CampaignForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CampaignKind.choices)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(
+        label=_("Month"), min_value=1, max_value=12, required=False, help_text=_("Regular reviews only.")
+    )
+
+
+class SurveyForm(forms.Form):
+    """Phiếu A (for applicants) and Phiếu B: the figures, the deprived indicators and the causes."""
+
+    phieu_a_passed = forms.TypedChoiceField(
+        label=_("Phiếu A (quick identification)"),
+        choices=YES_NO_UNKNOWN,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        empty_value=None,
+        required=False,
+    )
+    income_per_capita = forms.IntegerField(
+        label=_("Income per person per month (đồng)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "data-classify": ""}),
+    )
+    score_a = forms.DecimalField(
+        label=_("Score A (B1)"),
+        required=False,
+        max_digits=6,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5", "data-classify": ""}),
+    )
+    deprivations = forms.MultipleChoiceField(
+        label=_("Deprived indicators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    causes = forms.MultipleChoiceField(
+        label=_("Causes of poverty"), required=False, choices=Cause.choices, widget=forms.CheckboxSelectMultiple
+    )
+    cause_other = forms.CharField(label=_("Other cause"), required=False, max_length=200)
+
+    def __init__(self, *args, indicators=(), show_phieu_a=False, score_a_known=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deprivations"].choices = [(i.code, i.name) for i in indicators]
+        self.fields["deprivations"].widget.attrs["data-classify"] = ""
+        if not show_phieu_a:
+            del self.fields["phieu_a_passed"]
+        if not score_a_known:
+            self.fields["score_a"].help_text = _("This standard has no score-A cut-off: enter the income.")
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("What to check again"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RefuseForm(forms.Form):
+    reason = forms.CharField(label=_("Reasons for the refusal"), widget=forms.Textarea(attrs={"rows": 3}))
+    refused_on = VietnameseDateField(label=_("Date of the written refusal"))
+
+
+class MeetingForm(forms.Form):
+    held_on = VietnameseDateField(label=_("Date of the meeting"))
+    chair = forms.CharField(label=_("Chair"), required=False, max_length=200)
+    secretary = forms.CharField(label=_("Secretary"), required=False, max_length=200)
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=0)
+    households_represented = forms.IntegerField(
+        label=_("Listed households represented"), min_value=0, required=False, initial=0
+    )
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.vote_fields = []
+        for review in reviews:
+            name = f"agreed_{review.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{review.household.code} – {review.household.head_name}", required=False, min_value=0
+            )
+            self.vote_fields.append((review, name))
+
+    def votes(self):
+        return [
+            (review, self.cleaned_data[name])
+            for review, name in self.vote_fields
+            if self.cleaned_data.get(name) is not None
+        ]
+
+
+class PostingForm(forms.Form):
+    starts_on = VietnameseDateField(label=_("First day of the posting"))
+
+
+class UpperReportForm(forms.Form):
+    sent_on = VietnameseDateField(label=_("Sent on"))
+    number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    addressee = forms.CharField(label=_("Addressee"), required=False, max_length=200)
+
+
+class DecisionForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=60)
+    signed_on = VietnameseDateField(label=_("Signed on"))
+    reviews = forms.MultipleChoiceField(
+        label=_("Households recognised"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviews"].choices = [
+            (str(r.pk), f"{r.household.code} – {r.household.head_name}: {r.get_proposed_status_display()}")
+            for r in reviews
+        ]

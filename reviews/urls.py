@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+# Page names start with "reviews-": the API router already names its routes "review-…".
+urlpatterns = [
+    path("", views.campaign_list, name="reviews-campaigns"),
+    path("<int:pk>/", views.campaign_board, name="reviews-campaign"),
+    path("<int:pk>/report/", views.upper_report, name="reviews-report"),
+    path("<int:pk>/decision/", views.decision_create, name="reviews-decision"),
+    path("<int:pk>/khoi/<int:khoi_pk>/", views.khoi_reviews, name="reviews-khoi"),
+    path("<int:pk>/khoi/<int:khoi_pk>/meeting/", views.khoi_meeting, name="reviews-meeting"),
+    path("<int:pk>/khoi/<int:khoi_pk>/posting/", views.khoi_posting, name="reviews-posting"),
+    path("review/<int:pk>/", views.review_detail, name="reviews-review"),
+]

@@ -1,0 +1,402 @@
+"""Review pages. Reads through selectors (another ward's or khối's object is a 404), writes through services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households.forms import add_service_errors
+from households.models import Member
+from households.rules import age_on
+from households.selectors import khoi_list, ward_list
+from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, role_of
+
+from . import rules, selectors, services
+from .forms import (
+    CampaignForm,
+    DecisionForm,
+    MeetingForm,
+    PostingForm,
+    RefuseForm,
+    ReturnForm,
+    SurveyForm,
+    UpperReportForm,
+)
+from .models import CampaignKind, Review, ReviewSource, ReviewState
+from .serializers import explanation
+
+S = ReviewState
+
+
+def _campaign(user, pk):
+    return get_object_or_404(selectors.campaign_list(user=user), pk=pk)
+
+
+def _khoi(user, campaign, khoi_pk):
+    return get_object_or_404(khoi_list(user=user, ward_id=campaign.ward_id), pk=khoi_pk)
+
+
+def _is_leader(user):
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER)
+
+
+def _run(request, form, action, success_message):
+    """Call a service; its ValidationError goes next to the form's fields, PermissionDenied is a 403."""
+    try:
+        result = action()
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, success_message)
+    return result or True
+
+
+@login_required
+def campaign_list(request):
+    campaigns = list(selectors.campaign_list(user=request.user).order_by("-year", "-month", "kind"))
+    wards = list(ward_list(user=request.user)) if can_manage_ward(request.user) else []
+    form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year, "kind": "periodic"})
+    if request.method == "POST":
+        if not can_manage_ward(request.user) or len(wards) != 1:
+            raise PermissionDenied(_("Only ward staff may open a review campaign."))
+        if form.is_valid():
+            data = form.cleaned_data
+            campaign = _run(
+                request,
+                form,
+                lambda: services.campaign_open(
+                    by=request.user, ward=wards[0], kind=data["kind"], year=data["year"], month=data["month"]
+                ),
+                _("The campaign is open."),
+            )
+            if campaign:
+                return redirect("reviews-campaign", campaign.pk)
+    return render(
+        request,
+        "reviews/campaign_list.html",
+        {"campaigns": campaigns, "form": form, "can_open": can_manage_ward(request.user) and len(wards) == 1},
+    )
+
+
+@login_required
+def campaign_board(request, pk):
+    campaign = _campaign(request.user, pk)
+    board = selectors.campaign_board(user=request.user, campaign=campaign)
+    totals = {
+        name: sum(getattr(row, name) for row in board)
+        for name in ("listed", "surveyed", "submitted", "verified", "agreed", "posted", "recognised", "late")
+    }
+    return render(
+        request,
+        "reviews/campaign_board.html",
+        {
+            "campaign": campaign,
+            "board": board,
+            "totals": totals,
+            "can_manage": can_manage_ward(request.user),
+            "is_leader": _is_leader(request.user),
+            "reports": list(campaign.upper_reports.all()),
+            "decisions": list(campaign.decisions.all()),
+        },
+    )
+
+
+@login_required
+def khoi_reviews(request, pk, khoi_pk):
+    campaign = _campaign(request.user, pk)
+    khoi = _khoi(request.user, campaign, khoi_pk)
+    reviews = list(
+        selectors.review_list(user=request.user)
+        .filter(campaign=campaign, khoi=khoi)
+        .order_by("household__name_key", "id")
+    )
+    today = timezone.localdate()
+    days = selectors.settings_for(campaign.ward_id).regular_review_days
+    for review in reviews:
+        review.overdue = rules.is_overdue(
+            kind=campaign.kind, started_on=review.applied_on, closed=review.is_frozen, today=today, days=days
+        )
+    return render(
+        request,
+        "reviews/khoi_reviews.html",
+        {
+            "campaign": campaign,
+            "khoi": khoi,
+            "reviews": reviews,
+            "can_manage": can_manage_ward(request.user),
+            "can_meet": can_manage_ward(request.user) or request.user.khoi_id == khoi.pk,
+        },
+    )
+
+
+def _member_facts(review):
+    today = timezone.localdate()
+    members = [
+        rules.MemberFacts(age=age_on(m.birth_date, today), is_disabled=m.is_disabled)
+        for m in review.household.members.all()
+    ]
+    return rules.member_facts(members)
+
+
+@login_required
+def review_detail(request, pk):
+    """The survey (Phiếu A/B) on a phone, and the steps the user's role may take from here."""
+    review = _review_or_404(request.user, pk)
+    standard = review.campaign.standard
+    indicators = list(standard.indicators.all())
+    facts = _member_facts(review)
+    editable = review.state in services.EDITABLE and can_edit_registry(request.user)
+    area_cutoff = (
+        standard.score_a_cutoff_urban if review.campaign.ward.area_type == "urban" else standard.score_a_cutoff_rural
+    )
+    form = SurveyForm(
+        request.POST if request.method == "POST" and request.POST.get("step") in ("save", "submit") else None,
+        indicators=indicators,
+        show_phieu_a=review.source != ReviewSource.LISTED,
+        score_a_known=area_cutoff is not None,
+        initial={
+            "phieu_a_passed": {True: "true", False: "false"}.get(review.phieu_a_passed, ""),
+            "income_per_capita": review.income_per_capita,
+            "score_a": review.score_a,
+            "deprivations": review.deprivations,
+            "causes": review.causes,
+            "cause_other": review.cause_other,
+        },
+    )
+    return_form = ReturnForm(request.POST if request.POST.get("step") == "return" else None)
+    refuse_form = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
+    if request.method == "POST":
+        done = _review_step(request, review, form, return_form, refuse_form)
+        if done:
+            return redirect("reviews-review", review.pk)
+    indicator_rows = [(field, facts.get(field.data["value"])) for field in form["deprivations"]]
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "campaign": review.campaign,
+            "form": form,
+            "indicator_rows": indicator_rows,
+            "return_form": return_form,
+            "refuse_form": refuse_form,
+            "explanation": explanation(review, {}),
+            "editable": editable,
+            "can_check": can_manage_ward(request.user) and review.state in (S.SUBMITTED, S.VERIFIED),
+            "can_refuse": _is_leader(request.user)
+            and review.campaign.kind == CampaignKind.REGULAR
+            and not review.is_frozen,
+            "classify_url": reverse("review-classify", args=[review.pk]),
+            "events": list(review.events.select_related("by").order_by("-at", "-id")[:20]),
+            "due_on": rules.regular_due_on(review.applied_on)
+            if review.campaign.kind == CampaignKind.REGULAR and review.applied_on
+            else None,
+        },
+    )
+
+
+def _review_or_404(user, pk):
+    try:
+        return (
+            selectors.review_list(user=user)
+            .select_related("campaign__standard", "posting", "decision")
+            .prefetch_related(
+                "campaign__standard__indicators",
+                Prefetch("household__members", queryset=Member.objects.order_by("position", "id")),
+            )
+            .get(pk=pk)
+        )
+    except Review.DoesNotExist as error:
+        raise Http404 from error
+
+
+def _review_step(request, review, form, return_form, refuse_form):
+    step = request.POST.get("step")
+    user = request.user
+    if step in ("save", "submit"):
+        if not form.is_valid():
+            return None
+        data = dict(form.cleaned_data)
+        if step == "submit":
+            return _run(
+                request, form, lambda: services.review_submit(by=user, review=review, **data), _("Review submitted.")
+            )
+        return _run(request, form, lambda: services.review_save(by=user, review=review, **data), _("Draft saved."))
+    if step == "verify":
+        return _run(request, form, lambda: services.review_verify(by=user, review=review), _("Review verified."))
+    if step == "return":
+        if not return_form.is_valid():
+            return None
+        comment = return_form.cleaned_data["comment"]
+        return _run(
+            request,
+            return_form,
+            lambda: services.review_return(by=user, review=review, comment=comment),
+            _("Review returned to the surveyor."),
+        )
+    if step == "refuse":
+        if not refuse_form.is_valid():
+            return None
+        data = refuse_form.cleaned_data
+        return _run(
+            request,
+            refuse_form,
+            lambda: services.review_refuse(
+                by=user, review=review, reason=data["reason"], refused_on=data["refused_on"]
+            ),
+            _("The refusal is recorded."),
+        )
+    raise Http404
+
+
+@login_required
+def khoi_meeting(request, pk, khoi_pk):
+    campaign = _campaign(request.user, pk)
+    khoi = _khoi(request.user, campaign, khoi_pk)
+    reviews = list(
+        selectors.review_list(user=request.user)
+        .filter(campaign=campaign, khoi=khoi, state=S.VERIFIED)
+        .order_by("household__name_key", "id")
+    )
+    form = MeetingForm(request.POST or None, reviews=reviews)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        meeting = _run(
+            request,
+            form,
+            lambda: services.meeting_record(
+                by=request.user,
+                campaign=campaign,
+                khoi=khoi,
+                held_on=data["held_on"],
+                attendees=data["attendees"],
+                votes=form.votes(),
+                households_represented=data.get("households_represented") or 0,
+                chair=data["chair"],
+                secretary=data["secretary"],
+            ),
+            _("The meeting is recorded."),
+        )
+        if meeting:
+            return redirect("reviews-khoi", campaign.pk, khoi.pk)
+    return render(
+        request,
+        "reviews/meeting_form.html",
+        {
+            "campaign": campaign,
+            "khoi": khoi,
+            "form": form,
+            "reviews": reviews,
+            "vote_fields": [form[name] for _review, name in form.vote_fields],
+        },
+    )
+
+
+@login_required
+def khoi_posting(request, pk, khoi_pk):
+    campaign = _campaign(request.user, pk)
+    khoi = _khoi(request.user, campaign, khoi_pk)
+    form = PostingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        posting = _run(
+            request,
+            form,
+            lambda: services.posting_open(
+                by=request.user, campaign=campaign, khoi=khoi, starts_on=form.cleaned_data["starts_on"]
+            ),
+            _("The results are posted."),
+        )
+        if posting:
+            messages.info(
+                request,
+                _("Posted from %(start)s through %(end)s.")
+                % {"start": f"{posting.starts_on:%d/%m/%Y}", "end": f"{posting.ends_on:%d/%m/%Y}"},
+            )
+            return redirect("reviews-khoi", campaign.pk, khoi.pk)
+    settings = selectors.settings_for(campaign.ward_id)
+    return render(
+        request,
+        "reviews/simple_form.html",
+        {
+            "campaign": campaign,
+            "khoi": khoi,
+            "form": form,
+            "title": _("Post the results of %(khoi)s") % {"khoi": khoi},
+            "lead": _(
+                "The posting lasts %(n)s working days; weekends, public holidays and the ward's days off do not count."
+            )
+            % {"n": settings.posting_working_days},
+            "submit": _("Post"),
+            "back": reverse("reviews-khoi", args=[campaign.pk, khoi.pk]),
+        },
+    )
+
+
+@login_required
+def upper_report(request, pk):
+    campaign = _campaign(request.user, pk)
+    settings = selectors.settings_for(campaign.ward_id)
+    form = UpperReportForm(request.POST or None, initial={"addressee": settings.upper_level_addressee})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = _run(
+            request,
+            form,
+            lambda: services.upper_report_record(
+                by=request.user,
+                campaign=campaign,
+                sent_on=data["sent_on"],
+                number=data["number"],
+                addressee=data["addressee"],
+            ),
+            _("The report to the upper level is recorded."),
+        )
+        if report:
+            return redirect("reviews-campaign", campaign.pk)
+    return render(
+        request,
+        "reviews/simple_form.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "title": _("Report to the upper level"),
+            "submit": _("Save"),
+            "back": reverse("reviews-campaign", args=[campaign.pk]),
+        },
+    )
+
+
+@login_required
+def decision_create(request, pk):
+    campaign = _campaign(request.user, pk)
+    if not _is_leader(request.user):
+        raise PermissionDenied(_("Only the ward leader may sign a recognition decision."))
+    reviews = list(
+        selectors.review_list(user=request.user)
+        .filter(campaign=campaign, state=S.POSTED)
+        .order_by("khoi__position", "household__name_key", "id")
+    )
+    form = DecisionForm(request.POST or None, reviews=reviews, initial={"reviews": [str(r.pk) for r in reviews]})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [r for r in reviews if str(r.pk) in set(data["reviews"])]
+        decision = _run(
+            request,
+            form,
+            lambda: services.decision_issue(
+                by=request.user, campaign=campaign, number=data["number"], signed_on=data["signed_on"], reviews=chosen
+            ),
+            _("The decision is recorded and the households' classes are changed."),
+        )
+        if decision:
+            return redirect("reviews-campaign", campaign.pk)
+    return render(
+        request,
+        "reviews/decision_form.html",
+        {"campaign": campaign, "form": form, "reviews": reviews},
+    )

@@ -1,0 +1,183 @@
+"""Review pages: who sees what (another ward's or khối's object is a 404), who may act (403), constant queries."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reviews import services
+from reviews.models import Campaign, Review
+from tests.factories import HouseholdFactory, MemberFactory
+
+from .conftest import POOR_SURVEY, review_of, to_posted
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level", "ward_officer_qt"]
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+def pages(campaign, world, households):
+    review = review_of(campaign, households["p1"])
+    return {
+        "list": reverse("reviews-campaigns"),
+        "board": reverse("reviews-campaign", args=[campaign.pk]),
+        "khoi": reverse("reviews-khoi", args=[campaign.pk, world.hb_k1.pk]),
+        "review": reverse("reviews-review", args=[review.pk]),
+        "meeting": reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk]),
+    }
+
+
+# (role, page) → status: the Hưng Bình campaign and its khối 1
+EXPECTED = {
+    "ward_officer_qt": {"list": 200, "board": 404, "khoi": 404, "review": 404, "meeting": 404},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_pages_follow_the_scope(client, world, campaign, households, role):
+    for name, url in pages(campaign, world, households).items():
+        expected = EXPECTED.get(role, {}).get(name, 200)
+        assert login(client, world, role).get(url).status_code == expected, (role, name)
+
+
+def test_khoi_member_cannot_open_another_khois_part(client, world, campaign, households):
+    client = login(client, world, "khoi_member_hb_k1")
+    assert client.get(reverse("reviews-khoi", args=[campaign.pk, world.hb_k2.pk])).status_code == 404
+    other = review_of(campaign, households["p3"])
+    assert client.get(reverse("reviews-review", args=[other.pk])).status_code == 404
+    assert client.post(reverse("reviews-review", args=[other.pk]), {"step": "save"}).status_code == 404
+
+
+def test_navigation_entry(client, world):
+    response = login(client, world, "khoi_member_hb_k1").get(reverse("reviews-campaigns"))
+    assert 'href="/reviews/" aria-current="page"' in response.content.decode()
+
+
+def test_officer_opens_a_campaign_from_the_page(client, world, households):
+    response = login(client, world, "ward_officer_hb").post(
+        reverse("reviews-campaigns"), {"kind": "periodic", "year": 2025}
+    )
+    campaign = Campaign.objects.get()
+    assert response.status_code == 302 and response.url == reverse("reviews-campaign", args=[campaign.pk])
+    again = client.post(reverse("reviews-campaigns"), {"kind": "periodic", "year": 2025})
+    assert again.status_code == 200 and "đã được mở" in again.content.decode()
+
+
+@pytest.mark.parametrize("role", ["khoi_member_hb_k1", "upper_level"])
+def test_others_cannot_open_a_campaign(client, world, role):
+    assert (
+        login(client, world, role).post(reverse("reviews-campaigns"), {"kind": "periodic", "year": 2025}).status_code
+        == 403
+    )
+    assert not Campaign.objects.exists()
+
+
+def test_survey_on_the_page_saves_then_submits(client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    MemberFactory(household=households["p1"], full_name="Bé Na", birth_date=date(2020, 1, 1))
+    client = login(client, world, "khoi_member_hb_k1")
+    page = client.get(reverse("reviews-review", args=[review.pk])).content.decode()
+    assert "data-classify-url" in page and "trẻ em dưới 16 tuổi" in page.lower()
+    response = client.post(
+        reverse("reviews-review", args=[review.pk]),
+        {
+            "step": "save",
+            "income_per_capita": "1500000",
+            "deprivations": POOR_SURVEY["deprivations"],
+            "causes": ["capital"],
+        },
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert (review.state, review.proposed_status, review.causes) == ("draft", "poor", ["capital"])
+    client.post(
+        reverse("reviews-review", args=[review.pk]),
+        {"step": "submit", "income_per_capita": "1500000", "deprivations": POOR_SURVEY["deprivations"]},
+    )
+    assert Review.objects.get(pk=review.pk).state == "submitted"
+
+
+def test_bad_survey_shows_the_message_and_saves_nothing(client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    response = login(client, world, "khoi_member_hb_k1").post(
+        reverse("reviews-review", args=[review.pk]), {"step": "submit"}
+    )
+    assert response.status_code == 200 and "thu nhập bình quân" in response.content.decode()
+    assert Review.objects.get(pk=review.pk).state == "listed"
+
+
+def test_member_cannot_verify(client, world, campaign, households):
+    review = services.review_save(
+        by=world.users["ward_officer_hb"], review=review_of(campaign, households["p1"]), **POOR_SURVEY
+    )
+    services.review_submit(by=world.users["ward_officer_hb"], review=review)
+    response = login(client, world, "khoi_member_hb_k1").post(
+        reverse("reviews-review", args=[review.pk]), {"step": "verify"}
+    )
+    assert response.status_code == 403
+    assert (
+        login(client, world, "ward_officer_hb")
+        .post(reverse("reviews-review", args=[review.pk]), {"step": "verify"})
+        .status_code
+        == 302
+    )
+
+
+def test_meeting_posting_and_decision_pages(client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    client = login(client, world, "ward_officer_hb")
+    url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
+    bad = client.post(url, {"held_on": "20/10/2025", "attendees": "10", f"agreed_{review.pk}": "11"})
+    assert bad.status_code == 200 and "11" in bad.content.decode()
+    assert client.post(url, {"held_on": "20/10/2025", "attendees": "10", f"agreed_{review.pk}": "5"}).status_code == 302
+    posting = client.post(reverse("reviews-posting", args=[campaign.pk, world.hb_k1.pk]), {"starts_on": "07/11/2025"})
+    assert posting.status_code == 302
+    assert client.post(reverse("reviews-report", args=[campaign.pk]), {"sent_on": "12/11/2025"}).status_code == 302
+    decision_url = reverse("reviews-decision", args=[campaign.pk])
+    assert client.get(decision_url).status_code == 403
+    leader = login(client, world, "ward_leader_hb")
+    response = leader.post(decision_url, {"number": "99/QĐ-UBND", "signed_on": "20/11/2025", "reviews": [review.pk]})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Review.objects.get(pk=review.pk).state == "recognised"
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "khoi_member_hb_k1"])
+def test_page_queries_do_not_grow_with_rows(client, world, campaign, households, role):
+    officer = world.users["ward_officer_hb"]
+    to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    client = login(client, world, role)
+    urls = [
+        reverse("reviews-campaigns"),
+        reverse("reviews-campaign", args=[campaign.pk]),
+        reverse("reviews-khoi", args=[campaign.pk, world.hb_k1.pk]),
+        reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk]),
+        reverse("reviews-review", args=[review_of(campaign, households["p1"]).pk]),
+    ]
+    few = [count(client, url) for url in urls]
+    for _ in range(10):
+        household = HouseholdFactory(khoi=world.hb_k1, status="poor")
+        MemberFactory(household=household)
+        review = Review.objects.create(campaign=campaign, household=household, khoi=world.hb_k1, from_status="poor")
+        services.review_save(by=officer, review=review, **POOR_SURVEY)
+        services.review_submit(by=officer, review=review)
+        services.review_verify(by=officer, review=review)
+        MemberFactory(household=households["p1"])
+    services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=1)
+    assert [count(client, url) for url in urls] == few
