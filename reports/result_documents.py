@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import layout
+from .analysis import analysis_tables, upper_units, ward_units
 from .pdf import render_pdf
 from .periods import Period
 from .results import (
     movements_report_table,
+    population_totals,
     results_report_table,
     upper_movements,
     upper_results,
@@ -33,6 +35,7 @@ class ResultsReport:
     document: layout.OfficialDocument
     tables: list[ReportTable]
     heading: list[str]  # the lines above each sheet of the workbook
+    unit: object = None  # the Ward or UpperUnit
 
     @property
     def filename_stem(self) -> str:
@@ -47,7 +50,12 @@ def _tables(level: str, unit, period: Period) -> list[ReportTable]:
         results, movements = ward_results(unit, period), ward_movements(unit, period)
     else:
         results, movements = upper_results(unit, period), upper_movements(unit, period)
-    return [results_report_table(results), *(movements_report_table(t, results.unit_label) for t in movements)]
+    units = ward_units(unit) if level == "ward" else upper_units(unit)
+    return [
+        results_report_table(results),
+        *(movements_report_table(t, results.unit_label) for t in movements),
+        *analysis_tables(units, period),
+    ]
 
 
 def ward_results_report(ward, period: Period) -> ResultsReport:
@@ -60,7 +68,9 @@ def ward_results_report(ward, period: Period) -> ResultsReport:
         landscape=True,
         title=f"Kết quả rà soát {layout.ward_full_name(ward)} {period.key}",
     )
-    return ResultsReport("ward", ward.pk, ward.name, period, document, _tables("ward", ward, period), list(issuer))
+    return ResultsReport(
+        "ward", ward.pk, ward.name, period, document, _tables("ward", ward, period), list(issuer), unit=ward
+    )
 
 
 def upper_results_report(unit, period: Period) -> ResultsReport:
@@ -73,11 +83,41 @@ def upper_results_report(unit, period: Period) -> ResultsReport:
         landscape=True,
         title=f"Kết quả rà soát {unit.name} {period.key}",
     )
-    return ResultsReport("upper", unit.pk, unit.name, period, document, _tables("upper", unit, period), list(issuer))
+    return ResultsReport(
+        "upper", unit.pk, unit.name, period, document, _tables("upper", unit, period), list(issuer), unit=unit
+    )
+
+
+CHARTS = ("rates", "trend")
+
+
+def report_chart(level: str, unit, period: Period, name: str) -> str:
+    """One chart of the report as SVG: `rates` (per khối or ward) or `trend` (the last years)."""
+    from households.models import Household, Khoi, Ward
+
+    from . import charts
+
+    if name == "rates":
+        table = ward_results(unit, period) if level == "ward" else upper_results(unit, period)
+        return charts.rates_chart(table)
+    if level == "ward":
+        households = Household.objects.filter(ward=unit)
+        khoi_ids = list(Khoi.objects.filter(ward=unit).values_list("pk", flat=True))
+    else:
+        households = Household.objects.filter(ward__in=Ward.objects.filter(upper_unit=unit).values("pk"))
+        khoi_ids = list(Khoi.objects.filter(ward__upper_unit=unit).values_list("pk", flat=True))
+    years = range(period.year - charts.TREND_YEARS + 1, period.year + 1)
+    points = charts.trend_points(households, population_totals(khoi_ids, years), period)
+    return charts.trend_chart(points, unit.name)
 
 
 def render_results_pdf(report: ResultsReport, target=None):
-    return render_pdf("reports/results_pdf.html", {"doc": report.document, "report": report}, target)
+    """The tables, then the charts (the same SVG the page shows), in the landscape layout."""
+    from . import charts
+
+    images = [charts.data_url(report_chart(report.level, report.unit, report.period, name)) for name in CHARTS]
+    context = {"doc": report.document, "report": report, "chart_images": images}
+    return render_pdf("reports/results_pdf.html", context, target)
 
 
 def write_results_xlsx(report: ResultsReport, output) -> None:

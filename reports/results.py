@@ -13,6 +13,7 @@ from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef
 from django.db.models.expressions import Case, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from households.models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from households.rules import Status, percent
@@ -203,7 +204,7 @@ def upper_results(upper_unit, period: Period) -> ResultsTable:
         rows.append(row)
     total = ResultRow(
         number="",
-        label=_("Total"),
+        label=pgettext("table row", "Total"),
         total_households=_sum_or_none(r.total_households for r in rows),
         total_persons=_sum_or_none(r.total_persons for r in rows),
         is_total=True,
@@ -397,7 +398,10 @@ def movements_report_table(table: MovementsTable, unit_label: str) -> ReportTabl
         [HeaderCell(text) for text in (*decreases, *increases)],
     ]
     report_rows = []
-    for (number, name), rows in [*zip(table.units, table.rows, strict=True), (("", _("Total")), table.total)]:
+    for (number, name), rows in [
+        *zip(table.units, table.rows, strict=True),
+        (("", pgettext("table row", "Total")), table.total),
+    ]:
         is_total = number == ""
         report_rows.append(
             TableRow(
@@ -435,3 +439,17 @@ def movements_report_table(table: MovementsTable, unit_label: str) -> ReportTabl
             )
         ],
     )
+
+
+def population_totals(khoi_ids: list[int], years) -> dict[int, int | None]:
+    """{year: total households of these khối}, None for a year where a khối lacks its figure. One query."""
+    years = list(years)
+    sums = {year: [0, 0] for year in years}
+    for row in (
+        KhoiPopulation.objects.filter(khoi_id__in=khoi_ids, year__in=years)
+        .order_by()
+        .values("year")
+        .annotate(n=Count("pk"), households=Sum("households"))
+    ):
+        sums[row["year"]] = [row["n"], row["households"]]
+    return {year: (total if n == len(khoi_ids) and khoi_ids else None) for year, (n, total) in sums.items()}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.report_index, name="report-index"),
     path("population/<int:ward_id>/<int:year>/", views.population_page, name="report-population"),
     re_path(RESULTS + r"/$", views.results_page, name="report-results"),
+    re_path(RESULTS + r"/(?P<name>[a-z]+)\.svg$", views.results_chart, name="report-results-chart"),
     re_path(RESULTS + r"\.pdf$", views.results_pdf, name="report-results-pdf"),
     re_path(RESULTS + r"\.xlsx$", views.results_xlsx, name="report-results-xlsx"),
     path("jobs/", views.job_list, name="report-jobs"),

@@ -286,7 +286,36 @@ def results_page(request, level, unit_id, period):
         )
         for extension in ("pdf", "xlsx")
     }
-    return render(request, "reports/results.html", {"report": report, "links": links, "level": level, "unit": unit})
+    charts = [
+        {
+            "url": reverse(
+                "report-results-chart", kwargs={"level": level, "unit_id": unit_id, "period": parsed.key, "name": name}
+            ),
+            "alt": alt,
+        }
+        for name, alt in (
+            ("rates", _("Poverty and near-poverty rates per unit")),
+            ("trend", _("Poverty and near-poverty rates over the years")),
+        )
+    ]
+    context = {"report": report, "links": links, "level": level, "unit": unit, "charts": charts}
+    return render(request, "reports/results.html", context)
+
+
+@require_GET
+@report_access
+def results_chart(request, level, unit_id, period, name):
+    """A chart of the tables as SVG, drawn on the server (the page shows it as an image; the PDF embeds it)."""
+    from .result_documents import CHARTS, report_chart
+
+    if name not in CHARTS:
+        raise Http404(_("No such chart."))
+    try:
+        unit, parsed, _build = _results_report(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    svg = report_chart(level, unit, parsed, name)
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
 def _results_download(request, level, unit_id, period, extension):

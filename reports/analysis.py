@@ -1,0 +1,297 @@
+"""The other review-result tables (docs/reports.md): target groups and ethnicity from the registry,
+deprivations and causes from the recognised reviews.
+
+Target groups: two aggregate queries (households, persons) grouped by unit and
+by the class on the period's last day. Deprivations and causes: one query
+reading the recognised reviews that set the classes of the period's year
+(their deprivation codes and causes are lists, counted here), and one for the
+standard's indicators.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from households.models import Household, Khoi, Member, Ward
+from households.rules import CHILD_AGE_LIMIT, Gender, Status, add_months, percent
+from households.vocab import MAJORITY_ETHNICITY, Ethnicity
+
+from .periods import Period
+from .results import status_on
+from .tables import HeaderCell, ReportTable, TableRow
+
+CLASSES = (Status.POOR, Status.NEAR_POOR)
+MINORITIES = [value for value in Ethnicity.values if value != MAJORITY_ETHNICITY]
+
+
+@dataclass
+class Units:
+    """The rows of a table: (unit id, number, name), and how households, members and reviews name their unit."""
+
+    level: str
+    name: str
+    rows: list[tuple[int, str, str]]
+    households: object  # QuerySet of the households counted
+    household_unit: str  # "khoi_id" or "ward_id"
+
+    @property
+    def unit_label(self) -> str:
+        return _("Khối") if self.level == "ward" else _("Ward")
+
+
+def ward_units(ward: Ward) -> Units:
+    khois = Khoi.objects.filter(ward=ward).order_by("position", "name")
+    rows = [(k.pk, str(i), k.name) for i, k in enumerate(khois, start=1)]
+    return Units("ward", ward.name, rows, Household.objects.filter(ward=ward), "khoi_id")
+
+
+def upper_units(upper_unit) -> Units:
+    wards = Ward.objects.filter(upper_unit=upper_unit).order_by("name")
+    rows = [(w.pk, str(i), w.name) for i, w in enumerate(wards, start=1)]
+    households = Household.objects.filter(ward__in=[pk for pk, _n, _name in rows])
+    return Units("upper", upper_unit.name, rows, households, "ward_id")
+
+
+def _with_total(units: Units, values: dict, width: int) -> list[TableRow]:
+    rows, total = [], [0] * width
+    for unit_id, number, name in units.rows:
+        row = values.get(unit_id, [0] * width)
+        total = [a + b for a, b in zip(total, row, strict=True)]
+        rows.append(TableRow(number, name, row))
+    rows.append(TableRow("", pgettext("table row", "Total"), total, is_total=True))
+    return rows
+
+
+# --- Target groups and ethnicity ------------------------------------------------------
+
+
+def target_groups_table(units: Units, period: Period) -> ReportTable:
+    """Poor and near-poor households by priority group, and their persons by group and ethnicity."""
+    day = period.end
+    households = (
+        units.households.order_by()
+        .annotate(status_then=status_on(day))
+        .filter(status_then__in=CLASSES)
+        .values(units.household_unit, "status_then")
+        .annotate(
+            n=Count("pk"),
+            minority=Count("pk", filter=Q(ethnic_minority=True)),
+            merit=Count("pk", filter=Q(has_merit_person=True)),
+        )
+    )
+    values: dict[int, list[int]] = {}
+    for row in households:
+        target = values.setdefault(row[units.household_unit], [0] * 11)
+        offset = 0 if row["status_then"] == Status.POOR else 3
+        target[offset : offset + 3] = [row["n"], row["minority"], row["merit"]]
+    child_born_after = add_months(day, -12 * CHILD_AGE_LIMIT)
+    member_unit = f"household__{units.household_unit.removesuffix('_id')}"
+    members = (
+        Member.objects.filter(household__in=units.households.order_by().values("pk"))
+        .order_by()
+        .annotate(status_then=status_on(day, "household_id"))
+        .filter(status_then__in=CLASSES)
+        .values(member_unit)
+        .annotate(
+            n=Count("pk"),
+            children=Count("pk", filter=Q(birth_date__gt=child_born_after, birth_date__lte=day)),
+            disabled=Count("pk", filter=Q(is_disabled=True)),
+            women=Count("pk", filter=Q(gender=Gender.FEMALE)),
+            minority=Count("pk", filter=Q(ethnicity__in=MINORITIES)),
+        )
+    )
+    for row in members:
+        target = values.setdefault(row[member_unit], [0] * 11)
+        target[6:11] = [row["n"], row["children"], row["disabled"], row["women"], row["minority"]]
+    header = [
+        [
+            HeaderCell(_("No."), rowspan=2),
+            HeaderCell(units.unit_label, rowspan=2),
+            HeaderCell(_("Poor households"), colspan=3),
+            HeaderCell(_("Near-poor households"), colspan=3),
+            HeaderCell(_("Persons of poor and near-poor households"), colspan=5),
+        ],
+        [
+            *[
+                HeaderCell(t)
+                for _i in range(2)
+                for t in (_("Total"), _("Ethnic minority"), _("With a person with merit"))
+            ],
+            HeaderCell(_("Total")),
+            HeaderCell(_("Children under 16")),
+            HeaderCell(_("Persons with a disability")),
+            HeaderCell(_("Women")),
+            HeaderCell(_("Ethnic minority persons")),
+        ],
+    ]
+    return ReportTable(
+        key="doi-tuong",
+        title=_("Poor and near-poor households by target group and ethnicity"),
+        subtitle=_("%(unit)s, as of %(date)s") % {"unit": units.name, "date": day.strftime("%d/%m/%Y")},
+        header_rows=header,
+        column_numbers=["A", "B", *(str(n) for n in range(1, 12))],
+        rows=_with_total(units, values, 11),
+        notes=[_("Persons: the members on the registry now, in the households of that class on that day.")],
+    )
+
+
+# --- Deprivations and causes (recognised reviews) --------------------------------------------
+
+
+@dataclass
+class ReviewFigures:
+    indicators: list[tuple[str, str]]  # (code, name) in the standard's order
+    standard_name: str
+    # (status, unit id) -> households, deprivation Counter, cause Counter
+    households: Counter = field(default_factory=Counter)
+    deprivations: dict = field(default_factory=dict)
+    causes: dict = field(default_factory=dict)
+    reviews: int = 0
+
+
+def review_figures(units: Units, period: Period) -> ReviewFigures | None:
+    """The recognised reviews that set the classes of the period's year, or None without a standard for it.
+
+    The periodic review of the year before (it sets this year's classes) and
+    the regular reviews of this year up to the period's end (docs/reports.md).
+    """
+    from reviews.models import CampaignKind, Review, ReviewState, Standard
+
+    standard = (
+        Standard.objects.filter(year_from__lte=period.year, year_to__gte=period.year)
+        .prefetch_related("indicators")
+        .first()
+    )
+    if standard is None:
+        return None
+    figures = ReviewFigures([(i.code, i.name) for i in standard.indicators.all()], standard.name)
+    review_unit = "khoi_id" if units.level == "ward" else "campaign__ward_id"
+    unit_ids = [pk for pk, _n, _name in units.rows]
+    reviews = Review.objects.filter(
+        state=ReviewState.RECOGNISED,
+        proposed_status__in=CLASSES,
+        **({"khoi_id__in": unit_ids} if units.level == "ward" else {"campaign__ward_id__in": unit_ids}),
+    ).filter(
+        Q(campaign__kind=CampaignKind.PERIODIC, campaign__year=period.year - 1)
+        | Q(campaign__kind=CampaignKind.REGULAR, campaign__year=period.year, campaign__month__lte=period.last_month)
+    )
+    for unit_id, status, deprivations, causes in reviews.values_list(
+        review_unit, "proposed_status", "deprivations", "causes"
+    ).iterator(chunk_size=2000):
+        key = (status, unit_id)
+        figures.reviews += 1
+        figures.households[key] += 1
+        figures.deprivations.setdefault(key, Counter()).update(set(deprivations or []))
+        figures.causes.setdefault(key, Counter()).update(set(causes or []))
+    return figures
+
+
+def deprivations_table(units: Units, period: Period, figures: ReviewFigures, status: str) -> ReportTable:
+    """Per unit: households, the total of their deprivations, the count per indicator, and a row of shares."""
+    codes = [code for code, _name in figures.indicators]
+    width = 2 + len(codes)
+    rows, total_counts, total_households = [], Counter(), 0
+    for unit_id, number, name in [*units.rows, (None, "", pgettext("table row", "Total"))]:
+        if unit_id is None:
+            households, counts, is_total = total_households, total_counts, True
+        else:
+            households = figures.households.get((status, unit_id), 0)
+            counts = figures.deprivations.get((status, unit_id), Counter())
+            total_households += households
+            total_counts.update(counts)
+            is_total = False
+        values = [households, sum(counts[c] for c in codes), *(counts[c] for c in codes)]
+        rows.append(TableRow(number, name, values, is_total))
+        shares = [None, None, *(percent(counts[c], households) for c in codes)]
+        rows.append(TableRow("", _("%(unit)s: share (%%)") % {"unit": name}, shares, is_total, True))
+    poor = status == Status.POOR
+    header = [
+        [
+            HeaderCell(_("No."), rowspan=2),
+            HeaderCell(units.unit_label, rowspan=2),
+            HeaderCell(_("Poor households") if poor else _("Near-poor households"), rowspan=2),
+            HeaderCell(_("Total deprivations"), rowspan=2),
+            HeaderCell(_("Deprived households per indicator"), colspan=len(codes)),
+        ],
+        [HeaderCell(f"{i}. {name}") for i, (_code, name) in enumerate(figures.indicators, start=1)],
+    ]
+    numbers = ["A", "B", "1", f"2 = {'+'.join(str(n) for n in range(3, width + 1))}" if codes else "2"]
+    numbers += [str(n) for n in range(3, width + 1)]
+    return ReportTable(
+        key="thieu-hut-ho-ngheo" if poor else "thieu-hut-ho-can-ngheo",
+        title=_("Deprivations of poor households") if poor else _("Deprivations of near-poor households"),
+        subtitle=_("%(unit)s, households recognised for %(year)s (%(standard)s)")
+        % {"unit": units.name, "year": period.year, "standard": figures.standard_name},
+        header_rows=header,
+        column_numbers=numbers,
+        rows=rows,
+        notes=[_("Shares: deprived households over the households of the row, in %.")],
+    )
+
+
+def causes_table(units: Units, period: Period, figures: ReviewFigures) -> ReportTable:
+    from reviews.models import Cause
+
+    causes = list(Cause.choices)
+    rows = []
+    totals = {status: [0] * (1 + len(causes)) for status in CLASSES}
+    for unit_id, number, name in units.rows:
+        for status in CLASSES:
+            counts = figures.causes.get((status, unit_id), Counter())
+            values = [figures.households.get((status, unit_id), 0), *(counts[value] for value, _label in causes)]
+            totals[status] = [a + b for a, b in zip(totals[status], values, strict=True)]
+            label = _("%(unit)s: poor") if status == Status.POOR else _("%(unit)s: near-poor")
+            rows.append(
+                TableRow(
+                    number if status == Status.POOR else "",
+                    label % {"unit": name},
+                    values,
+                    False,
+                    status != Status.POOR,
+                )
+            )
+    for status in CLASSES:
+        label = _("%(unit)s: poor") if status == Status.POOR else _("%(unit)s: near-poor")
+        rows.append(
+            TableRow("", label % {"unit": pgettext("table row", "Total")}, totals[status], True, status != Status.POOR)
+        )
+    header = [
+        [
+            HeaderCell(_("No."), rowspan=2),
+            HeaderCell(units.unit_label, rowspan=2),
+            HeaderCell(_("Households"), rowspan=2),
+            HeaderCell(_("Causes of poverty (a household may have several)"), colspan=len(causes)),
+        ],
+        [HeaderCell(str(label)) for _value, label in causes],
+    ]
+    return ReportTable(
+        key="nguyen-nhan",
+        title=_("Poor and near-poor households by cause of poverty"),
+        subtitle=_("%(unit)s, households recognised for %(year)s") % {"unit": units.name, "year": period.year},
+        header_rows=header,
+        column_numbers=["A", "B", *(str(n) for n in range(1, len(causes) + 2))],
+        rows=rows,
+    )
+
+
+def analysis_tables(units: Units, period: Period) -> list[ReportTable]:
+    tables = [target_groups_table(units, period)]
+    figures = review_figures(units, period)
+    if figures is not None:
+        review_tables = [
+            deprivations_table(units, period, figures, Status.POOR),
+            deprivations_table(units, period, figures, Status.NEAR_POOR),
+            causes_table(units, period, figures),
+        ]
+        if not figures.reviews:
+            for table in review_tables:
+                table.notes.insert(
+                    0,
+                    _("No recognised review sets the classes of %(year)s yet: the table is empty.")
+                    % {"year": period.year},
+                )
+        tables += review_tables
+    return tables

@@ -1,0 +1,111 @@
+"""Charts of the reports drawn on the server as SVG with pygal (docs/reports.md, "Charts").
+
+The same SVG is served to the page (`<img src="…svg">`, so no script of it
+ever runs and no CDN is asked) and embedded in the PDF as a data URL. pygal's
+own script links are switched off (`js=[]`).
+"""
+
+import base64
+import re
+from datetime import date
+
+import pygal
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from households.rules import Status
+
+from .periods import Period
+from .results import ResultsTable, class_counts
+
+FONT = "'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif"
+STYLE = Style(
+    background="#ffffff",
+    plot_background="#ffffff",
+    foreground="#222222",
+    foreground_strong="#000000",
+    foreground_subtle="#888888",
+    colors=("#b3261e", "#c77c02", "#2e7d32"),
+    font_family=FONT,
+    label_font_family=FONT,
+    major_label_font_family=FONT,
+    value_font_family=FONT,
+    value_label_font_family=FONT,
+    title_font_family=FONT,
+    legend_font_family=FONT,
+    tooltip_font_family=FONT,
+    title_font_size=18,
+    label_font_size=13,
+    major_label_font_size=13,
+    legend_font_size=14,
+    value_font_size=12,
+)
+TREND_YEARS = 5
+SCRIPT = re.compile(r"<script.*?</script>", re.S)
+
+
+def _render(chart) -> str:
+    """The SVG without pygal's configuration script: nothing in it runs, on the page or in the PDF."""
+    return SCRIPT.sub("", chart.render(is_unicode=True))
+
+
+def _config(title: str) -> dict:
+    return {
+        "title": title,
+        "style": STYLE,
+        "js": [],
+        "disable_xml_declaration": True,
+        "width": 900,
+        "height": 420,
+        "legend_at_bottom": True,
+        "print_values": True,
+        "value_formatter": lambda v: "" if v is None else f"{v:.1f}".replace(".", ","),
+        "y_title": "%",
+        "show_y_guides": True,
+        "truncate_label": -1,
+    }
+
+
+def rates_chart(table: ResultsTable) -> str:
+    """The poverty and near-poverty rates of each khối (or ward): a bar pair per unit; no bar without a figure."""
+    chart = pygal.Bar(**_config(_("Poverty and near-poverty rates, %(period)s") % {"period": table.period.label}))
+    chart.x_labels = [row.label for row in table.rows] + [table.total.label]
+    rows = [*table.rows, table.total]
+    poor = [row.columns[3] for row in rows]
+    near = [row.columns[5] for row in rows]
+    chart.add(_("Poverty rate (%)"), [None if v is None else float(v) for v in poor])
+    chart.add(_("Near-poverty rate (%)"), [None if v is None else float(v) for v in near])
+    return _render(chart)
+
+
+def trend_points(
+    households, population_by_year: dict[int, int | None], period: Period
+) -> list[tuple[int, float | None, float | None]]:
+    """(year, poverty rate, near-poverty rate) for the last years up to the period: one query per year."""
+    from households.rules import percent
+
+    points = []
+    for year in range(period.year - TREND_YEARS + 1, period.year + 1):
+        day = period.end if year == period.year else date(year, 12, 31)
+        counts = class_counts(households, day, "ward_id")
+        poor = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.POOR)
+        near = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.NEAR_POOR)
+        total = population_by_year.get(year)
+        if total:
+            points.append((year, float(percent(poor, total)), float(percent(near, total))))
+        else:
+            points.append((year, None, None))
+    return points
+
+
+def trend_chart(points, unit_name: str) -> str:
+    chart = pygal.Line(**_config(_("Poverty and near-poverty rates over the years, %(unit)s") % {"unit": unit_name}))
+    chart.x_labels = [str(year) for year, _p, _n in points]
+    chart.add(_("Poverty rate (%)"), [p for _y, p, _n in points])
+    chart.add(_("Near-poverty rate (%)"), [n for _y, _p, n in points])
+    return _render(chart)
+
+
+def data_url(svg: str) -> str:
+    """The SVG as a data URL, for the PDF (the renderer fetches nothing from the network)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()

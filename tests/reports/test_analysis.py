@@ -1,0 +1,134 @@
+"""Target groups and ethnicity (registry), deprivations and causes (recognised reviews), and the charts."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+
+from households.models import Household
+from reports.analysis import analysis_tables, review_figures, upper_units, ward_units
+from reports.periods import parse_period
+
+from ..factories import HouseholdFactory, MemberFactory
+from .pdftools import flat_text, layout_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(world):
+    k1, k2 = world.hb_k1, world.hb_k2
+    poor = HouseholdFactory(khoi=k1, status="poor", ethnic_minority=True, has_merit_person=True)
+    MemberFactory(household=poor, gender="female", birth_date=date(2015, 5, 1), ethnicity="Thái")
+    MemberFactory(household=poor, gender="male", birth_date=date(1980, 1, 1), is_disabled=True, ethnicity="Kinh")
+    near = HouseholdFactory(khoi=k1, status="near_poor")
+    MemberFactory(household=near, gender="female", birth_date=date(2009, 12, 31))  # 16 on 31/12/2025: not a child
+    HouseholdFactory(khoi=k2, status="poor")
+    avg = HouseholdFactory(khoi=k2, status="average")
+    MemberFactory(household=avg, gender="female", birth_date=date(2020, 1, 1))  # not a target household
+    HouseholdFactory(khoi=world.qt_k1, status="near_poor", ethnic_minority=True)
+    return world
+
+
+def test_target_groups_from_the_registry(people):
+    table = analysis_tables(ward_units(people.hb), parse_period("2025"))[0]
+    rows = {row.label: row.values for row in table.rows}
+    #                 poor: n, minority, merit | near: n, minority, merit | persons, children, disabled, women, minority
+    assert rows["Khối 1"] == [1, 1, 1, 1, 0, 0, 3, 1, 1, 2, 1]
+    assert rows["Khối 2"] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert rows["Tổng cộng"] == [2, 1, 1, 1, 0, 0, 3, 1, 1, 2, 1]
+    upper = analysis_tables(upper_units(people.hb.upper_unit), parse_period("2025"))[0]
+    rows = {row.label: row.values for row in upper.rows}
+    assert rows["Hưng Bình"][:6] == [2, 1, 1, 1, 0, 0]
+    assert rows["Quang Trung"][:6] == [0, 0, 0, 1, 1, 0]
+
+
+def test_households_counted_equal_the_registry(people):
+    table = analysis_tables(ward_units(people.hb), parse_period("2025"))[0]
+    total = table.rows[-1].values
+    assert total[0] == Household.objects.filter(ward=people.hb, status="poor").count()
+    assert total[3] == Household.objects.filter(ward=people.hb, status="near_poor").count()
+
+
+def _recognised(world, household, *, status, deprivations, causes, campaign):
+    from reviews.models import Decision, Review
+
+    decision, _created = Decision.objects.get_or_create(
+        ward=world.hb, campaign=campaign, number="5/QĐ-UBND", defaults={"signed_on": date(2024, 12, 20)}
+    )
+    return Review.objects.create(
+        campaign=campaign,
+        household=household,
+        khoi=household.khoi,
+        state="recognised",
+        decision=decision,
+        proposed_status=status,
+        deprivations=deprivations,
+        causes=causes,
+    )
+
+
+@pytest.fixture
+def reviewed(people):
+    from reviews.models import Campaign, Standard
+
+    standard = Standard.objects.get(code="nd-07-2021")
+    campaign = Campaign.objects.create(
+        ward=people.hb, kind="periodic", year=2024, starts_on=date(2024, 9, 1), ends_on=date(2024, 12, 14),
+        standard=standard,
+    )  # fmt: skip
+    poor, near = people.hb_k1.households.order_by("pk")[:2]
+    _recognised(people, poor, status="poor", deprivations=["viec_lam", "bao_hiem_y_te", "nha_tieu"],
+                causes=["capital", "illness"], campaign=campaign)  # fmt: skip
+    _recognised(people, near, status="near_poor", deprivations=["viec_lam"], causes=["skills"], campaign=campaign)
+    return people
+
+
+def test_deprivations_and_causes_from_the_recognised_reviews(reviewed):
+    tables = {t.key: t for t in analysis_tables(ward_units(reviewed.hb), parse_period("2025"))}
+    poor = {row.label: row.values for row in tables["thieu-hut-ho-ngheo"].rows}
+    # households, total deprivations, then indicators 1 (việc làm) … 12
+    assert poor["Khối 1"][:6] == [1, 3, 1, 0, 0, 1]
+    assert poor["Khối 1"][2 + 9] == 1  # 10. nhà tiêu
+    assert poor["Khối 1: tỷ lệ (%)"][2] == 100
+    near = {row.label: row.values for row in tables["thieu-hut-ho-can-ngheo"].rows}
+    assert near["Tổng cộng"][:3] == [1, 1, 1]
+    causes = {row.label: row.values for row in tables["nguyen-nhan"].rows}
+    # households, land, capital, labour, tools, skills, illness, other
+    assert causes["Khối 1: hộ nghèo"] == [1, 0, 1, 0, 0, 0, 1, 0]
+    assert causes["Khối 1: hộ cận nghèo"] == [1, 0, 0, 0, 0, 1, 0, 0]
+    # The 2024 campaign sets 2025: nothing for 2026 yet, and the table says so.
+    later = {t.key: t for t in analysis_tables(ward_units(reviewed.hb), parse_period("2026"))}
+    assert later["thieu-hut-ho-ngheo"].rows[-2].values[0] == 0
+    assert "2026" in later["thieu-hut-ho-ngheo"].notes[0]
+
+
+def test_review_figures_take_one_query_for_any_number_of_reviews(reviewed, django_assert_num_queries):
+    units = ward_units(reviewed.hb)
+    with django_assert_num_queries(3):  # standard, its indicators, the reviews
+        figures = review_figures(units, parse_period("2025"))
+    assert figures.reviews == 2
+
+
+def test_files_carry_every_table_and_the_charts(client, reviewed):
+    client.force_login(reviewed.users["upper_level"])
+    url = f"/reports/results/ward/{reviewed.hb.pk}/2025"
+    workbook = load_workbook(BytesIO(b"".join(client.get(url + ".xlsx").streaming_content)))
+    assert workbook.sheetnames == [
+        "ket-qua", "dien-bien-ho-ngheo", "dien-bien-ho-can-ngheo", "doi-tuong",
+        "thieu-hut-ho-ngheo", "thieu-hut-ho-can-ngheo", "nguyen-nhan",
+    ]  # fmt: skip
+    pdf = client.get(url + ".pdf").content
+    assert layout_row(pdf, "Khối 1: hộ nghèo") == ["1", "0", "1", "0", "0", "0", "1", "0"]
+    text = flat_text(pdf)
+    assert "Tỷ lệ hộ nghèo, hộ cận nghèo qua các năm" in text  # the trend chart's title, drawn in the PDF
+    page = client.get(url + "/").content.decode()
+    assert f"{url}/rates.svg" in page and f"{url}/trend.svg" in page
+    svg = client.get(url + "/rates.svg")
+    assert svg.status_code == 200 and svg["Content-Type"].startswith("image/svg+xml")
+    body = svg.content.decode()
+    assert "Khối 1" in body and "<script" not in body and "Tỷ lệ hộ nghèo (%)" in body
+    assert client.get(url + "/nothing.svg").status_code == 404
+    client.force_login(reviewed.users["ward_officer_qt"])
+    assert client.get(url + "/rates.svg").status_code == 404
