@@ -3,8 +3,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from assignments import api as assignments_api
 from households import api as households_api
 from hungbinh.accounts.api_views import ObtainTokenView
+from projects import api as projects_api
 from reviews import api as reviews_api
 
 router = DefaultRouter()
@@ -18,6 +20,15 @@ router.register("reviews", reviews_api.ReviewViewSet, basename="review")
 router.register("meetings", reviews_api.MeetingViewSet, basename="meeting")
 router.register("postings", reviews_api.PostingViewSet, basename="posting")
 router.register("decisions", reviews_api.DecisionViewSet, basename="decision")
+# The program (CONTRACT.md section 4, docs/program.md).
+router.register("programs", projects_api.ProgramViewSet, basename="program")
+router.register("subprojects", projects_api.SubProjectViewSet, basename="subproject")
+router.register("plans", projects_api.PlanViewSet, basename="plan")
+router.register("units", assignments_api.UnitViewSet, basename="unit")
+router.register("tasks", assignments_api.TaskViewSet, basename="task")
+router.register("interventions", projects_api.InterventionViewSet, basename="intervention")
+router.register("budgets", projects_api.BudgetViewSet, basename="budget")
+router.register("indicators", projects_api.IndicatorViewSet, basename="indicator")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

@@ -287,7 +287,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields (status, from_status, to_status).
-    "ENUM_NAME_OVERRIDES": {"HouseholdStatusEnum": "households.rules.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "HouseholdStatusEnum": "households.rules.Status",
+        # The program's choice sets (docs/program.md): "kind" and "state" name two sets each.
+        "SupportKindEnum": "projects.rules.SupportKind",
+        "UnitKindEnum": "assignments.rules.UnitKind",
+        "PlanStateEnum": "projects.rules.PlanState",
+        "TaskStateEnum": "assignments.rules.TaskState",
+    },
     # Every operation's error answers (400, 401, 403, 404) are documented (hungbinh/accounts/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
