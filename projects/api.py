@@ -20,11 +20,11 @@ from . import selectors, services
 from .models import Indicator, Plan, PlanItem
 from .serializers import (
     BudgetSerializer,
-    PlanIndicatorSerializer,
     InterventionBulkResultSerializer,
     InterventionBulkSerializer,
     InterventionSerializer,
     PlanCopySerializer,
+    PlanIndicatorSerializer,
     PlanIssueSerializer,
     PlanSerializer,
     ProgramSerializer,
@@ -231,9 +231,7 @@ class InterventionFilter(filters.FilterSet):
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
 
 
-class InterventionViewSet(
-    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet
-):
+class InterventionViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Support given to households and people (interventions). A support breaking its sub-project's target rule
     on its date is a 400 giving the reason, unless `override_reason` is written by a ward officer or leader.
     A support passing its budget line's allocation is a 400 until sent again with `confirm_over_budget`."""
@@ -295,5 +293,3 @@ class InterventionViewSet(
         exceptions = batch.interventions.exclude(eligibility_problem="").count()
         result = {"batch": batch.pk, "households": batch.households, "exceptions": exceptions}
         return Response(result, status=status.HTTP_201_CREATED)
-
-

@@ -75,7 +75,7 @@ def login(api_client, user):
 def test_contract_fields(api_client, world, data):
     client = login(api_client, world.users["ward_officer_hb"])
     give(HouseholdFactory(khoi=world.hb_k1), world.users["ward_officer_hb"])
-    [sp] = [s for s in client.get("/api/v1/subprojects/?code=3.1").json()["results"]]
+    [sp] = client.get("/api/v1/subprojects/?code=3.1").json()["results"]
     assert {"id", "code", "name", "project", "program"} <= set(sp)
     plan = client.get(f"/api/v1/plans/{data['plan'].pk}/").json()
     assert {"id", "ward", "year", "number", "basis", "issued_on", "state", "items"} <= set(plan)
