@@ -9,6 +9,7 @@ from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from households.filters import IdFilter
 from projects import selectors as program
 
 from . import selectors, services
@@ -23,7 +24,7 @@ from .serializers import (
 
 
 class UnitFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id")
+    ward = IdFilter(field_name="ward_id")
     kind = filters.CharFilter(field_name="kind")
 
 
@@ -39,8 +40,8 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TaskFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    lead_unit = filters.NumberFilter(field_name="lead_unit_id")
+    plan = IdFilter(field_name="plan_id")
+    lead_unit = IdFilter(field_name="lead_unit_id")
     state = filters.CharFilter(field_name="state")
     overdue = filters.BooleanFilter(method="filter_overdue", label=_("Overdue (past due, not done or cancelled)"))
 

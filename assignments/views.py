@@ -59,9 +59,11 @@ def task_create(request):
     user = request.user
     if not roles.can_manage_program(user):
         raise PermissionDenied(_("Your role may not create tasks."))
-    plan_id = request.GET.get("plan") or request.POST.get("plan")
+    from projects.views import small_int
+
+    plan_id = small_int(request.GET.get("plan") or request.POST.get("plan"))
     try:
-        plan = program.plan_get(user=user, pk=int(plan_id))
+        plan = program.plan_get(user=user, pk=plan_id)
     except (TypeError, ValueError, Plan.DoesNotExist):
         raise Http404(_("No such plan.")) from None
     form = TaskForm(request.POST or None, plan=plan)

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from households.filters import IdFilter
 from households.models import Household, Member
 
 from . import selectors, services
@@ -41,8 +42,13 @@ class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.program_list()
 
 
+class YearFilter(IdFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1900, max_value=2100, **kwargs)
+
+
 class SubProjectFilter(filters.FilterSet):
-    program = filters.NumberFilter(field_name="program_id")
+    program = IdFilter(field_name="program_id")
     code = filters.CharFilter(field_name="code")
 
 
@@ -58,8 +64,8 @@ class SubProjectViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class PlanFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id")
-    year = filters.NumberFilter(field_name="year")
+    ward = IdFilter(field_name="ward_id")
+    year = YearFilter(field_name="year")
     state = filters.CharFilter(field_name="state")
 
 
@@ -123,7 +129,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
 
 
 class PlanScopedFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
 
 def _plan_in_scope(user, plan_id) -> Plan:
@@ -222,11 +228,11 @@ class IndicatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
 
 
 class InterventionFilter(filters.FilterSet):
-    household = filters.NumberFilter(field_name="household_id")
-    subproject = filters.NumberFilter(field_name="subproject_id")
+    household = IdFilter(field_name="household_id")
+    subproject = IdFilter(field_name="subproject_id")
     funding_source = filters.CharFilter(field_name="funding_source__code")
-    unit = filters.NumberFilter(field_name="unit_id")
-    year = filters.NumberFilter(field_name="date", lookup_expr="year")
+    unit = IdFilter(field_name="unit_id")
+    year = YearFilter(field_name="date", lookup_expr="year")
     date_from = filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = filters.DateFilter(field_name="date", lookup_expr="lte")
 

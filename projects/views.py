@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from households.filters import MAX_ID
 from households.models import Household
 from households.selectors import khoi_list
 from hungbinh.accounts import roles
@@ -36,6 +37,14 @@ from .forms import (
 from .models import Plan
 
 PAGE_SIZE = 50
+
+
+def small_int(value, *, high=MAX_ID) -> int | None:
+    """A whole number from a query parameter, or None when it is not one the database can compare."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > 19 or int(value) > high:
+        return None
+    return int(value)
 
 
 def _plan_or_404(user, pk) -> Plan:
@@ -285,10 +294,10 @@ def support_list(request):
     support = selectors.intervention_list(user=user)
     subproject = request.GET.get("subproject")
     year = request.GET.get("year")
-    if subproject and subproject.isdigit():
-        support = support.filter(subproject_id=int(subproject))
-    if year and year.isdigit():
-        support = support.filter(date__year=int(year))
+    if small_int(subproject):
+        support = support.filter(subproject_id=small_int(subproject))
+    if small_int(year, high=9999):
+        support = support.filter(date__year=small_int(year, high=9999))
     page = Paginator(support, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -339,11 +348,12 @@ def support_create(request):
     code = (request.GET.get("code") or "").strip()
     if code and not household_id:
         found = selectors.support_households(user=user).filter(code__iexact=code).values_list("pk", flat=True)
-        household_id = str(found[0]) if len(found) == 1 else None
-    if not household_id or not str(household_id).isdigit():
+        household_id = str(found[0]) if len(found) == 1 else ""
+    household_id = small_int(household_id)
+    if not household_id:
         context = {"title": _("Record support"), "code": code, "not_found": bool(code)}
         return render(request, "projects/support_pick.html", context)
-    household = get_object_or_404(selectors.support_households(user=user), pk=int(household_id))
+    household = get_object_or_404(selectors.support_households(user=user), pk=household_id)
     data = request.POST.copy() if request.method == "POST" else None
     form = SupportForm(data, household=household, initial={"date": timezone.localdate(), "quantity": 1})
     warning = None
@@ -400,7 +410,7 @@ def support_bulk(request):
     warning = None
     checked = {h.pk for h in candidates}
     if request.method == "POST" and request.POST.get("record"):
-        ids = [int(v) for v in request.POST.getlist("households") if v.isdigit()]
+        ids = [small_int(v) for v in request.POST.getlist("households") if small_int(v)]
         checked = set(ids)
         if form.is_valid():
             fields = form.service_fields()

@@ -390,3 +390,46 @@ def test_lists_take_a_fixed_number_of_queries(api_client, world, data, url, role
         )
         Indicator.objects.create(plan=data["plan"], name=f"CT {n}", unit="hộ", source="support_amount")
     assert count(client, url) == few
+
+
+# --- Hostile input: never a 500 ------------------------------------------------------------------
+
+HUGE = str(2**63)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/plans/?ward={HUGE}",
+        f"/api/v1/interventions/?household={HUGE}",
+        "/api/v1/interventions/?year=99999999999999999999",
+        f"/api/v1/tasks/?plan={HUGE}",
+        f"/api/v1/budgets/?plan={HUGE}",
+        "/api/v1/indicators/?plan=-1",
+        f"/api/v1/subprojects/?program={2**70}",
+        f"/api/v1/units/?ward={HUGE}",
+    ],
+)
+def test_numeric_filters_past_the_database_are_a_400(api_client, world, data, url):
+    assert login(api_client, world.users["ward_officer_hb"]).get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path", ["plans", "tasks", "interventions", "budgets", "indicators", "units", "subprojects", "programs"]
+)
+def test_huge_ids_in_paths_are_a_404(api_client, world, data, path):
+    assert login(api_client, world.users["ward_officer_hb"]).get(f"/api/v1/{path}/{HUGE}/").status_code == 404
+
+
+def test_pages_with_huge_numbers_are_not_a_500(client, world, data):
+    client.force_login(world.users["ward_officer_hb"])
+    for url in (
+        f"/support/?subproject={HUGE}&year={HUGE}",
+        f"/support/new/?household={HUGE}",
+        f"/tasks/new/?plan={HUGE}",
+        f"/plans/{HUGE}/",
+        f"/tasks/{HUGE}/",
+        f"/support/{HUGE}/",
+        f"/subprojects/{HUGE}/",
+    ):
+        assert client.get(url).status_code in (200, 404), url
