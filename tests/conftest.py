@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -33,6 +34,11 @@ def _redis_answers() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    _skip_redis_tests_without_redis(items)
+    _run_database_free_tests_once(config, items)
+
+
+def _skip_redis_tests_without_redis(items):
     """Tests marked `redis` skip without a Redis server, except in CI, where they fail."""
     if os.environ.get("CI") or not any(item.get_closest_marker("redis") for item in items):
         return
@@ -41,6 +47,38 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if item.get_closest_marker("redis"):
                 item.add_marker(skip)
+
+
+# pytest-django refuses database access to a test without one of these (or the django_db mark).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def touches_database(item) -> bool:
+    """Whether the test can reach the database: a django_db mark, a database fixture (also through another
+    fixture, such as `world`), or the `database_engine` mark of tests whose servers or child processes use it."""
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("database_engine") is not None
+        or not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
+
+
+def _run_database_free_tests_once(config, items):
+    """CI runs the suite on PostgreSQL, then on SQLite: a test that cannot touch the database gives the same
+    answer on both, so the PostgreSQL pass leaves it to the SQLite pass (README, "Tests").
+    TESTS_DATABASE_FREE_ON_POSTGRESQL=1 runs them there too."""
+    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    if os.environ.get("TESTS_DATABASE_FREE_ON_POSTGRESQL") == "1":
+        return
+    kept, left = [], []
+    for item in items:
+        (kept if touches_database(item) else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
@@ -77,6 +115,38 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The World built once for a whole module, for the scope matrices, whose many tests only read it.
+
+    It is written inside a transaction held open for the module; each test still runs in its own
+    savepoint, rolled back after it, and the module's rows are rolled back after its last test. A module
+    uses it by overriding `world` with `module_scoped_world` (see tests/households/test_scope_matrix.py).
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = make_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield world
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+def module_scoped_world(module_world, db) -> World:
+    """The `world` fixture of a module that builds it once (`module_world`)."""
+    return module_world
+
+
+def make_world() -> World:
     city = UpperUnitFactory(name="Phòng Nông nghiệp và Môi trường thành phố Vinh", code="VINH")
     hb = WardFactory(name="Hưng Bình", code="HB", upper_unit=city)
     qt = WardFactory(name="Quang Trung", code="QT", upper_unit=city)

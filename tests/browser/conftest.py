@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import override_settings
 
 from .chromium import CHROMIUM, CHROMIUM_ARGS
@@ -31,8 +32,14 @@ def browser(monkeypatch, chromium_args):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=chromium_args)
-        yield chromium
-        chromium.close()
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+            # While Playwright's event loop counts as running in this thread, Django's connections of the
+            # thread are another set (asgiref's Local keeps an async context's apart), which nothing would
+            # close afterwards: PostgreSQL then could not drop the test database at the end of the run.
+            connections.close_all()
 
 
 @pytest.fixture

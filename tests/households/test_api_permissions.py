@@ -9,6 +9,7 @@ import pytest
 
 from households.models import Household, Member, StatusChange
 
+from ..conftest import module_scoped_world
 from ..factories import HouseholdFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +28,27 @@ READ_ONLY = {"upper_level"}
 NOT_FOUND = {"detail": "Không tìm thấy."}
 
 
-@pytest.fixture
-def homes(world):
-    """One household with one member in each khối of the world, keyed by the khối's name."""
-    result = {}
-    for n, name in enumerate(KHOI):
-        household = HouseholdFactory(khoi=getattr(world, name), code=f"H-{name}", head_name=f"Chủ hộ {name}")
-        MemberFactory(household=household, full_name=f"Thành viên {name}", id_number=f"04019000{n:04d}")
-        result[name] = household
+world = pytest.fixture(module_scoped_world, name="world")  # built once for the module
+
+
+@pytest.fixture(scope="module")
+def module_homes(module_world, django_db_blocker):
+    """One household with one member in each khối of the world, keyed by the khối's name (once per module,
+    with the module's world)."""
+    with django_db_blocker.unblock():
+        result = {}
+        for n, name in enumerate(KHOI):
+            household = HouseholdFactory(khoi=getattr(module_world, name), code=f"H-{name}", head_name=f"Chủ hộ {name}")
+            MemberFactory(household=household, full_name=f"Thành viên {name}", id_number=f"04019000{n:04d}")
+            result[name] = household.pk
     return result
+
+
+@pytest.fixture
+def homes(world, module_homes):
+    """The households as the database holds them when the test starts (a test's writes are rolled back)."""
+    households = Household.objects.in_bulk(module_homes.values())
+    return {name: households[pk] for name, pk in module_homes.items()}
 
 
 def client_for(api_client, world, role):

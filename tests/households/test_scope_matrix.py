@@ -8,9 +8,12 @@ import pytest
 
 from households.models import Khoi, Ward
 
+from ..conftest import module_scoped_world
 from ..factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+world = pytest.fixture(module_scoped_world, name="world")  # built once for the module
 
 ROLES = ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level", "ward_officer_qt"]
 

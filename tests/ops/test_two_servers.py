@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from .cluster import Browser, Cluster, base_env, manage, seed
 
 pytestmark = [
+    pytest.mark.database_engine,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="several servers share one PostgreSQL database; runs in the PostgreSQL pass",
