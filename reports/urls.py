@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import review_views, views
 
 # /reports/results/ward/<ward id>/<period>.pdf and /reports/results/upper/<unit id>/<period>.pdf (README).
 RESULTS = r"^results/(?P<level>ward|upper)/(?P<unit_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)"
@@ -9,6 +9,23 @@ urlpatterns = [
     path("households.pdf", views.households_pdf, name="report-households-pdf"),
     path("households.xlsx", views.households_xlsx, name="report-households-xlsx"),
     path("plans/<int:pk>.pdf", views.plan_pdf, name="report-plan-pdf"),
+    # The review's papers (docs/documents.md, "The review's papers").
+    path("reviews/<int:campaign_id>/households.pdf", review_views.review_list_pdf, name="report-review-list-pdf"),
+    path(
+        "reviews/<int:campaign_id>/khoi/<int:khoi_id>/households.pdf",
+        review_views.review_list_pdf,
+        name="report-review-khoi-list-pdf",
+    ),
+    path("reviews/meetings/<int:pk>.pdf", review_views.meeting_pdf, name="report-meeting-pdf"),
+    path("reviews/postings/<int:pk>.pdf", review_views.posting_pdf, name="report-posting-pdf"),
+    path("reviews/decisions/<int:pk>.pdf", review_views.decision_pdf, name="report-decision-pdf"),
+    path(
+        "reviews/decisions/<int:pk>/certificates.pdf",
+        review_views.decision_certificates_pdf,
+        name="report-decision-certificates-pdf",
+    ),
+    path("reviews/certificates/<int:pk>.pdf", review_views.certificate_pdf, name="report-certificate-pdf"),
+    path("reviews/refusals/<int:pk>.pdf", review_views.refusal_pdf, name="report-refusal-pdf"),
     path("", views.report_index, name="report-index"),
     path("population/<int:ward_id>/<int:year>/", views.population_page, name="report-population"),
     re_path(RESULTS + r"/$", views.results_page, name="report-results"),

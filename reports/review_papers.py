@@ -1,0 +1,584 @@
+"""The papers of a household review, in the official layout (docs/documents.md, "The review's papers").
+
+Each paper is read from the `reviews` app's data through scoped reads (a
+campaign, meeting, posting, decision or review outside the user's scope does
+not exist for them) and laid out as an `OfficialDocument` plus the rows of its
+table. A paper whose data is not there yet (a review not refused, a meeting
+without votes) raises `PaperNotReady` with a Vietnamese sentence saying what is
+missing; a list that is empty is still a document, saying so.
+
+The papers (forms of Quyết định 24/2021/QĐ-TTg and Thông tư 07/2021/TT-BLĐTBXH):
+- the list of households to review (Phụ lục I of TT 07), per campaign or khối;
+- the community meeting's minutes (Phụ lục V of TT 07), per meeting of a khối;
+- the posting notice of a khối's results;
+- the recognition decision (Mẫu số 02 of QĐ 24) with its four lists;
+- the certificates (Mẫu số 03 of QĐ 24);
+- a regular review's written refusal with its reasons.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch
+from django.utils.translation import gettext as _
+
+from households.models import Khoi, Member, StatusChange
+from households.rules import Status
+from households.selectors import khoi_list
+from hungbinh.accounts.roles import Role, role_of
+from reviews import selectors as review_selectors
+from reviews.models import (
+    Campaign,
+    CampaignKind,
+    Certificate,
+    Decision,
+    Meeting,
+    MeetingVote,
+    Posting,
+    Review,
+    ReviewSource,
+    ReviewState,
+)
+
+from . import layout
+from .pdf import render_pdf
+
+# Class names as the forms write them (always Vietnamese: the papers are the ward's official documents).
+STATUS_NAMES = {
+    Status.POOR: "Hộ nghèo",
+    Status.NEAR_POOR: "Hộ cận nghèo",
+    Status.AVERAGE: "Hộ có mức sống trung bình",
+    Status.NOT_POOR: "Hộ không nghèo",
+}
+SOURCE_NAMES = {
+    ReviewSource.LISTED: "Thuộc danh sách hộ nghèo, hộ cận nghèo",
+    ReviewSource.FORM_01: "Giấy đề nghị (Mẫu số 01)",
+    ReviewSource.FORM_04: "Giấy đề nghị thoát nghèo, thoát cận nghèo (Mẫu số 04)",
+}
+COMMITTEE_SIGNS = layout.ON_BEHALF + " " + layout.PEOPLES_COMMITTEE
+CHAIRMAN = "CHỦ TỊCH"
+VICE_CHAIRMAN = "PHÓ CHỦ TỊCH"
+ARCHIVE = "- Lưu: VT, LĐTBXH."
+
+
+class PaperNotReady(Exception):
+    """The paper's data is not there yet: `message` says, in Vietnamese, what is missing (answered with a 409)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def status_name(status: str) -> str:
+    return STATUS_NAMES.get(status, "") if status else ""
+
+
+def short_date(on: date | None) -> str:
+    return f"{on:%d/%m/%Y}" if on else ""
+
+
+def campaign_title(campaign: Campaign) -> str:
+    """“năm 2025” for a periodic review, “tháng 03 năm 2026” for the regular reviews of a month."""
+    if campaign.kind == CampaignKind.REGULAR:
+        return f"tháng {campaign.month:02d} năm {campaign.year}"
+    return f"năm {campaign.year}"
+
+
+def review_kind_name(campaign: Campaign) -> str:
+    return "rà soát thường xuyên" if campaign.kind == CampaignKind.REGULAR else "rà soát định kỳ"
+
+
+def leader_signer(user) -> layout.Signer:
+    """The chairman signs for the committee; a vice-chairman (“Phó …” in the user's position) signs KT. CHỦ TỊCH."""
+    name = user.get_full_name() if user is not None else ""
+    position = (getattr(user, "position", "") or "").lower()
+    if "phó" in position:
+        return layout.Signer(authority=(COMMITTEE_SIGNS, f"{layout.FOR} {CHAIRMAN}", VICE_CHAIRMAN), name=name)
+    return layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN), name=name)
+
+
+def _place(ward) -> str:
+    return ward.name
+
+
+# --- Scoped reads ------------------------------------------------------------------------------
+
+
+def _is_khoi_member(user) -> bool:
+    return role_of(user) == Role.KHOI_MEMBER
+
+
+def campaign_get(*, user, pk: int) -> Campaign:
+    """A campaign of a ward the user may see (Campaign.DoesNotExist otherwise: a 404)."""
+    return review_selectors.campaign_list(user=user).select_related("ward", "standard").get(pk=pk)
+
+
+def khoi_get(*, user, campaign: Campaign, pk: int) -> Khoi:
+    """A khối of the campaign's ward that the user may see (Khoi.DoesNotExist otherwise)."""
+    return khoi_list(user=user, ward_id=campaign.ward_id).get(pk=pk)
+
+
+def meeting_get(*, user, pk: int) -> Meeting:
+    return (
+        Meeting.objects.filter(
+            campaign__in=review_selectors.campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
+        )
+        .select_related("campaign__ward", "khoi")
+        .get(pk=pk)
+    )
+
+
+def posting_get(*, user, pk: int) -> Posting:
+    return (
+        Posting.objects.filter(
+            campaign__in=review_selectors.campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
+        )
+        .select_related("campaign__ward", "khoi")
+        .get(pk=pk)
+    )
+
+
+def require_ward_wide(user):
+    """Ward-wide papers list every khối's households: a khối member sees only their own khối's (403)."""
+    if _is_khoi_member(user):
+        raise PermissionDenied(
+            _("This paper lists the households of every khối of the ward; download your khối's papers instead.")
+        )
+
+
+def decision_get(*, user, pk: int) -> Decision:
+    return (
+        Decision.objects.filter(campaign__in=review_selectors.campaign_list(user=user))
+        .select_related("ward", "campaign__ward", "campaign__standard", "signed_by")
+        .get(pk=pk)
+    )
+
+
+def certificate_list(*, user):
+    return Certificate.objects.filter(review__in=review_selectors.review_list(user=user).values("pk")).select_related(
+        "ward", "household__khoi", "review__decision__signed_by", "review__campaign__standard"
+    )
+
+
+def review_get(*, user, pk: int) -> Review:
+    return review_selectors.review_list(user=user).select_related("campaign__standard").get(pk=pk)
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    number: int
+    code: str
+    head_name: str
+    khoi: str
+    address: str
+    members: int
+    before: str
+    after: str = ""
+    note: str = ""
+
+
+def _with_members(reviews):
+    return reviews.annotate(member_count=Count("household__members", distinct=True))
+
+
+def _rows(reviews, *, after=lambda r: status_name(r.proposed_status), note=lambda r: "") -> list[HouseholdRow]:
+    return [
+        HouseholdRow(
+            number=i,
+            code=r.household.code,
+            head_name=r.household.head_name,
+            khoi=r.khoi.name,
+            address=r.household.address,
+            members=r.member_count,
+            before=status_name(r.from_status) or status_name(r.household.status),
+            after=after(r),
+            note=note(r),
+        )
+        for i, r in enumerate(reviews, start=1)
+    ]
+
+
+def _order(reviews):
+    return reviews.order_by("khoi__position", "khoi__name", "household__name_key", "household__code", "pk")
+
+
+# --- Phụ lục I: the list of households to review ------------------------------------------------
+
+
+def review_list_paper(*, user, campaign: Campaign, khoi: Khoi | None = None):
+    """Phụ lục I of TT 07: the campaign's households to review, of one khối or of the ward."""
+    reviews = review_selectors.review_list(user=user).filter(campaign=campaign)
+    if khoi is not None:
+        reviews = reviews.filter(khoi=khoi)
+    reviews = _order(_with_members(reviews.select_related("household", "khoi")))
+    rows = _rows(list(reviews), after=lambda r: "", note=lambda r: SOURCE_NAMES.get(r.source, ""))
+    ward = campaign.ward
+    where = f"{khoi.name}, {layout.ward_full_name(ward)}" if khoi else layout.ward_full_name(ward)
+    document = layout.OfficialDocument(
+        issuer=layout.ward_issuer(ward),
+        place=_place(ward),
+        on=campaign.starts_on,
+        doc_type="DANH SÁCH",
+        subject=(
+            "Hộ gia đình cần rà soát hộ nghèo, hộ cận nghèo",
+            f"{review_kind_name(campaign).capitalize()} {campaign_title(campaign)} – {where}",
+        ),
+        signer=layout.Signer(authority=("TM. BAN CHỈ ĐẠO RÀ SOÁT", "TRƯỞNG BAN")),
+        landscape=True,
+        title=f"Danh sách hộ gia đình cần rà soát {campaign_title(campaign)} – {where}",
+    )
+    counts = {
+        "listed": sum(1 for r in reviews if r.source == ReviewSource.LISTED),
+        "form_01": sum(1 for r in reviews if r.source == ReviewSource.FORM_01),
+        "form_04": sum(1 for r in reviews if r.source == ReviewSource.FORM_04),
+    }
+    return document, {"rows": rows, "counts": counts, "members": sum(r.members for r in rows), "where": where}
+
+
+def review_list_filename(campaign: Campaign, khoi: Khoi | None) -> str:
+    part = f"-khoi-{khoi.pk}" if khoi else ""
+    return f"danh-sach-ra-soat-{campaign.pk}{part}.pdf"
+
+
+# --- Phụ lục V: the meeting's minutes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoteRow:
+    number: int
+    code: str
+    head_name: str
+    before: str
+    proposed: str
+    agreed: int
+    share: str
+    passed: bool
+
+
+def percent(part: int, whole: int) -> str:
+    """“83,3%”: one decimal with a comma, as Vietnamese documents write it."""
+    if not whole:
+        return "—"
+    return f"{part * 100 / whole:.1f}".replace(".", ",") + "%"
+
+
+def meeting_paper(meeting: Meeting):
+    """Phụ lục V of TT 07: “Biên bản kết quả họp dân để thống nhất kết quả rà soát”."""
+    votes = list(
+        MeetingVote.objects.filter(meeting=meeting)
+        .select_related("review__household")
+        .order_by("review__household__name_key", "review__household__code", "pk")
+    )
+    rows = [
+        VoteRow(
+            number=i,
+            code=v.review.household.code,
+            head_name=v.review.household.head_name,
+            before=status_name(v.review.from_status),
+            proposed=status_name(v.review.proposed_status) or "Chưa xác định",
+            agreed=v.agreed,
+            share=percent(v.agreed, meeting.attendees),
+            passed=v.passed,
+        )
+        for i, v in enumerate(votes, start=1)
+    ]
+    campaign, ward = meeting.campaign, meeting.campaign.ward
+    document = layout.OfficialDocument(
+        issuer=layout.ward_issuer(ward),
+        place=_place(ward),
+        on=meeting.held_on,
+        doc_type="BIÊN BẢN",
+        subject=(
+            "Kết quả họp dân để thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo",
+            f"{meeting.khoi.name} – {review_kind_name(campaign).capitalize()} {campaign_title(campaign)}",
+        ),
+        title=f"Biên bản họp dân {meeting.khoi.name} {short_date(meeting.held_on)}",
+    )
+    context = {
+        "meeting": meeting,
+        "campaign_text": f"{review_kind_name(campaign)} {campaign_title(campaign)}",
+        "ward_text": layout.ward_full_name(ward),
+        "held_on": short_date(meeting.held_on),
+        "represented_share": percent(meeting.households_represented, meeting.households_listed),
+        "rows": rows,
+        "passed": sum(1 for r in rows if r.passed),
+        "failed": sum(1 for r in rows if not r.passed),
+    }
+    return document, context
+
+
+def meeting_filename(meeting: Meeting) -> str:
+    return f"bien-ban-hop-dan-{meeting.pk}-{meeting.held_on:%Y-%m-%d}.pdf"
+
+
+# --- The posting notice -----------------------------------------------------------------------------
+
+
+def posting_paper(posting: Posting):
+    """The notice that posts a khối's agreed results at the khối hall and the ward office."""
+    reviews = _order(_with_members(Review.objects.filter(posting=posting).select_related("household", "khoi")))
+    rows = _rows(list(reviews))
+    campaign, ward = posting.campaign, posting.campaign.ward
+    document = layout.OfficialDocument(
+        issuer=layout.ward_issuer(ward),
+        place=_place(ward),
+        on=posting.starts_on,
+        doc_type="THÔNG BÁO",
+        symbol="TB-UBND",
+        subject=(
+            "Niêm yết công khai kết quả rà soát hộ nghèo, hộ cận nghèo",
+            f"{posting.khoi.name} – {review_kind_name(campaign).capitalize()} {campaign_title(campaign)}",
+        ),
+        signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),
+        recipients=(f"- Ban cán sự {posting.khoi.name};", "- Niêm yết tại nhà văn hóa khối và trụ sở UBND;", ARCHIVE),
+        title=f"Thông báo niêm yết {posting.khoi.name} {short_date(posting.starts_on)}",
+    )
+    context = {
+        "posting": posting,
+        "ward_text": layout.ward_full_name(ward),
+        "campaign_text": f"{review_kind_name(campaign)} {campaign_title(campaign)}",
+        "starts_on": short_date(posting.starts_on),
+        "ends_on": short_date(posting.ends_on),
+        "rows": rows,
+    }
+    return document, context
+
+
+def posting_filename(posting: Posting) -> str:
+    return f"thong-bao-niem-yet-{posting.pk}-{posting.starts_on:%Y-%m-%d}.pdf"
+
+
+# --- Mẫu số 02: the recognition decision -------------------------------------------------------------
+
+
+@dataclass
+class DecisionList:
+    title: str
+    label: str
+    rows: list[HouseholdRow] = field(default_factory=list)
+
+    @property
+    def members(self) -> int:
+        return sum(r.members for r in self.rows)
+
+
+def decision_lists(decision: Decision) -> list[DecisionList]:
+    """The four lists of Mẫu số 02: poor, near-poor, escaped poverty, escaped near-poverty.
+
+    The class before is the one the decision changed (its status change), else
+    the household kept its class. A poor household that becomes near-poor is in
+    the near-poor list and in the escaped-poverty list; a household that stays
+    above the near-poor line is in none.
+    """
+    reviews = list(_order(_with_members(decision.reviews.select_related("household", "khoi"))))
+    before = dict(
+        StatusChange.objects.filter(
+            decision_number=decision.number, household__in=[r.household_id for r in reviews]
+        ).values_list("household_id", "from_status")
+    )
+
+    def was(review):
+        return before.get(review.household_id, review.proposed_status)
+
+    def pick(test):
+        chosen = [r for r in reviews if test(was(r), r.proposed_status)]
+        return [
+            HouseholdRow(
+                number=i,
+                code=r.household.code,
+                head_name=r.household.head_name,
+                khoi=r.khoi.name,
+                address=r.household.address,
+                members=r.member_count,
+                before=status_name(was(r)),
+                after=status_name(r.proposed_status),
+            )
+            for i, r in enumerate(chosen, start=1)
+        ]
+
+    above = (Status.AVERAGE, Status.NOT_POOR)
+    return [
+        DecisionList("DANH SÁCH HỘ NGHÈO", "Hộ nghèo", pick(lambda old, new: new == Status.POOR)),
+        DecisionList("DANH SÁCH HỘ CẬN NGHÈO", "Hộ cận nghèo", pick(lambda old, new: new == Status.NEAR_POOR)),
+        DecisionList(
+            "DANH SÁCH HỘ THOÁT NGHÈO",
+            "Hộ thoát nghèo",
+            pick(lambda old, new: old == Status.POOR and new != Status.POOR),
+        ),
+        DecisionList(
+            "DANH SÁCH HỘ THOÁT CẬN NGHÈO",
+            "Hộ thoát cận nghèo",
+            pick(lambda old, new: old == Status.NEAR_POOR and new in above),
+        ),
+    ]
+
+
+def decision_paper(decision: Decision):
+    """Mẫu số 02 of QĐ 24: the chairman's decision recognising the four lists, attached to it."""
+    campaign, ward = decision.campaign, decision.ward
+    if not decision.reviews.exists():
+        raise PaperNotReady(
+            _("Decision %(number)s recognises no household: there is no list to attach to it.")
+            % {"number": decision.number}
+        )
+    lists = decision_lists(decision)
+    period = f"{review_kind_name(campaign)} {campaign_title(campaign)}"
+    document = layout.OfficialDocument(
+        issuer=layout.ward_issuer(ward),
+        place=_place(ward),
+        on=decision.signed_on,
+        doc_type="QUYẾT ĐỊNH",
+        subject=(
+            "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
+            f"{period[0].upper()}{period[1:]} trên địa bàn {layout.ward_full_name(ward)}",
+        ),
+        number=decision.number,
+        signer=leader_signer(decision.signed_by),
+        recipients=("- Như Điều 3;", "- Cấp trên (để báo cáo);", ARCHIVE),
+        title=f"Quyết định {decision.number}",
+    )
+    context = {
+        "decision": decision,
+        "lists": lists,
+        "ward_text": layout.ward_full_name(ward),
+        "ward_upper": f"{layout.PEOPLES_COMMITTEE} {layout.ward_full_name(ward).upper()}",
+        "standard": campaign.standard,
+        "period": period,
+        "status_year": campaign.status_year,
+        "signed_on": short_date(decision.signed_on),
+    }
+    return document, context
+
+
+def decision_filename(decision: Decision) -> str:
+    return f"quyet-dinh-{decision.number.replace('/', '-')}.pdf".lower()
+
+
+# --- Mẫu số 03: the certificates -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificatePaper:
+    doc: layout.OfficialDocument
+    certificate: Certificate
+    status: str
+    members: list
+    years: list[int]
+    grid: dict  # status → list of "x" or "" per year
+    decision_text: str
+
+
+def certificate_papers(certificates) -> list[CertificatePaper]:
+    """Mẫu số 03: one page per certificate, with the members and the yearly grid of the household's class."""
+    certificates = list(
+        certificates.prefetch_related(
+            Prefetch("household__members", queryset=Member.objects.order_by("position", "pk"), to_attr="ordered")
+        ).order_by("year", "serial")
+    )
+    if not certificates:
+        return []
+    held = {}
+    for household_id, year, status in Certificate.objects.filter(
+        household__in=[c.household_id for c in certificates]
+    ).values_list("household_id", "year", "status"):
+        held[(household_id, year)] = status
+    papers = []
+    for certificate in certificates:
+        review = certificate.review
+        standard = review.campaign.standard
+        years = list(range(standard.year_from, standard.year_to + 1))
+        if certificate.year not in years:
+            years.append(certificate.year)
+        grid = {
+            status: ["x" if held.get((certificate.household_id, y)) == status else "" for y in years]
+            for status in (Status.POOR, Status.NEAR_POOR)
+        }
+        decision = review.decision
+        ward = certificate.ward
+        doc = layout.OfficialDocument(
+            issuer=layout.ward_issuer(ward),
+            place=_place(ward),
+            on=certificate.issued_on,
+            doc_type="GIẤY CHỨNG NHẬN",
+            subject=("HỘ NGHÈO, HỘ CẬN NGHÈO",),
+            number=certificate.number,
+            signer=leader_signer(decision.signed_by if decision else None),
+            title=f"Giấy chứng nhận {certificate.number}",
+        )
+        papers.append(
+            CertificatePaper(
+                doc=doc,
+                certificate=certificate,
+                status=status_name(certificate.status),
+                members=certificate.household.ordered,
+                years=years,
+                grid={status_name(s): marks for s, marks in grid.items()},
+                decision_text=(
+                    f"Quyết định số {decision.number} ngày {short_date(decision.signed_on)}" if decision else ""
+                ),
+            )
+        )
+    return papers
+
+
+# --- A regular review's written refusal ------------------------------------------------------------------
+
+
+def refusal_paper(review: Review):
+    """The ward's written answer refusing a regular review, with its reasons."""
+    if review.state != ReviewState.REFUSED or not review.refusal_reason.strip():
+        raise PaperNotReady(
+            _(
+                "Household %(code)s's review has not been refused in writing (it is “%(state)s”): the refusal "
+                "letter exists once the ward leader refuses the review with its reasons."
+            )
+            % {"code": review.household.code, "state": review.get_state_display()}
+        )
+    ward, household = review.campaign.ward, review.household
+    refused_by = review.events.filter(action="refuse").select_related("by").order_by("-at").first()
+    document = layout.OfficialDocument(
+        issuer=layout.ward_issuer(ward),
+        place=_place(ward),
+        on=review.closed_on,
+        doc_type="THÔNG BÁO",
+        subject=("Về việc trả lời đề nghị rà soát hộ nghèo, hộ cận nghèo",),
+        symbol="TB-UBND",
+        signer=leader_signer(refused_by.by if refused_by else None),
+        recipients=(f"- Hộ {household.head_name};", f"- Ban cán sự {review.khoi.name};", ARCHIVE),
+        title=f"Thông báo trả lời đề nghị rà soát – {household.head_name}",
+    )
+    form = (
+        "đề nghị công nhận hộ thoát nghèo, hộ thoát cận nghèo (Mẫu số 04)"
+        if review.source == ReviewSource.FORM_04
+        else "đề nghị xét duyệt bổ sung hộ nghèo, hộ cận nghèo (Mẫu số 01)"
+    )
+    context = {
+        "review": review,
+        "household": household,
+        "ward_text": layout.ward_full_name(ward),
+        "form": form,
+        "applied_on": short_date(review.applied_on),
+        "reasons": [line.strip() for line in review.refusal_reason.splitlines() if line.strip()],
+    }
+    return document, context
+
+
+def refusal_filename(review: Review) -> str:
+    return f"thong-bao-tu-choi-{review.pk}.pdf"
+
+
+# --- Rendering --------------------------------------------------------------------------------------------
+
+
+def render_paper(template: str, document, context: dict, target=None):
+    return render_pdf(f"reports/reviews/{template}", {"doc": document, **context}, target)
+
+
+def render_certificates(papers: list[CertificatePaper], target=None):
+    first = papers[0]
+    context = {"doc": first.doc, "papers": papers, "ward_name": layout.ward_full_name(first.certificate.ward)}
+    return render_pdf("reports/reviews/certificates.html", context, target)

@@ -1,0 +1,452 @@
+"""The review's papers (/reports/reviews/…): read back from the PDF and compared with the review's data."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews import services
+from reviews.models import Certificate, Decision, Meeting, Posting, Review
+from tests.reviews.conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted
+
+from ..factories import HouseholdFactory, MemberFactory
+from .pdftools import embedded_families, flat_text, layout_row, page_sizes, pdf_fonts, pdf_text
+
+pytestmark = pytest.mark.django_db
+
+NEAR_POOR_SURVEY = {"income_per_capita": 1_500_000, "deprivations": []}
+A4 = (595, 842)
+
+
+@pytest.fixture
+def officer(world):
+    return world.users["ward_officer_hb"]
+
+
+@pytest.fixture
+def leader(world):
+    leader = world.users["ward_leader_hb"]
+    leader.first_name, leader.last_name, leader.position = "Nhàn", "Hồ Thị", "Phó Chủ tịch UBND phường"
+    leader.save()
+    return leader
+
+
+@pytest.fixture
+def households(world):
+    """Khối 1: poor stays poor, poor escapes, near-poor falls back, poor becomes near-poor, near-poor escapes;
+    khối 2: one poor household; Quang Trung: one poor household."""
+    made = {
+        "stays": HouseholdFactory(khoi=world.hb_k1, code="K1-01", head_name="Nguyễn Thị Hường", status="poor"),
+        "escapes": HouseholdFactory(khoi=world.hb_k1, code="K1-02", head_name="Trần Văn Đức", status="poor"),
+        "falls": HouseholdFactory(khoi=world.hb_k1, code="K1-03", head_name="Lê Thị Ngọc Ánh", status="near_poor"),
+        "nearer": HouseholdFactory(khoi=world.hb_k1, code="K1-04", head_name="Phạm Quốc Bảo", status="poor"),
+        "up": HouseholdFactory(khoi=world.hb_k1, code="K1-05", head_name="Võ Thị Yến", status="near_poor"),
+        "k2": HouseholdFactory(khoi=world.hb_k2, code="K2-01", head_name="Đặng Văn Khối Hai", status="poor"),
+        "qt": HouseholdFactory(khoi=world.qt_k1, code="QT-01", head_name="Bùi Văn Quang", status="poor"),
+    }
+    MemberFactory(household=made["stays"], full_name="Nguyễn Thị Hường", relation="Chủ hộ", birth_date=date(1970, 3, 2))
+    MemberFactory(household=made["stays"], full_name="Hoàng Minh Đạt", relation="Con", gender="male")
+    return made
+
+
+@pytest.fixture
+def campaign(world, officer, households):
+    return services.campaign_open(by=officer, ward=world.hb, kind="periodic", year=2025)
+
+
+SURVEYS = {
+    "stays": POOR_SURVEY,
+    "escapes": ESCAPED_SURVEY,
+    "falls": POOR_SURVEY,
+    "nearer": NEAR_POOR_SURVEY,
+    "up": ESCAPED_SURVEY,
+}
+
+
+@pytest.fixture
+def decided(campaign, officer, leader, households):
+    reviews = [
+        to_posted(campaign, review_of(campaign, households[key]), officer=officer, survey=survey)
+        for key, survey in SURVEYS.items()
+    ]
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10), number="150/BC-UBND")
+    return services.decision_issue(
+        by=leader, campaign=campaign, number="215/QĐ-UBND", signed_on=date(2025, 11, 20), reviews=reviews
+    )
+
+
+def page_row(content: bytes, page: int, label: str) -> list[str]:
+    """The cells after `label` on its line of one page's laid-out text."""
+    for line in pdf_text(content, first=page, last=page, layout=True).splitlines():
+        words = line.split()
+        if " ".join(words).startswith(label + " ") or " ".join(words) == label:
+            return words[len(label.split()) :]
+    raise AssertionError(f"no line starting with {label!r} on page {page}")
+
+
+def download(client, user, url, status=200):
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == status, response.content[:400]
+    if status == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert "attachment" in response["Content-Disposition"]
+    return response
+
+
+def assert_official(content: bytes):
+    import os
+
+    if os.environ.get("PAPERS_DIR"):  # keep the papers to look at them (docs/documents.md)
+        import inspect
+
+        name = inspect.stack()[1].function
+        with open(os.path.join(os.environ["PAPERS_DIR"], f"{name}.pdf"), "wb") as out:
+            out.write(content)
+    """Every paper: the font embedded, A4, the heading of Nghị định 30."""
+    fonts = pdf_fonts(content)
+    assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
+    assert embedded_families(content) & {"Times New Roman", "Liberation Serif"}
+    first = flat_text(content, first=1, last=1)
+    for expected in (
+        "ỦY BAN NHÂN DÂN",
+        "PHƯỜNG HƯNG BÌNH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ):
+        assert expected in first, expected
+
+
+# --- Phụ lục I ------------------------------------------------------------------------------
+
+
+def test_list_of_households_to_review(client, world, campaign, households):
+    content = download(client, world.users["ward_officer_hb"], f"/reports/reviews/{campaign.pk}/households.pdf").content
+    assert_official(content)
+    assert set(page_sizes(content)) == {(842, 595)}  # a wide table: landscape
+    text = flat_text(content)
+    assert "DANH SÁCH" in text and "Hộ gia đình cần rà soát hộ nghèo, hộ cận nghèo" in text
+    assert "Rà soát định kỳ năm 2025 – phường Hưng Bình" in text
+    assert "Phụ lục I – Thông tư số 07/2021/TT-BLĐTBXH" in text
+    for household in (households[k] for k in ("stays", "escapes", "falls", "nearer", "up", "k2")):
+        assert household.head_name in text and household.code in text
+    assert "Bùi Văn Quang" not in text  # another ward
+    assert "Tổng cộng: 6 hộ" in text
+    assert "Hưng Bình, ngày 01 tháng 9 năm 2025" in text
+    assert "TM. BAN CHỈ ĐẠO RÀ SOÁT" in text
+
+
+def test_khoi_list_and_the_khoi_members_scope(client, world, campaign, households):
+    member = world.users["khoi_member_hb_k1"]
+    url = f"/reports/reviews/{campaign.pk}/khoi/{world.hb_k1.pk}/households.pdf"
+    text = flat_text(download(client, member, url).content)
+    assert "Khối 1, phường Hưng Bình" in text and "Tổng cộng: 5 hộ" in text
+    assert "Đặng Văn Khối Hai" not in text
+    download(client, member, f"/reports/reviews/{campaign.pk}/khoi/{world.hb_k2.pk}/households.pdf", 404)
+    assert "khối" in download(client, member, f"/reports/reviews/{campaign.pk}/households.pdf", 403).content.decode()
+
+
+def test_empty_list_says_so(client, world, officer):
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    content = download(client, officer, f"/reports/reviews/{campaign.pk}/households.pdf").content
+    text = flat_text(content)
+    assert "Danh sách trống" in text and "Tổng cộng: 0 hộ" in text
+    assert "Rà soát thường xuyên tháng 03 năm 2026" in text
+
+
+# --- Phụ lục V ------------------------------------------------------------------------------
+
+
+def test_meeting_minutes_with_attendees_and_votes(client, world, campaign, officer, households):
+    reviews = []
+    for key in ("stays", "escapes"):
+        review = review_of(campaign, households[key])
+        services.review_save(by=officer, review=review, **SURVEYS[key])
+        services.review_submit(by=officer, review=review)
+        services.review_verify(by=officer, review=review)
+        review.refresh_from_db()
+        reviews.append(review)
+    meeting = services.meeting_record(
+        by=officer,
+        campaign=campaign,
+        khoi=world.hb_k1,
+        held_on=date(2025, 10, 20),
+        attendees=12,
+        votes=[(reviews[0], 6), (reviews[1], 5)],
+        households_represented=4,
+        chair="Trần Văn Trưởng",
+        secretary="Lê Thị Thư",
+        notes="Ý kiến của Mặt trận: đồng ý.",
+    )
+    content = download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/meetings/{meeting.pk}.pdf").content
+    assert_official(content)
+    text = flat_text(content)
+    for expected in (
+        "BIÊN BẢN",
+        "Kết quả họp dân để thống nhất kết quả rà soát hộ nghèo, hộ cận nghèo",
+        "Phụ lục V – Thông tư số 07/2021/TT-BLĐTBXH",
+        "Hôm nay, ngày 20/10/2025, tại Khối 1, phường Hưng Bình",
+        "Chủ trì: Trần Văn Trưởng. Thư ký: Lê Thị Thư.",
+        "Số người tham dự: 12 người.",
+        "Số hộ trong danh sách rà soát của khối: 5 hộ; số hộ có đại diện tham dự: 4 hộ (80,0%)",
+        "K1-01 Nguyễn Thị Hường Hộ nghèo Hộ nghèo 6/12 50,0% Thống nhất",
+        "K1-02 Trần Văn Đức Hộ nghèo Hộ có mức sống trung bình 5/12 41,7% Không thống nhất, rà soát lại",
+        "Thống nhất: 1 hộ; không thống nhất, rà soát lại: 1 hộ.",
+        "Ý kiến của Mặt trận: đồng ý.",
+        "THƯ KÝ",
+        "CHỦ TRÌ",
+    ):
+        assert expected in text, expected
+    # Another khối's member and another ward's officer: the meeting does not exist for them.
+    other = Meeting.objects.create(campaign=campaign, khoi=world.hb_k2, held_on=date(2025, 10, 21), attendees=3)
+    download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/meetings/{other.pk}.pdf", 404)
+    download(client, world.users["ward_officer_qt"], f"/reports/reviews/meetings/{meeting.pk}.pdf", 404)
+    # A meeting without votes (not possible through the service) is still a document that says so.
+    text = flat_text(download(client, officer, f"/reports/reviews/meetings/{other.pk}.pdf").content)
+    assert "Danh sách trống" in text and "Chủ trì: ……" in text
+
+
+# --- Posting, decision, certificates ------------------------------------------------------------
+
+
+def test_posting_notice(client, world, campaign, officer, households):
+    review = to_posted(campaign, review_of(campaign, households["stays"]), officer=officer, survey=POOR_SURVEY)
+    content = download(client, officer, f"/reports/reviews/postings/{review.posting_id}.pdf").content
+    assert_official(content)
+    text = flat_text(content)
+    for expected in (
+        "THÔNG BÁO",
+        "Niêm yết công khai kết quả rà soát hộ nghèo, hộ cận nghèo",
+        "Thời gian niêm yết: từ ngày 03/11/2025 đến hết ngày 05/11/2025.",
+        "nhà văn hóa Khối 1 và trụ sở Ủy ban nhân dân phường Hưng Bình",
+        "Hưng Bình, ngày 03 tháng 11 năm 2025",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Nơi nhận:",
+    ):
+        assert expected in text, expected
+    row = " ".join(layout_row(content, "K1-01"))
+    assert row.startswith("Nguyễn Thị Hường") and row.endswith("2 Hộ nghèo Hộ nghèo"), row
+    assert "Trần Văn Đức" not in text
+    empty = Posting.objects.create(
+        campaign=campaign, khoi=world.hb_k2, starts_on=date(2025, 11, 3), ends_on=date(2025, 11, 5)
+    )
+    assert "Danh sách trống" in flat_text(
+        download(client, officer, f"/reports/reviews/postings/{empty.pk}.pdf").content
+    )
+    download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/postings/{empty.pk}.pdf", 404)
+
+
+def _list_section(text: str, title: str, following: str | None) -> str:
+    start = text.index(title + " (Kèm theo")
+    end = text.index(following + " (Kèm theo") if following else len(text)
+    return text[start:end]
+
+
+def test_decision_with_its_four_lists(client, world, decided, households):
+    content = download(client, world.users["ward_officer_hb"], f"/reports/reviews/decisions/{decided.pk}.pdf").content
+    assert_official(content)
+    text = flat_text(content)
+    for expected in (
+        "Số: 215/QĐ-UBND",
+        "Hưng Bình, ngày 20 tháng 11 năm 2025",
+        "QUYẾT ĐỊNH",
+        "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH",
+        "Căn cứ Quyết định số 24/2021/QĐ-TTg",
+        "Điều 1. Công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm 2026",
+        "- Hộ nghèo: 2 hộ, 2 nhân khẩu.",
+        "- Hộ cận nghèo: 1 hộ, 0 nhân khẩu.",
+        "- Hộ thoát nghèo: 2 hộ, 0 nhân khẩu.",
+        "- Hộ thoát cận nghèo: 1 hộ, 0 nhân khẩu.",
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH",
+        "Hồ Thị Nhàn",
+        "Kèm theo Quyết định số 215/QĐ-UBND ngày 20/11/2025",
+    ):
+        assert expected in text, expected
+    poor = _list_section(text, "DANH SÁCH HỘ NGHÈO", "DANH SÁCH HỘ CẬN NGHÈO")
+    near = _list_section(text, "DANH SÁCH HỘ CẬN NGHÈO", "DANH SÁCH HỘ THOÁT NGHÈO")
+    escaped = _list_section(text, "DANH SÁCH HỘ THOÁT NGHÈO", "DANH SÁCH HỘ THOÁT CẬN NGHÈO")
+    escaped_near = _list_section(text, "DANH SÁCH HỘ THOÁT CẬN NGHÈO", None)
+    assert "Nguyễn Thị Hường Hộ nghèo Hộ nghèo" in poor or "Nguyễn Thị Hường 2 Hộ nghèo Hộ nghèo" in poor
+    assert "Lê Thị Ngọc Ánh" in poor and "Tổng cộng: 2 hộ" in poor
+    assert "Phạm Quốc Bảo" in near and "Tổng cộng: 1 hộ" in near
+    assert "Trần Văn Đức" in escaped and "Phạm Quốc Bảo" in escaped and "Tổng cộng: 2 hộ" in escaped
+    assert "Võ Thị Yến" in escaped_near and "Tổng cộng: 1 hộ" in escaped_near
+    assert "Đặng Văn Khối Hai" not in text
+    # Each list on its own page.
+    assert len(page_sizes(content)) >= 5
+
+
+def test_decision_with_an_empty_list_says_so(client, world, campaign, officer, leader, households):
+    review = to_posted(campaign, review_of(campaign, households["stays"]), officer=officer, survey=POOR_SURVEY)
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    decision = services.decision_issue(
+        by=leader, campaign=campaign, number="9/QĐ-UBND", signed_on=date(2025, 11, 20), reviews=[review]
+    )
+    text = flat_text(download(client, officer, f"/reports/reviews/decisions/{decision.pk}.pdf").content)
+    assert text.count("Danh sách trống: không có hộ nào.") == 3
+    assert "- Hộ thoát cận nghèo: 0 hộ, 0 nhân khẩu." in text
+
+
+def test_decision_without_households_is_a_409(client, world, campaign, officer, leader):
+    decision = Decision.objects.create(
+        ward=world.hb, campaign=campaign, number="10/QĐ-UBND", signed_on=date(2025, 11, 20), signed_by=leader
+    )
+    response = download(client, officer, f"/reports/reviews/decisions/{decision.pk}.pdf", 409)
+    assert "10/QĐ-UBND" in response.content.decode() and "không công nhận hộ nào" in response.content.decode()
+    response = download(client, officer, f"/reports/reviews/decisions/{decision.pk}/certificates.pdf", 409)
+    assert "giấy chứng nhận" in response.content.decode()
+
+
+def test_certificates_one_per_page_with_members_and_yearly_grid(client, world, decided, households):
+    content = download(
+        client, world.users["ward_officer_hb"], f"/reports/reviews/decisions/{decided.pk}/certificates.pdf"
+    ).content
+    assert_official(content)
+    certificates = list(Certificate.objects.filter(review__decision=decided).order_by("serial"))
+    assert len(certificates) == 3  # two poor, one near-poor
+    assert len(page_sizes(content)) == 3
+    pages = {}
+    for page, certificate in enumerate(certificates, start=1):
+        text = flat_text(content, first=page, last=page)
+        assert f"Số: {certificate.number}" in text
+        assert "GIẤY CHỨNG NHẬN HỘ NGHÈO, HỘ CẬN NGHÈO" in text
+        assert certificate.household.head_name in text
+        assert "theo Quyết định số 215/QĐ-UBND ngày 20/11/2025" in text
+        assert page_row(content, page, "Năm") == ["2022", "2023", "2024", "2025", "2026"]
+        pages[certificate.household.code] = page
+    stays = pages["K1-01"]
+    first = flat_text(content, first=stays, last=stays)
+    assert "Là hộ nghèo năm 2026" in first and "Nguyễn Thị Hường" in first
+    assert page_row(content, stays, "1 Nguyễn Thị Hường") == ["1970", "Nữ", "Chủ", "hộ"]
+    assert page_row(content, stays, "2 Hoàng Minh Đạt") == ["Nam", "Con"]
+    assert page_row(content, stays, "Hộ nghèo") == ["x"]  # 2026 is the only year with a certificate
+    assert page_row(content, stays, "Hộ cận nghèo") == []
+    near = flat_text(content, first=pages["K1-04"], last=pages["K1-04"])
+    assert "Là hộ cận nghèo năm 2026" in near and "Phạm Quốc Bảo" in near
+    assert page_row(content, pages["K1-04"], "Hộ cận nghèo") == ["x"]
+    assert "K1-02" not in pages  # escaped: no certificate
+    # One certificate alone.
+    one = download(client, world.users["ward_officer_hb"], f"/reports/reviews/certificates/{certificates[0].pk}.pdf")
+    assert len(page_sizes(one.content)) == 1 and "1/GCN-HN.HCN" in flat_text(one.content)
+
+
+def test_refusal_letter(client, world, officer, leader, households):
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    review = services.review_add_application(
+        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
+    )
+    response = download(client, officer, f"/reports/reviews/refusals/{review.pk}.pdf", 409)
+    assert "K2-01" in response.content.decode() and "từ chối" in response.content.decode()
+    services.review_refuse(
+        by=leader, review=review, reason="Thu nhập bình quân vượt chuẩn.\nCó ô tô riêng.", refused_on=date(2026, 3, 25)
+    )
+    content = download(client, officer, f"/reports/reviews/refusals/{review.pk}.pdf").content
+    assert_official(content)
+    text = flat_text(content)
+    for expected in (
+        "THÔNG BÁO",
+        "Về việc trả lời đề nghị rà soát hộ nghèo, hộ cận nghèo",
+        "Số: /TB-UBND",
+        "Hưng Bình, ngày 25 tháng 3 năm 2026",
+        "đề nghị xét duyệt bổ sung hộ nghèo, hộ cận nghèo (Mẫu số 01) của hộ Đặng Văn Khối Hai (mã hộ K2-01)",
+        "ngày 16/03/2026",
+        "- Thu nhập bình quân vượt chuẩn.",
+        "- Có ô tô riêng.",
+        "KT. CHỦ TỊCH",
+        "Hồ Thị Nhàn",
+    ):
+        assert expected in text, expected
+    download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/refusals/{review.pk}.pdf", 404)
+
+
+# --- Who may download what --------------------------------------------------------------------
+
+ALLOWED = {
+    # paper: roles that get it (ward_officer_qt: another ward, 404 everywhere)
+    "list": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level"},
+    "khoi_list": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "khoi_member_hb_k1"},
+    "meeting": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "khoi_member_hb_k1"},
+    "posting": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "khoi_member_hb_k1"},
+    "decision": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level"},
+    "certificates": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "khoi_member_hb_k1"},
+    "certificate": {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "khoi_member_hb_k1"},
+}
+FORBIDDEN = {"list", "decision"}  # ward-wide: a khối member of the ward gets 403, not 404
+
+
+@pytest.fixture
+def urls(campaign, decided, world):
+    meeting = Meeting.objects.filter(campaign=campaign, khoi=world.hb_k1).first()
+    posting = Posting.objects.filter(campaign=campaign, khoi=world.hb_k1).first()
+    certificate = Certificate.objects.filter(review__decision=decided).order_by("serial").first()
+    return {
+        "list": f"/reports/reviews/{campaign.pk}/households.pdf",
+        "khoi_list": f"/reports/reviews/{campaign.pk}/khoi/{world.hb_k1.pk}/households.pdf",
+        "meeting": f"/reports/reviews/meetings/{meeting.pk}.pdf",
+        "posting": f"/reports/reviews/postings/{posting.pk}.pdf",
+        "decision": f"/reports/reviews/decisions/{decided.pk}.pdf",
+        "certificates": f"/reports/reviews/decisions/{decided.pk}/certificates.pdf",
+        "certificate": f"/reports/reviews/certificates/{certificate.pk}.pdf",
+    }
+
+
+def test_permissions_across_roles_and_scopes(client, world, urls, monkeypatch):
+    from reports import review_papers
+
+    # Rendering is not under test here: only who gets what.
+    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    for paper, url in urls.items():
+        for name, user in world.users.items():
+            client.force_login(user)
+            status = client.get(url).status_code
+            if name in ALLOWED[paper]:
+                expected = 200
+            elif name == "khoi_member_hb_k1" and paper in FORBIDDEN:
+                expected = 403
+            else:
+                expected = 404
+            assert status == expected, (paper, name, status)
+        client.logout()
+        assert client.get(url).status_code == 302  # to the login page
+
+
+def test_refusal_scope(client, world, officer, leader, households, monkeypatch):
+    from reports import review_papers
+
+    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    review = services.review_add_application(
+        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["stays"]
+    )
+    services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
+    url = f"/reports/reviews/refusals/{review.pk}.pdf"
+    for name, user in world.users.items():
+        client.force_login(user)
+        expected = 404 if name == "ward_officer_qt" else 200
+        assert client.get(url).status_code == expected, name
+
+
+def test_token_download(client, world, decided):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=world.users["ward_officer_hb"])
+    response = client.get(f"/reports/reviews/decisions/{decided.pk}.pdf", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_queries_do_not_grow_with_the_list(client, world, campaign, officer, monkeypatch):
+    from reports import review_papers
+
+    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    client.force_login(officer)
+    url = f"/reports/reviews/{campaign.pk}/households.pdf"
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for i in range(5):
+        household = HouseholdFactory(khoi=world.hb_k2, code=f"K2-9{i}", status="poor")
+        Review.objects.create(campaign=campaign, household=household, khoi=world.hb_k2, from_status="poor")
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)
