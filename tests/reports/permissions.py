@@ -1,0 +1,20 @@
+"""The reports' routes in the permission matrix (tests/security/matrix.py)."""
+
+from ..security.matrix import PAGE, Route
+
+ROUTES = [
+    Route("reports/", PAGE),
+    # Scoped lists: each role gets its own households (tests/reports/test_household_export.py).
+    Route("reports/households.xlsx", PAGE),
+    Route("reports/households.pdf", PAGE),
+    Route("reports/jobs/", PAGE),
+    Route("reports/jobs/{pk}/", PAGE, covered_by="tests/reports/test_jobs.py"),
+    Route("reports/jobs/{pk}/status/", PAGE, covered_by="tests/reports/test_jobs.py"),
+    Route("reports/jobs/{pk}/download/", PAGE, covered_by="tests/reports/test_jobs.py"),
+    Route("reports/jobs/{pk}/retry/", PAGE, "post", covered_by="tests/reports/test_jobs.py"),
+    Route("reports/plans/{pk}.pdf", PAGE, covered_by="tests/reports/test_plan_pdf.py"),
+    Route("reports/population/{ward_id}/{year}/", PAGE, covered_by="tests/reports/test_results.py"),
+    Route("reports/results/{level}/{unit_id}/{period}/", PAGE, covered_by="tests/reports/test_results.py"),
+    Route("reports/results/{level}/{unit_id}/{period}.pdf", PAGE, covered_by="tests/reports/test_results.py"),
+    Route("reports/results/{level}/{unit_id}/{period}.xlsx", PAGE, covered_by="tests/reports/test_results.py"),
+]

@@ -1,0 +1,31 @@
+"""The reviews' routes in the permission matrix (tests/security/matrix.py).
+
+Lists are asked by every role here; objects (a campaign, a review, a meeting…) are
+built by the reviews' own fixtures, and their roles and scopes are checked in
+tests/reviews/test_api.py.
+"""
+
+from ..security.matrix import API, Route
+
+COVERED = "tests/reviews/test_api.py"
+
+ROUTES = [
+    Route("api/v1/standards/", API),
+    Route("api/v1/standards/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/campaigns/", API),
+    Route("api/v1/campaigns/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/campaigns/{pk}/board/", API, covered_by=COVERED),
+    Route("api/v1/reviews/", API),
+    Route("api/v1/reviews/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/reviews/{pk}/classify/", API, covered_by=COVERED),
+    Route("api/v1/reviews/{pk}/refuse/", API, covered_by=COVERED),
+    Route("api/v1/reviews/{pk}/return/", API, covered_by=COVERED),
+    Route("api/v1/reviews/{pk}/submit/", API, covered_by=COVERED),
+    Route("api/v1/reviews/{pk}/verify/", API, covered_by=COVERED),
+    Route("api/v1/meetings/", API),
+    Route("api/v1/meetings/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/postings/", API),
+    Route("api/v1/postings/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/decisions/", API),
+    Route("api/v1/decisions/{pk}/", API, covered_by=COVERED),
+]

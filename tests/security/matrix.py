@@ -1,0 +1,165 @@
+"""The permission matrix, generated from the URL configuration (issue 11, "Checks in CI").
+
+Every route the app serves is read from the URL configuration itself, and each
+must have an entry in the ROUTES list of one of the `tests/<app>/permissions.py`
+modules; a new route without one fails `test_every_route_has_an_entry`, so the
+apps built next inherit the checks by construction.
+
+An entry says who may use the route and what the answer is:
+
+- every route, with or without an entry's details, is asked by an anonymous
+  visitor, who must be sent to the login page (pages), get a 401 (API) or, for
+  the few public routes, the route's own answer;
+- an entry with `object` (or none, for a page without one) is asked by every
+  role of the test world, about an object in the role's own khối ("own"), the
+  ward's other khối ("other_khoi"), another ward of the same upper level
+  ("other_ward") and a ward outside it ("outside"): a role that may not use the
+  route gets `forbidden` (403), an object outside the role's scope 404, and
+  everyone else `ok`;
+- an entry with `covered_by` names the tests that check its roles and scopes
+  in detail (an app whose objects this module does not build); only the
+  anonymous check runs here.
+
+Writes are sent with an empty body: a role that may write gets the form again
+or a 400 (nothing is written), so the matrix never changes the data it reads.
+"""
+
+import importlib
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROLES = (
+    "admin",
+    "ward_leader_hb",
+    "ward_officer_hb",
+    "khoi_member_hb_k1",
+    "upper_level",
+    "ward_officer_qt",
+)
+# Where the object of a request lies, seen from khối 1 of Hưng Bình.
+TARGETS = {"own": "hb_k1", "other_khoi": "hb_k2", "other_ward": "qt_k1", "outside": "other_k1"}
+# The khối whose objects each role may see (households/scoping.py).
+VISIBLE = {
+    "admin": {"hb_k1", "hb_k2", "qt_k1", "other_k1"},
+    "ward_leader_hb": {"hb_k1", "hb_k2"},
+    "ward_officer_hb": {"hb_k1", "hb_k2"},
+    "khoi_member_hb_k1": {"hb_k1"},
+    "upper_level": {"hb_k1", "hb_k2", "qt_k1"},
+    "ward_officer_qt": {"qt_k1"},
+}
+ALL_ROLES = frozenset(ROLES)
+EDITORS = frozenset({"admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "ward_officer_qt"})
+WARD_STAFF = frozenset({"admin", "ward_leader_hb", "ward_officer_hb", "ward_officer_qt"})
+
+PAGE, API, PUBLIC, ADMIN = "page", "api", "public", "admin"
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route of the URL configuration, as `route_key` writes it ("households/{pk}/edit/")."""
+
+    path: str
+    kind: str = PAGE  # page (login redirect), api (401), public (no login), admin (the admin's login)
+    method: str = "get"
+    # What the route's ids point at: household, member, ward, khoi; None for a route without an object.
+    object: str | None = None
+    allowed: frozenset = ALL_ROLES
+    ok: int = 200
+    forbidden: int = 403
+    # Tests that check this route's roles and scopes instead of the matrix (path::test or a file).
+    covered_by: str = ""
+    # The anonymous answer when it differs from the kind's (e.g. 405 for a POST-only route asked with GET).
+    anonymous: int | None = None
+
+    def expected(self, role: str, target: str | None) -> int:
+        if role not in self.allowed:
+            return self.forbidden
+        if target is not None and not visible(role, self.object, TARGETS[target]):
+            return 404
+        return self.ok
+
+
+def visible(role: str, kind: str | None, khoi: str) -> bool:
+    """Whether the object of `kind` in (or of the ward of) `khoi` is in the role's scope."""
+    if kind == "ward":
+        # A khối member sees its ward, the frame of its khối.
+        return any(k.split("_")[0] == khoi.split("_")[0] for k in VISIBLE[role])
+    return khoi in VISIBLE[role]
+
+
+# --- Reading the URL configuration ------------------------------------------------
+
+_DRF_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
+_CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def route_key(pattern: str) -> str:
+    """'^households/(?P<pk>[^/.]+)/$' and 'households/<int:pk>/' both as 'households/{pk}/'."""
+    key = pattern.replace("^", "").replace("$", "").replace("\\.", ".")
+    key = _DRF_GROUP.sub(lambda m: "{" + m.group(1) + "}", key)
+    return _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", key)
+
+
+def _walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def app_routes() -> dict[str, str]:
+    """Every route of the URL configuration once, key → a URL of it with stand-in ids.
+
+    Not a route's English twin (/en/…), nor its format suffixes; the admin's own pages are one entry
+    (tests/test_admin_pages.py checks them).
+    """
+    routes = {}
+    for pattern in _walk(get_resolver().url_patterns):
+        key = route_key(pattern)
+        if key.startswith("en/") or "{format}" in key:
+            continue
+        if key.startswith("admin/"):
+            key, pattern = "admin/", "admin/"
+        routes.setdefault(key, "/" + _fill(pattern))
+    return dict(sorted(routes.items()))
+
+
+_STAND_INS = ("1", "2025", "ward", "x")
+
+
+def _fill(pattern: str) -> str:
+    """A URL of the pattern, with stand-ins its parameters accept."""
+
+    def group(match):
+        body = match.group(0)[len(match.group(1)) + 5 : -1]
+        return next(c for c in _STAND_INS if re.fullmatch(body, c))
+
+    url = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", group, pattern)
+    url = url.replace("^", "").replace("$", "").replace("\\.", ".")
+    return _CONVERTER.sub(lambda m: str(uuid.UUID(int=1)) if m.group(1) == "uuid" else "1", url)
+
+
+# --- The entries, from every app's tests/<app>/permissions.py ----------------------
+
+TESTS = Path(__file__).resolve().parent.parent
+
+
+def entries() -> dict[str, Route]:
+    found: dict[str, Route] = {}
+    for module_path in sorted(TESTS.glob("*/permissions.py")):
+        module = importlib.import_module(f"tests.{module_path.parent.name}.permissions")
+        for route in module.ROUTES:
+            assert route.path not in found, f"{route.path} has two entries"
+            found[route.path] = route
+    return found
+
+
+def anonymous_expected(route: Route) -> set[int]:
+    if route.anonymous is not None:
+        return {route.anonymous}
+    return {PAGE: {302}, API: {401}, ADMIN: {302}, PUBLIC: {200, 302, 405}}[route.kind]
