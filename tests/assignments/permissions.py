@@ -1,6 +1,6 @@
 """Tasks in the permission matrix (tests/security/matrix.py)."""
 
-from ..security.matrix import PAGE, WARD_STAFF, Route
+from ..security.matrix import API, PAGE, WARD_STAFF, Route
 
 ROUTES = [
     Route("tasks/", PAGE),
@@ -10,4 +10,8 @@ ROUTES = [
     # A task's pages need the program's objects; no view test checks their scopes yet (issue 11, left).
     Route("tasks/{pk}/", PAGE, covered_by="not yet: assignments.views._task_or_404"),
     Route("tasks/{pk}/file/", PAGE, covered_by="not yet: assignments.views._task_or_404"),
+    Route("api/v1/tasks/", API),
+    Route("api/v1/tasks/{pk}/", API, covered_by="tests/projects/test_api.py"),
+    Route("api/v1/tasks/{pk}/attachment/", API, covered_by="tests/projects/test_api.py"),
+    Route("api/v1/tasks/{pk}/notes/", API, covered_by="tests/projects/test_api.py"),
 ]

@@ -17,4 +17,5 @@ ROUTES = [
     Route("reports/results/{level}/{unit_id}/{period}/", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}.pdf", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}.xlsx", PAGE, covered_by="tests/reports/test_results.py"),
+    Route("reports/results/{level}/{unit_id}/{period}/{name}.svg", PAGE, covered_by="tests/reports/test_analysis.py"),
 ]

@@ -5,9 +5,10 @@ built by the reviews' own fixtures, and their roles and scopes are checked in
 tests/reviews/test_api.py.
 """
 
-from ..security.matrix import API, Route
+from ..security.matrix import API, PAGE, Route
 
 COVERED = "tests/reviews/test_api.py"
+PAGES_COVERED = "tests/reviews/test_views.py"
 
 ROUTES = [
     Route("api/v1/standards/", API),
@@ -28,4 +29,12 @@ ROUTES = [
     Route("api/v1/postings/{pk}/", API, covered_by=COVERED),
     Route("api/v1/decisions/", API),
     Route("api/v1/decisions/{pk}/", API, covered_by=COVERED),
+    Route("reviews/", PAGE),
+    Route("reviews/{pk}/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/review/{pk}/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/decision/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/report/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/khoi/{khoi_pk}/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/khoi/{khoi_pk}/meeting/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/khoi/{khoi_pk}/posting/", PAGE, covered_by=PAGES_COVERED),
 ]
