@@ -18,4 +18,18 @@ ROUTES = [
     Route("reports/results/{level}/{unit_id}/{period}.pdf", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}.xlsx", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}/{name}.svg", PAGE, covered_by="tests/reports/test_analysis.py"),
+    # The review's papers: roles and scopes in tests/reports/test_review_papers.py.
+    *(
+        Route(path, PAGE, covered_by="tests/reports/test_review_papers.py")
+        for path in (
+            "reports/reviews/certificates/{pk}.pdf",
+            "reports/reviews/decisions/{pk}.pdf",
+            "reports/reviews/decisions/{pk}/certificates.pdf",
+            "reports/reviews/meetings/{pk}.pdf",
+            "reports/reviews/postings/{pk}.pdf",
+            "reports/reviews/refusals/{pk}.pdf",
+            "reports/reviews/{campaign_id}/households.pdf",
+            "reports/reviews/{campaign_id}/khoi/{khoi_id}/households.pdf",
+        )
+    ),
 ]
