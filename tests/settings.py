@@ -1,6 +1,10 @@
 """Test settings: the real settings, with DEBUG's development key and fast hashing."""
 
+import atexit
 import os
+import shutil
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 
@@ -18,3 +22,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # (tests/reports/test_job_worker.py) starts a real worker on Redis itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+
+# Files the tests store (job results, kept import uploads) go to a folder of the run, removed at its end,
+# never into the checkout's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hungbinh-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
