@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from . import documents, measure
+from . import documents, measure, reviews
 from .data import ensure_households
 from .results import sections
 
@@ -70,6 +70,7 @@ def main(argv) -> int:
     parser.add_argument(
         "--pdf-memory-rows", type=int, default=20_000, help="households of the PDF list whose memory is measured"
     )
+    parser.add_argument("--review-households", type=int, default=5_000, help="households of the review campaign")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -79,6 +80,10 @@ def main(argv) -> int:
     generation = time.perf_counter()
     large = ensure_households("BENCH-L", args.households, seed=1)
     small = ensure_households("BENCH-S", args.small, seed=2, province="041")
+    review_large = reviews.review_ward("BENCH-R", args.review_households)
+    review_small = reviews.review_ward("BENCH-RS", 100, seed=4, province="043")
+    for bench in (review_large, review_small):
+        reviews.posted_campaign(bench)
     print(f"data ready: {args.households:,} + {args.small:,} households ({time.perf_counter() - generation:.0f} s)")
 
     figures = []
@@ -93,6 +98,8 @@ def main(argv) -> int:
         lambda: documents.measure_excel_job(large=large, repeat=args.slow_repeat),
         lambda: documents.measure_pdf_memory(large=large, rows=args.pdf_memory_rows),
         lambda: documents.measure_plan_pdf(ward=small, repeat=args.slow_repeat),
+        lambda: reviews.measure_board(large=review_large, small=review_small, repeat=args.repeat),
+        lambda: reviews.measure_decision(large=review_large),
     ):
         figure = step()
         print(f"  {figure.name}: {figure.ratio or 'not available'} {' '.join(figure.notes)}", flush=True)

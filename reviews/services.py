@@ -11,7 +11,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -630,15 +630,14 @@ def decision_issue(*, by, campaign: Campaign, number: str, signed_on: date, revi
     changes = _status_changes(locked, households, decision=decision, by=by)
     household_services.status_changes_save(changes, by=by)
     _certificates(campaign, locked, decision)
-    for review in locked:
-        review.household = households[review.household_id]
-        review.decision, review.state, review.closed_on = decision, S.RECOGNISED, signed_on
-        review.version += 1
+    # Every review of the decision gets the same values: one UPDATE, not a CASE per row.
+    Review.objects.filter(pk__in=[r.pk for r in locked]).update(
+        decision=decision, state=S.RECOGNISED, closed_on=signed_on, version=F("version") + 1, updated_at=timezone.now()
+    )
     events = [
         ReviewEvent(review=r, by=by, action="decision", from_state=S.POSTED, to_state=S.RECOGNISED, comment=number)
         for r in locked
     ]
-    Review.objects.bulk_update(locked, ["decision", "state", "closed_on", "version"], batch_size=1000)
     ReviewEvent.objects.bulk_create(events, batch_size=1000)
     return decision
 
