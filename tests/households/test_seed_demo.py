@@ -42,11 +42,13 @@ DEMO_USERS = [
     ("khoi1", Role.KHOI_MEMBER, ("khoi", "Hưng Bình/Khối 1")),
     ("thanhpho", Role.UPPER_LEVEL, ("upper_unit", None)),
     ("canbo_qt", Role.WARD_OFFICER, ("ward", "Quang Trung")),
+    # A unit account: the Fatherland Front of Hưng Bình (projects/demo.py, docs/program.md).
+    ("mattran", Role.UNIT_MEMBER, ("unit", "Hưng Bình/Ủy ban Mặt trận Tổ quốc phường")),
 ]
 
 
 def test_creates_the_demo_users_with_their_role_scope_and_password():
-    seed()  # once for all six users: the demo data takes a while to load
+    seed()  # once for all seven users: the demo data takes a while to load
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(u for u, _r, _s in DEMO_USERS)
     for username, role, scope in DEMO_USERS:
         request = RequestFactory().post("/accounts/login/")
@@ -60,6 +62,8 @@ def test_creates_the_demo_users_with_their_role_scope_and_password():
             assert user.ward.name == scope[1], username
         elif scope[0] == "khoi":
             assert f"{user.khoi.ward.name}/{user.khoi.name}" == scope[1], username
+        elif scope[0] == "unit":
+            assert f"{user.unit.ward.name}/{user.unit.name}" == scope[1], username
         else:
             assert set(user.upper_unit.wards.values_list("name", flat=True)) == {"Hưng Bình", "Quang Trung"}
 
@@ -67,7 +71,7 @@ def test_creates_the_demo_users_with_their_role_scope_and_password():
 def test_running_twice_adds_nothing_and_keeps_changed_passwords():
     seed()
     before = counts()
-    assert before == (1, 2, 18, 6)
+    assert before == (1, 2, 18, 7)
     user = User.objects.get(username="canbo")
     user.set_password("another-secret-2025")
     user.save()

@@ -336,3 +336,26 @@ def test_a_task_without_a_lead_unit_is_refused_on_the_page(client, world, progra
     )
     assert response.status_code == 200 and "chủ trì" in response.content.decode()
     assert Task.objects.count() == 1
+
+
+def test_demo_data_fills_the_program_pages(client, db):
+    """seed_demo's program data (projects/demo.py): budgets, indicators, tasks, support and a unit account."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+    plan = Plan.objects.get(ward__name="Hưng Bình", year=2025)
+    assert plan.budgets.count() >= 5 and plan.indicators.count() >= 5 and plan.tasks.count() == 4
+    assert Intervention.objects.filter(batch__isnull=False).exists()
+    assert Intervention.objects.exclude(eligibility_problem="").filter(override_reason__gt="").count() == 1
+    from hungbinh.accounts.models import User
+
+    client.force_login(User.objects.get(username="mattran"))
+    assert "Quà Tết" in client.get("/my-work/").content.decode()
+    count = Intervention.objects.count()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert Intervention.objects.count() == count
