@@ -92,8 +92,8 @@ def test_refuses_with_debug_off():
 def test_force_runs_with_debug_off():
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
-    assert "users 6" in out.getvalue()
-    assert counts() == (1, 2, 18, 6)
+    assert "users 6" in out.getvalue()  # the registry's six; the program adds the unit account
+    assert counts() == (1, 2, 18, 7)
 
 
 # --- Demo households (README, "Tài khoản mẫu") ---------------------------------------
