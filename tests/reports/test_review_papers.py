@@ -450,3 +450,55 @@ def test_queries_do_not_grow_with_the_list(client, world, campaign, officer, mon
     with CaptureQueriesContext(connection) as after:
         assert client.get(url).status_code == 200
     assert len(after) == len(before)
+
+
+# --- Links from the reviews pages ------------------------------------------------------------
+
+
+def _paper_links(html: str) -> list[str]:
+    import re
+
+    section = html[html.index('data-testid="papers"') :]
+    section = section[: section.index("</section>")]
+    return re.findall(r'href="([^"]+\.pdf)"', section)
+
+
+def test_reviews_pages_link_every_paper(client, world, campaign, decided, monkeypatch):
+    from reports import review_papers
+
+    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    officer = world.users["ward_officer_hb"]
+    client.force_login(officer)
+    board = _paper_links(client.get(f"/reviews/{campaign.pk}/").content.decode())
+    assert board == [
+        f"/reports/reviews/{campaign.pk}/households.pdf",
+        f"/reports/reviews/decisions/{decided.pk}.pdf",
+        f"/reports/reviews/decisions/{decided.pk}/certificates.pdf",
+    ]
+    khoi = _paper_links(client.get(f"/reviews/{campaign.pk}/khoi/{world.hb_k1.pk}/").content.decode())
+    meetings = Meeting.objects.filter(campaign=campaign, khoi=world.hb_k1).count()
+    postings = Posting.objects.filter(campaign=campaign, khoi=world.hb_k1).count()
+    assert len(khoi) == 1 + meetings + postings and khoi[0].endswith(f"/khoi/{world.hb_k1.pk}/households.pdf")
+    certificate = Certificate.objects.filter(review__decision=decided).first()
+    review = _paper_links(client.get(f"/reviews/review/{certificate.review_id}/").content.decode())
+    assert review == [f"/reports/reviews/certificates/{certificate.pk}.pdf"]
+    for url in board + khoi + review:
+        assert client.get(url).status_code == 200, url
+    # A khối member is not offered the ward-wide papers they may not download.
+    client.force_login(world.users["khoi_member_hb_k1"])
+    board = _paper_links(client.get(f"/reviews/{campaign.pk}/").content.decode())
+    assert board == [f"/reports/reviews/decisions/{decided.pk}/certificates.pdf"]
+    for url in board:
+        assert client.get(url).status_code == 200, url
+
+
+def test_refused_review_links_its_letter(client, world, officer, leader, households):
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    review = services.review_add_application(
+        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
+    )
+    client.force_login(officer)
+    assert 'data-testid="papers"' not in client.get(f"/reviews/review/{review.pk}/").content.decode()
+    services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
+    links = _paper_links(client.get(f"/reviews/review/{review.pk}/").content.decode())
+    assert links == [f"/reports/reviews/refusals/{review.pk}.pdf"]

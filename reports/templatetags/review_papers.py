@@ -1,0 +1,89 @@
+"""Links to the review's papers (docs/documents.md, "The review's papers") from the reviews pages.
+
+`{% load review_papers %}` then `{% campaign_papers campaign %}`, `{% khoi_papers campaign khoi %}` or
+`{% review_papers review %}`: a short card of download links, only those the user may download.
+A constant number of queries whatever the size of the campaign.
+"""
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from hungbinh.accounts.roles import Role, role_of
+from reviews.models import Certificate, Meeting, Posting, ReviewState
+
+register = template.Library()
+TEMPLATE = "reports/includes/review_papers.html"
+
+
+def _ward_wide(user) -> bool:
+    return role_of(user) != Role.KHOI_MEMBER
+
+
+@register.inclusion_tag(TEMPLATE, takes_context=True)
+def campaign_papers(context, campaign):
+    """The ward's list of households to review, and each decision with its certificates."""
+    user = context["request"].user
+    links = []
+    if _ward_wide(user):
+        links.append(
+            (_("List of households to review (Phụ lục I)"), reverse("report-review-list-pdf", args=[campaign.pk]))
+        )
+    for decision in campaign.decisions.all():
+        if _ward_wide(user):
+            links.append(
+                (
+                    _("Decision %(number)s (Mẫu số 02)") % {"number": decision.number},
+                    reverse("report-decision-pdf", args=[decision.pk]),
+                )
+            )
+        links.append(
+            (
+                _("Certificates of decision %(number)s (Mẫu số 03)") % {"number": decision.number},
+                reverse("report-decision-certificates-pdf", args=[decision.pk]),
+            )
+        )
+    return {"links": links}
+
+
+@register.inclusion_tag(TEMPLATE)
+def khoi_papers(campaign, khoi):
+    """The khối's list, the minutes of each of its meetings and the notice of each posting."""
+    links = [
+        (
+            _("List of households to review (Phụ lục I)"),
+            reverse("report-review-khoi-list-pdf", args=[campaign.pk, khoi.pk]),
+        )
+    ]
+    for meeting in Meeting.objects.filter(campaign=campaign, khoi=khoi).order_by("held_on", "pk"):
+        links.append(
+            (
+                _("Minutes of the meeting of %(day)s (Phụ lục V)") % {"day": f"{meeting.held_on:%d/%m/%Y}"},
+                reverse("report-meeting-pdf", args=[meeting.pk]),
+            )
+        )
+    for posting in Posting.objects.filter(campaign=campaign, khoi=khoi).order_by("starts_on", "pk"):
+        links.append(
+            (
+                _("Posting notice of %(day)s") % {"day": f"{posting.starts_on:%d/%m/%Y}"},
+                reverse("report-posting-pdf", args=[posting.pk]),
+            )
+        )
+    return {"links": links}
+
+
+@register.inclusion_tag(TEMPLATE)
+def review_papers(review):
+    """A household's certificate, or its refusal letter."""
+    links = []
+    certificate = Certificate.objects.filter(review=review).first()
+    if certificate is not None:
+        links.append(
+            (
+                _("Certificate %(number)s (Mẫu số 03)") % {"number": certificate.number},
+                reverse("report-certificate-pdf", args=[certificate.pk]),
+            )
+        )
+    if review.state == ReviewState.REFUSED:
+        links.append((_("Refusal letter"), reverse("report-refusal-pdf", args=[review.pk])))
+    return {"links": links}
