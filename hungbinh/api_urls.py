@@ -7,6 +7,7 @@ from assignments import api as assignments_api
 from households import api as households_api
 from hungbinh.accounts.api_views import ObtainTokenView
 from projects import api as projects_api
+from reports import api as reports_api
 from reviews import api as reviews_api
 
 router = DefaultRouter()
@@ -29,6 +30,7 @@ router.register("tasks", assignments_api.TaskViewSet, basename="task")
 router.register("interventions", projects_api.InterventionViewSet, basename="intervention")
 router.register("budgets", projects_api.BudgetViewSet, basename="budget")
 router.register("indicators", projects_api.IndicatorViewSet, basename="indicator")
+router.register("reports", reports_api.SubmissionViewSet, basename="submission")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

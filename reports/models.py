@@ -103,3 +103,62 @@ class KhoiPopulation(models.Model):
 
     def __str__(self):
         return f"{self.khoi} {self.year}: {self.households} / {self.persons}"
+
+
+def submission_file_path(submission: "Submission", filename: str) -> str:
+    return f"submissions/{submission.ward_id}/{submission.kind}/{submission.period}/v{submission.version}/{filename}"
+
+
+class Submission(models.Model):
+    """A report a ward sent upward for a period, frozen as stored PDF and Excel files (docs/reports.md).
+
+    A later submission for the same ward, kind and period is a new version;
+    the earlier ones stay. While one is being frozen (`state` freezing) the
+    database refuses a second for the same ward, kind and period.
+    """
+
+    class Kind(models.TextChoices):
+        RESULTS = "results", _("Review-result tables")
+        PROGRESS = "progress", _("Progress report")
+
+    class State(models.TextChoices):
+        FREEZING = "freezing", _("Being frozen")
+        DONE = "done", _("Submitted")
+
+    ward = models.ForeignKey("households.Ward", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period = models.CharField(_("period"), max_length=10, help_text=_("2025, 2025-H1 or 2025-Q3"))
+    version = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FREEZING)
+    pdf = models.FileField(_("PDF file"), upload_to=submission_file_path, max_length=300, blank=True)
+    xlsx = models.FileField(_("Excel file"), upload_to=submission_file_path, max_length=300, blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    xlsx_sha256 = models.CharField(_("SHA-256 of the workbook"), max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submitted report")
+        verbose_name_plural = _("submitted reports")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "kind", "period", "version"], name="submission_version_unique"),
+            models.UniqueConstraint(
+                fields=["ward", "kind", "period"],
+                condition=Q(state="freezing"),
+                name="submission_one_freezing",
+            ),
+            models.CheckConstraint(name="submission_kind_valid", condition=Q(kind__in=["results", "progress"])),
+            models.CheckConstraint(name="submission_state_valid", condition=Q(state__in=["freezing", "done"])),
+            models.CheckConstraint(
+                name="submission_done_has_files",
+                condition=Q(state="freezing") | (~Q(pdf="") & ~Q(xlsx="") & ~Q(pdf_sha256="") & ~Q(xlsx_sha256="")),
+            ),
+            models.CheckConstraint(name="submission_version_positive", condition=Q(version__gte=1)),
+        ]
+        indexes = [models.Index(fields=["period", "kind", "ward"], name="submission_period")]
+
+    def __str__(self):
+        return f"{self.ward_id} {self.kind} {self.period} v{self.version}"

@@ -61,3 +61,26 @@ def movement_column(table: str, *, from_status: str, to_status: str, movement: s
 def end_from(columns: dict[int, int]) -> int:
     """Column 9 from columns 1–8: start − decreases + increases."""
     return columns.get(START, 0) - sum(columns.get(c, 0) for c in DECREASES) + sum(columns.get(c, 0) for c in INCREASES)
+
+
+# --- Submissions: when a period's report is due (docs/reports.md, "Submissions") ----------
+
+DUE_DAY = 5  # reports go up on the 5th of the month after the period (Quyết định 24/2021, Điều 7)
+
+
+def due_on(period_end):
+    """The day a period's report is due: the 5th of the month after the period's last day."""
+    from datetime import date
+
+    year, month = (period_end.year + 1, 1) if period_end.month == 12 else (period_end.year, period_end.month + 1)
+    return date(year, month, DUE_DAY)
+
+
+ON_TIME, SUBMITTED_LATE, LATE, NOT_DUE = "on_time", "submitted_late", "late", "not_due"
+
+
+def submission_state(*, due, first_submitted_on, today) -> str:
+    """on_time / submitted_late (sent after the due day) / late (not sent, past due) / not_due (not sent yet)."""
+    if first_submitted_on is not None:
+        return ON_TIME if first_submitted_on <= due else SUBMITTED_LATE
+    return LATE if today > due else NOT_DUE

@@ -62,3 +62,44 @@ def period_get(text: str) -> Period:
         return parse_period(text)
     except PeriodError as error:
         raise ReportRequestError(error.message, 400) from error
+
+
+# --- Submitted reports -----------------------------------------------------------------
+
+
+def submission_list(*, user) -> QuerySet:
+    """The frozen reports the user may see: their ward's, or those of the wards under their unit."""
+    from households.scoping import scope_q
+
+    from .models import Submission
+
+    if not may_see_ward_reports(user):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(scope_q(user, ward="ward__", khoi=None), state=Submission.State.DONE)
+        .select_related("ward", "submitted_by")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def submission_get(*, user, pk):
+    return submission_list(user=user).get(pk=pk)
+
+
+def submission_overview(*, user, period: Period, kind: str, today) -> list[dict]:
+    """Per ward in the user's scope: its versions for the period (newest first) and whether it is late. Two queries."""
+
+    from . import rules
+
+    wards = list(ward_list(user=user).order_by("name")) if may_see_ward_reports(user) else []
+    versions: dict[int, list] = {}
+    for submission in submission_list(user=user).filter(period=period.key, kind=kind, ward__in=[w.pk for w in wards]):
+        versions.setdefault(submission.ward_id, []).append(submission)
+    due = rules.due_on(period.end)
+    rows = []
+    for ward in wards:
+        sent = sorted(versions.get(ward.pk, []), key=lambda s: s.version, reverse=True)
+        first = min((s.submitted_at for s in sent), default=None)
+        state = rules.submission_state(due=due, first_submitted_on=first.date() if first else None, today=today)
+        rows.append({"ward": ward, "versions": sent, "state": state, "due": due})
+    return rows

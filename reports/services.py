@@ -109,3 +109,86 @@ def population_save(*, by, ward, year: int, figures: dict) -> int:
             khoi_id=khoi_id, year=year, defaults={"households": households, "persons": persons, "updated_by": by}
         )
     return KhoiPopulation.objects.filter(khoi__ward=ward, year=year).count()
+
+
+# --- Submissions (docs/reports.md, "Submissions") ---------------------------------------
+
+
+class SubmissionRefused(Exception):
+    """The submission cannot be made now; `status` is what a view answers (403, 409)."""
+
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _freeze_results(ward, period):
+    """The review-result tables of the ward for the period as (pdf bytes, xlsx bytes, file stem)."""
+    import io
+
+    from .result_documents import render_results_pdf, ward_results_report, write_results_xlsx
+
+    report = ward_results_report(ward, period)
+    pdf = render_results_pdf(report)
+    workbook = io.BytesIO()
+    write_results_xlsx(report, workbook)
+    return pdf, workbook.getvalue(), report.filename_stem
+
+
+def submission_create(*, by, ward, kind: str, period):
+    """Freeze the ward's report for the period as stored PDF and Excel files with their checksums.
+
+    The next version of the ward's submissions for that kind and period; the
+    earlier versions stay. A second submission while one is being frozen is
+    refused by the database (one "freezing" row per ward, kind and period).
+    """
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.db import IntegrityError
+    from django.db.models import Max
+
+    from hungbinh.accounts.roles import can_manage_ward
+
+    from .jobs import stale_before
+    from .models import Submission
+
+    if not can_manage_ward(by):
+        raise SubmissionRefused(_("Only the ward's staff submit its reports."), 403)
+    if kind not in FREEZERS:
+        raise SubmissionRefused(_("This kind of report cannot be submitted yet."), 400)
+    scope = {"ward": ward, "kind": kind, "period": period.key}
+    # A freezing left by a server that died mid-way does not block the ward for ever.
+    Submission.objects.filter(**scope, state=Submission.State.FREEZING, submitted_at__lt=stale_before()).delete()
+    try:
+        with transaction.atomic():
+            last = Submission.objects.filter(**scope).aggregate(last=Max("version"))["last"] or 0
+            submission = Submission.objects.create(**scope, version=last + 1, submitted_by=by)
+    except IntegrityError:
+        raise SubmissionRefused(
+            _(
+                "A submission of this report for %(period)s is being frozen right now. Wait a moment and look at "
+                "the list: it will appear there as a new version."
+            )
+            % {"period": period.key}
+        ) from None
+    try:
+        pdf, workbook, stem = FREEZERS[kind](ward, period)
+        submission.pdf.save(f"{stem}-v{submission.version}.pdf", ContentFile(pdf), save=False)
+        submission.xlsx.save(f"{stem}-v{submission.version}.xlsx", ContentFile(workbook), save=False)
+        submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        submission.xlsx_sha256 = hashlib.sha256(workbook).hexdigest()
+        submission.state = Submission.State.DONE
+        submission.save(update_fields=["pdf", "xlsx", "pdf_sha256", "xlsx_sha256", "state"])
+    except BaseException:
+        for field in (submission.pdf, submission.xlsx):
+            if field:
+                field.delete(save=False)
+        submission.delete()
+        raise
+    logger.info("Report %s of ward %s for %s submitted as version %s", kind, ward.pk, period.key, submission.version)
+    return submission
+
+
+FREEZERS = {"results": _freeze_results}

@@ -32,6 +32,17 @@ urlpatterns = [
     re_path(RESULTS + r"/(?P<name>[a-z]+)\.svg$", views.results_chart, name="report-results-chart"),
     re_path(RESULTS + r"\.pdf$", views.results_pdf, name="report-results-pdf"),
     re_path(RESULTS + r"\.xlsx$", views.results_xlsx, name="report-results-xlsx"),
+    path("submissions/", views.submission_page, name="report-submissions"),
+    re_path(
+        r"^submissions/submit/(?P<ward_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)/$",
+        views.submission_submit,
+        name="report-submission-submit",
+    ),
+    re_path(
+        r"^submissions/(?P<pk>[0-9]+)\.(?P<extension>pdf|xlsx)$",
+        views.submission_download,
+        name="report-submission-file",
+    ),
     path("jobs/", views.job_list, name="report-jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="report-job"),
     path("jobs/<uuid:pk>/status/", views.job_status, name="report-job-status"),

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import job_kinds, selectors, services
@@ -447,3 +448,95 @@ def population_page(request, ward_id, year):
         "khoi_count": len(form.khois),
     }
     return render(request, "reports/population.html", context)
+
+
+# --- Submissions to the upper level ------------------------------------------------------
+
+
+SUBMISSION_STATE_LABELS = {
+    "on_time": gettext_lazy("Submitted on time"),
+    "submitted_late": gettext_lazy("Submitted late"),
+    "late": gettext_lazy("Late: not submitted"),
+    "not_due": gettext_lazy("Not submitted yet"),
+}
+
+
+@require_GET
+@report_access
+def submission_page(request):
+    """Per period: which wards submitted (every version, downloadable), which are late; ward staff submit here."""
+    from django.utils import timezone
+
+    from .models import Submission
+    from .periods import periods_of_year
+
+    today = timezone.localdate()
+    text = request.GET.get("period") or str(today.year - (1 if today.month == 1 else 0))
+    try:
+        period = selectors.period_get(text)
+    except selectors.ReportRequestError as error:
+        period, error_message = selectors.period_get(str(today.year)), error.message
+    else:
+        error_message = ""
+    rows = selectors.submission_overview(user=request.user, period=period, kind=Submission.Kind.RESULTS, today=today)
+    for row in rows:
+        row["state_label"] = SUBMISSION_STATE_LABELS[row["state"]]
+    context = {
+        "period": period,
+        "periods": [p for year in (today.year, today.year - 1) for p in periods_of_year(year)],
+        "rows": rows,
+        "may_submit": services.may_enter_population(request.user),
+        "error": error_message,
+    }
+    return render(request, "reports/submissions.html", context, status=400 if error_message else 200)
+
+
+@require_POST
+@report_access
+def submission_submit(request, ward_id, period):
+    from .models import Submission
+
+    try:
+        ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
+        parsed = selectors.period_get(period)
+        submission = services.submission_create(by=request.user, ward=ward, kind=Submission.Kind.RESULTS, period=parsed)
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    except services.SubmissionRefused as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message) from None
+        if _wants_json(request):
+            return JsonResponse({"detail": error.message}, status=error.status)
+        return _plain(error.message, error.status)
+    except RenderingUnavailable as error:
+        return _unavailable(error)
+    if _wants_json(request):
+        return JsonResponse({"id": submission.pk, "version": submission.version}, status=201)
+    return redirect(f"{reverse('report-submissions')}?period={parsed.key}")
+
+
+@require_GET
+@report_access
+def submission_download(request, pk, extension):
+    return submission_file_response(request.user, pk, extension)
+
+
+def submission_file_response(user, pk, extension):
+    """The frozen file as it was stored, with its checksum in a header; 404 outside the user's scope."""
+    from .models import Submission
+
+    try:
+        submission = selectors.submission_get(user=user, pk=pk)
+    except Submission.DoesNotExist:
+        raise Http404(_("No such submitted report.")) from None
+    field = submission.pdf if extension == "pdf" else submission.xlsx
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        return _plain(_("The file of this submitted report is no longer stored."), 410)
+    content_type = PDF_CONTENT_TYPE if extension == "pdf" else job_kinds.XLSX_CONTENT_TYPE
+    response = FileResponse(
+        handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type
+    )
+    response["X-Checksum-SHA256"] = submission.pdf_sha256 if extension == "pdf" else submission.xlsx_sha256
+    return response

@@ -74,6 +74,7 @@ def pages(world):
         ("get", "/reports/", None),
         ("get", f"/reports/results/ward/{world.hb.pk}/2025/", None),
         ("get", f"/reports/population/{world.hb.pk}/2025/", None),
+        ("get", "/reports/submissions/", {"period": "2025-H1"}),
         ("post", f"/reports/population/{world.hb.pk}/2025/", {f"households_{world.hb_k1.pk}": "5"}),
         ("get", "/accounts/password/", None),
         ("post", "/accounts/password/", {"old_password": "x"}),

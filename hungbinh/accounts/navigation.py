@@ -53,7 +53,12 @@ def nav_items(user) -> list[NavItem]:
         items = [items[0], NavItem(_("My work"), reverse("my-work"), "my-work", ("task-",))]
     if role_of(user) in REPORT_ROLES:
         items.append(
-            NavItem(_("Reports"), reverse("report-index"), "report-index", ("report-results", "report-population"))
+            NavItem(
+                _("Reports"),
+                reverse("report-index"),
+                "report-index",
+                ("report-results", "report-population", "report-submissions"),
+            )
         )
     items += [
         NavItem(_("Plans"), reverse("plan-list"), "plan-list", ("plan-", "subproject-")),

@@ -86,6 +86,7 @@ def test_items_link_to_their_pages():
         ("member-edit", "household-list"),
         ("report-results", "report-index"),
         ("report-population", "report-index"),
+        ("report-submissions", "report-index"),
         ("plan-budgets", "plan-list"),
         ("subproject-detail", "plan-list"),
         ("support-bulk", "support-list"),

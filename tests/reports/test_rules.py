@@ -53,3 +53,32 @@ def test_near_poor_table_columns(from_status, to_status, movement, column):
 def test_the_end_is_start_minus_decreases_plus_increases():
     assert end_from({1: 10, 2: 1, 3: 2, 4: 1, 5: 1, 6: 1, 7: 3, 8: 1}) == 12
     assert end_from({}) == 0
+
+
+def test_a_report_is_due_on_the_fifth_of_the_next_month():
+    from datetime import date
+
+    from reports.periods import parse_period
+    from reports.rules import due_on
+
+    assert due_on(parse_period("2025-H1").end) == date(2025, 7, 5)
+    assert due_on(parse_period("2025").end) == date(2026, 1, 5)
+    assert due_on(parse_period("2025-Q3").end) == date(2025, 10, 5)
+
+
+@pytest.mark.parametrize(
+    ("first", "today", "state"),
+    [
+        ("2025-07-05", "2025-08-01", "on_time"),
+        ("2025-07-06", "2025-08-01", "submitted_late"),
+        (None, "2025-07-05", "not_due"),
+        (None, "2025-07-06", "late"),
+    ],
+)
+def test_submission_states(first, today, state):
+    from datetime import date
+
+    from reports.rules import submission_state
+
+    first = date.fromisoformat(first) if first else None
+    assert submission_state(due=date(2025, 7, 5), first_submitted_on=first, today=date.fromisoformat(today)) == state

@@ -1,0 +1,193 @@
+"""Submissions to the upper level: frozen files with checksum, versions, late wards, downloads by
+session and API token, scope and role, and a constant number of queries."""
+
+import hashlib
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from reports import services
+from reports.models import Submission
+from reports.periods import parse_period
+
+from ..factories import HouseholdFactory, MemberFactory, WardFactory
+from .pdftools import layout_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def ward_data(world):
+    for _n in range(2):
+        MemberFactory(household=HouseholdFactory(khoi=world.hb_k1, status="poor"))
+    HouseholdFactory(khoi=world.qt_k1, status="near_poor")
+    return world
+
+
+def submit(client, world, user="ward_officer_hb", period="2025", ward=None):
+    client.force_login(world.users[user])
+    return client.post(f"/reports/submissions/submit/{(ward or world.hb).pk}/{period}/")
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_a_submission_freezes_pdf_and_excel_with_checksums(client, ward_data):
+    response = submit(client, ward_data)
+    assert response.status_code == 302 and response["Location"] == "/reports/submissions/?period=2025"
+    submission = Submission.objects.get()
+    assert (submission.version, submission.state, submission.submitted_by) == (
+        1, "done", ward_data.users["ward_officer_hb"]
+    )  # fmt: skip
+    pdf = _body(client.get(f"/reports/submissions/{submission.pk}.pdf"))
+    assert hashlib.sha256(pdf).hexdigest() == submission.pdf_sha256
+    assert layout_row(pdf, "Khối 1")[0] == "2"  # two poor households, frozen
+    workbook = _body(client.get(f"/reports/submissions/{submission.pk}.xlsx"))
+    assert hashlib.sha256(workbook).hexdigest() == submission.xlsx_sha256
+    assert load_workbook(BytesIO(workbook)).sheetnames[0] == "ket-qua"
+
+
+def test_a_later_submission_is_a_new_version_and_the_old_one_stays(client, ward_data):
+    submit(client, ward_data)
+    first = Submission.objects.get()
+    first_pdf = _body(client.get(f"/reports/submissions/{first.pk}.pdf"))
+    HouseholdFactory(khoi=ward_data.hb_k1, status="poor")
+    submit(client, ward_data, user="ward_leader_hb")
+    second = Submission.objects.get(version=2)
+    assert second.pdf.name != first.pdf.name and second.pdf_sha256 != first.pdf_sha256
+    assert _body(client.get(f"/reports/submissions/{first.pk}.pdf")) == first_pdf  # untouched
+    assert layout_row(_body(client.get(f"/reports/submissions/{second.pk}.pdf")), "Khối 1")[0] == "3"
+
+
+def test_a_second_submission_while_one_is_being_frozen_is_refused(client, ward_data):
+    Submission.objects.create(
+        ward=ward_data.hb, kind="results", period="2025", version=1, submitted_by=ward_data.users["ward_officer_hb"]
+    )
+    response = submit(client, ward_data)
+    assert response.status_code == 409
+    assert "đang được" in response.content.decode()
+    assert Submission.objects.count() == 1
+
+
+def test_a_failed_freeze_leaves_nothing(ward_data, monkeypatch):
+    def broken(ward, period):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setitem(services.FREEZERS, "results", broken)
+    with pytest.raises(RuntimeError):
+        services.submission_create(
+            by=ward_data.users["ward_officer_hb"], ward=ward_data.hb, kind="results", period=parse_period("2025")
+        )
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("user", "ward", "status"),
+    [
+        ("upper_level", "hb", 403),
+        ("khoi_member_hb_k1", "hb", 403),
+        ("ward_officer_qt", "hb", 404),
+        ("ward_officer_hb", "other", 404),
+        ("admin", "other", 302),
+    ],
+)
+def test_who_may_submit(client, ward_data, user, ward, status):
+    target = {"hb": ward_data.hb, "other": ward_data.other}[ward]
+    assert submit(client, ward_data, user=user, ward=target).status_code == status
+
+
+def test_bad_period_is_a_400_and_changes_nothing(client, ward_data):
+    response = submit(client, ward_data, period="2025-Q5")
+    assert response.status_code == 400 and "2025-Q1" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_upper_level_page_shows_who_submitted_and_who_is_late(client, ward_data):
+    submit(client, ward_data, period="2025-H1")
+    client.force_login(ward_data.users["upper_level"])
+    page = client.get("/reports/submissions/?period=2025-H1").content.decode()
+    assert 'data-state="submitted_late"' in page or 'data-state="on_time"' in page
+    assert 'data-state="late"' in page  # Quang Trung sent nothing and 5 July 2025 is past
+    assert "Phường Ngoài" not in page  # another unit's ward
+    assert "Nộp báo cáo" not in page  # the upper level reads, it does not submit
+
+
+def test_pages_and_api_lists_take_constant_queries(client, api_client, ward_data):
+    officer = ward_data.users["ward_officer_hb"]
+    upper = ward_data.users["upper_level"]
+    submit(client, ward_data)
+    api_client.force_authenticate(upper)
+    client.force_login(upper)
+    with CaptureQueriesContext(connection) as before:
+        client.get("/reports/submissions/?period=2025")
+        api_client.get("/api/v1/reports/")
+    for n in range(3):
+        extra = WardFactory(name=f"Phường {n}", code=f"P{n}", upper_unit=ward_data.hb.upper_unit)
+        services.submission_create(by=officer, ward=ward_data.hb, kind="results", period=parse_period("2025"))
+        Submission.objects.create(
+            ward=extra, kind="results", period="2025", version=1, submitted_by=officer, state="done",
+            pdf="x.pdf", xlsx="x.xlsx", pdf_sha256="0" * 64, xlsx_sha256="0" * 64,
+        )  # fmt: skip
+    with CaptureQueriesContext(connection) as after:
+        page = client.get("/reports/submissions/?period=2025")
+        listing = api_client.get("/api/v1/reports/")
+    assert page.status_code == 200 and listing.json()["count"] == 7
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_api_lists_and_downloads_with_the_token(client, ward_data):
+    submit(client, ward_data)
+    submit(client, ward_data, period="2025-H1")
+    submission = Submission.objects.get(period="2025")
+    token = Token.objects.create(user=ward_data.users["upper_level"])
+    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    listing = client.get("/api/v1/reports/", {"period": "2025"}, **auth).json()
+    assert [r["id"] for r in listing["results"]] == [submission.pk]
+    row = listing["results"][0]
+    assert (row["ward_name"], row["version"], row["pdf_sha256"]) == ("Hưng Bình", 1, submission.pdf_sha256)
+    pdf = client.get(row["pdf_url"], **auth)
+    assert pdf.status_code == 200 and hashlib.sha256(_body(pdf)).hexdigest() == submission.pdf_sha256
+    assert pdf["X-Checksum-SHA256"] == submission.pdf_sha256
+    xlsx = client.get(f"/api/v1/reports/{submission.pk}/download/?file=xlsx", **auth)
+    assert hashlib.sha256(_body(xlsx)).hexdigest() == submission.xlsx_sha256
+    assert client.get(f"/api/v1/reports/{submission.pk}/download/?file=doc", **auth).status_code == 400
+    # The report URL takes the token too.
+    assert client.get(f"/reports/submissions/{submission.pk}.pdf", **auth).status_code == 200
+    client.logout()
+    assert client.get("/api/v1/reports/").status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("user", "status", "count"),
+    [("ward_officer_hb", 200, 1), ("upper_level", 200, 1), ("admin", 200, 1), ("ward_officer_qt", 404, 0),
+     ("khoi_member_hb_k1", 404, 0)],
+)  # fmt: skip
+def test_downloads_follow_the_scope(client, api_client, ward_data, user, status, count):
+    submit(client, ward_data)
+    submission = Submission.objects.get()
+    api_client.force_authenticate(ward_data.users[user])
+    assert api_client.get("/api/v1/reports/").json()["count"] == count
+    assert api_client.get(f"/api/v1/reports/{submission.pk}/download/").status_code == status
+    client.force_login(ward_data.users[user])
+    assert client.get(f"/reports/submissions/{submission.pk}.pdf").status_code in (status, 403)
+
+
+def test_due_dates_today(ward_data):
+    from reports import selectors
+
+    rows = selectors.submission_overview(
+        user=ward_data.users["upper_level"], period=parse_period("2025-H1"), kind="results", today=date(2025, 7, 5)
+    )
+    assert [(r["ward"].name, r["state"]) for r in rows] == [("Hưng Bình", "not_due"), ("Quang Trung", "not_due")]
