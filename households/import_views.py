@@ -14,10 +14,10 @@ from django.views.decorators.cache import never_cache
 from hungbinh.accounts.roles import can_manage_ward
 
 from . import importing, selectors
+from .importing.limits import MAX_UPLOAD_BYTES
 from .importing.pending import PENDING_MINUTES, TOKEN, pending_discard, pending_keep, pending_open
 from .importing.template import template_workbook
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import personal_data, rules, selectors
+from .importing.limits import MAX_UPLOAD_BYTES
 from .models import Household, Khoi, Member, StatusChange, Ward
 from .rules import ChangeReason, Status
 
@@ -273,9 +274,21 @@ class MemberSerializer(serializers.ModelSerializer):
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("The workbook (.xlsx) in the format of the import template."))
     ward = serializers.IntegerField(
-        required=False, help_text=_("The ward to import into; may be left out by a user with one ward.")
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_("The ward to import into; may be left out by a user with one ward."),
     )
     dry_run = serializers.BooleanField(default=False, help_text=_("Only check the workbook; write nothing."))
+
+    def validate_file(self, upload):
+        # The page's limit (importing/limits.py), for the API too.
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(
+                _("The file is %(size)s MB; split the list into files of at most %(max)s MB.")
+                % {"size": round(upload.size / 1024 / 1024, 1), "max": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
+        return upload
 
 
 class ImportErrorSerializer(serializers.Serializer):

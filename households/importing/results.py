@@ -3,6 +3,10 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
+from .limits import MAX_ERRORS
+
 
 @dataclass(frozen=True)
 class ImportRowError:
@@ -62,7 +66,30 @@ class ImportResult:
 
 
 class Errors(list):
-    """Problems collected while reading, parsing and planning; each placed by sheet, row and column."""
+    """Problems collected while reading, parsing and planning; each placed by sheet, row and column.
+
+    At most MAX_ERRORS are kept (limits.py): a file wrong in every row gets the first ones and a count of the
+    rest, not an answer as large as the file.
+    """
+
+    dropped = 0
 
     def add(self, sheet: str, row: int, column: str, message) -> None:
+        if self.dropped or len(self) >= MAX_ERRORS:
+            self.dropped += 1
+            summary = ImportRowError(
+                "",
+                0,
+                "",
+                _(
+                    "Only the first %(shown)s problems are listed; %(more)s more were found. "
+                    "Fix these, then check the file again."
+                )
+                % {"shown": MAX_ERRORS, "more": self.dropped},
+            )
+            if self.dropped == 1:
+                self.append(summary)
+            else:
+                self[-1] = summary
+            return
         self.append(ImportRowError(sheet, row, column, str(message)))
