@@ -1,6 +1,6 @@
 """The reports' routes in the permission matrix (tests/security/matrix.py)."""
 
-from ..security.matrix import PAGE, Route
+from ..security.matrix import API, PAGE, Route
 
 ROUTES = [
     Route("reports/", PAGE),
@@ -30,6 +30,18 @@ ROUTES = [
             "reports/reviews/refusals/{pk}.pdf",
             "reports/reviews/{campaign_id}/households.pdf",
             "reports/reviews/{campaign_id}/khoi/{khoi_id}/households.pdf",
+        )
+    ),
+    # Submissions to the upper level: roles and scopes in tests/reports/test_submissions.py.
+    *(
+        Route(path, kind, method, covered_by="tests/reports/test_submissions.py")
+        for path, kind, method in (
+            ("reports/submissions/", PAGE, "get"),
+            ("reports/submissions/submit/{ward_id}/{period}/", PAGE, "post"),
+            ("reports/submissions/{pk}.{extension}", PAGE, "get"),
+            ("api/v1/reports/", API, "get"),
+            ("api/v1/reports/{pk}/", API, "get"),
+            ("api/v1/reports/{pk}/download/", API, "get"),
         )
     ),
 ]

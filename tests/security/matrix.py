@@ -137,7 +137,9 @@ def _fill(pattern: str) -> str:
 
     def group(match):
         body = match.group(0)[len(match.group(1)) + 5 : -1]
-        return next(c for c in _STAND_INS if re.fullmatch(body, c))
+        # A choice such as (?P<extension>pdf|xlsx) takes its first word.
+        candidates = (*_STAND_INS, *body.strip("()").split("|"))
+        return next((c for c in candidates if re.fullmatch(body, c)), "1")
 
     url = re.sub(r"\(\?P<(\w+)>(?:[^()]|\([^()]*\))*\)", group, pattern)
     url = url.replace("^", "").replace("$", "").replace("\\.", ".")
