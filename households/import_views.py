@@ -1,6 +1,7 @@
 """The Excel import page and its template workbook: thin views over importing.household_import."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -82,6 +83,8 @@ def household_import(request):
     context = {"form": form, "result": None, "show_ward": wards.count() > 1}
     if request.method == "POST" and form.is_valid():
         ward, upload = form.cleaned_data["ward"], form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_JOB_BYTES:
+            return _start_import_job(request, ward=ward, upload=upload, dry_run=action != "import")
         result = importing.household_import(by=request.user, ward=ward, file=upload, dry_run=True)
         context["result"] = result
         if result.ok:
@@ -94,6 +97,25 @@ def household_import(request):
                 counts=_counts(result),
             )
     return render(request, "households/import.html", context)
+
+
+def _start_import_job(request, *, ward, upload, dry_run: bool):
+    """A large file is checked or imported by the job runner; its page follows it and offers the report.
+
+    “Import” writes at once when the file has no problem (all or nothing, as always): the report lists
+    what was added and changed, or every problem when nothing was written.
+    """
+    from reports import services as job_services
+    from reports.job_kinds import HOUSEHOLD_IMPORT
+
+    job = job_services.job_create(
+        user=request.user,
+        kind=HOUSEHOLD_IMPORT,
+        params={"ward_id": ward.pk, "dry_run": dry_run, "file_name": upload.name[:200]},
+        path=request.path,
+        input_file=upload,
+    )
+    return redirect("report-job", pk=job.pk)
 
 
 def _import_pending(request, wards):

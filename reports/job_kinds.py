@@ -152,3 +152,48 @@ def results_xlsx(*, job, output, progress) -> JobOutput:
     write_results_xlsx(report, output)
     progress(job.total or 0, total=job.total)
     return JobOutput(report.filename("xlsx"), XLSX_CONTENT_TYPE)
+
+
+# --- The registry's Excel import, for large files (docs/workbook.md, "Large files") ---------
+
+HOUSEHOLD_IMPORT = "household_import"
+
+
+@job_kind(HOUSEHOLD_IMPORT, gettext_lazy("Household import (Excel)"))
+def household_import(*, job, output, progress) -> JobOutput:
+    """Check (params `dry_run`) or import the job's input workbook into the ward `ward_id`; the report as Excel.
+
+    The import writes all or nothing in one transaction (households/importing): a worker killed
+    in the middle leaves nothing written, and the job is taken again from the stored file.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.utils.text import slugify
+
+    from households import selectors
+    from households.importing import household_import as import_workbook
+    from households.importing.report import import_summary, write_import_report
+
+    ward = selectors.ward_list(user=job.user).filter(pk=job.params.get("ward_id")).first()
+    if ward is None:
+        raise JobFailed(_("This ward is outside your scope."))
+    if not job.input_file:
+        raise JobFailed(_("The uploaded file of this job is no longer stored. Choose the file again."))
+    dry_run = bool(job.params.get("dry_run"))
+    progress(0)
+    try:
+        with job.input_file.open("rb") as file:
+            result = import_workbook(by=job.user, ward=ward, file=file, dry_run=dry_run)
+    except PermissionDenied as error:
+        raise JobFailed(str(error)) from error
+    except FileNotFoundError as error:
+        raise JobFailed(_("The uploaded file of this job is no longer stored. Choose the file again.")) from error
+    name = job.params.get("file_name") or _("workbook")
+    write_import_report(result, output=output, file_name=name, ward_name=ward.name, dry_run=dry_run)
+    rows = result.created + result.updated + result.members_created + result.members_updated
+    progress(rows, total=rows)
+    stem = slugify(name.rsplit(".", 1)[0])[:80] or "tep"
+    return JobOutput(
+        f"ket-qua-nhap-{stem}.xlsx",  # "import result", named like the template mau-nhap-ho-gia-dinh.xlsx
+        XLSX_CONTENT_TYPE,
+        message=import_summary(result, dry_run=dry_run),
+    )

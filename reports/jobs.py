@@ -3,8 +3,9 @@
 A kind is a function registered with `@job_kind("name")`. It receives the job
 (its `user` and `params`), a binary temporary file to write the result into,
 and `progress(done, total=None)`; it returns the download's file name and
-content type. It raises `JobFailed` with a message for the user when the work
-cannot be done (the message is shown as is, in Vietnamese). The runner saves
+content type, and may add a sentence for the job's page (`message`). It
+raises `JobFailed` with a message for the user when the work cannot be done
+(the message is shown as is, in Vietnamese). The runner saves
 the file through Django's storage API and records the outcome on the job; see
 docs/documents.md, "Jobs".
 """
@@ -39,6 +40,7 @@ class JobFailed(Exception):
 class JobOutput:
     filename: str
     content_type: str
+    message: str = ""  # shown on the job's page beside the download (an import's outcome)
 
 
 Progress = Callable[..., None]
@@ -122,6 +124,7 @@ def job_run(job_id) -> None:
         file=job.file.name,
         filename=result.filename,
         content_type=result.content_type,
+        message=result.message,
         finished_at=now,
         updated_at=now,
         done=Coalesce("total", "done"),

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -177,14 +178,25 @@ class Browser:
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect())
 
-    def request(self, method: str, path: str, data: dict | None = None, *, server: str | None = None, **headers):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
+    def request(
+        self,
+        method: str,
+        path: str,
+        data: dict | None = None,
+        *,
+        server: str | None = None,
+        body: bytes | None = None,
+        content_type: str = "application/x-www-form-urlencoded",
+        **headers,
+    ):
+        if data is not None:
+            body = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(self.cluster.url + path, data=body, method=method)
         request.add_header("Accept-Language", "vi")
         if server:
             request.add_header("X-Test-Server", server)
         if body is not None:
-            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+            request.add_header("Content-Type", content_type)
             request.add_header("Referer", self.cluster.url + path)
             request.add_header("X-CSRFToken", self.csrf_token())
         for name, value in headers.items():
@@ -202,6 +214,23 @@ class Browser:
 
     def post(self, path, data, **kwargs):
         return self.request("POST", path, data, **kwargs)
+
+    def upload(self, path, fields: dict, files: dict[str, tuple[str, bytes]], **kwargs):
+        """POST a multipart form: `files` maps a field to (file name, content)."""
+        boundary = f"----hungbinh{uuid.uuid4().hex}"
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in files.items():
+            head = (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n"
+            )
+            parts.append(head.encode() + content + b"\r\n")
+        parts.append(f"--{boundary}--\r\n".encode())
+        return self.request(
+            "POST", path, body=b"".join(parts), content_type=f"multipart/form-data; boundary={boundary}", **kwargs
+        )
 
     def csrf_token(self) -> str:
         return next((c.value for c in self.cookies if c.name == "csrftoken"), "")

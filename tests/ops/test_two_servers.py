@@ -20,7 +20,8 @@ import pytest
 import redis
 from openpyxl import load_workbook
 
-from .cluster import Browser, Cluster, base_env, manage, seed
+from ..households.workbooks import build, household_row, member_row
+from .cluster import Browser, Cluster, base_env, hidden_value, manage, seed
 
 pytestmark = [
     pytest.mark.database_engine,
@@ -60,11 +61,13 @@ def cluster(tmp_path_factory):
     database_url = parts._replace(path=f"/{name}").geturl()
     env = base_env(database_url, tmp / "media")
     # Jobs go through Redis (database 8, a queue of this run's own) to the worker below;
-    # a list of more than two households is a job; a job whose worker died is taken again at once.
+    # a list of more than two households is a job, and so is every uploaded workbook;
+    # a job whose worker died is taken again at once.
     env.update(
         CELERY_BROKER_URL="redis://127.0.0.1:6379/8",
         CELERY_QUEUE=f"hungbinh-test-{uuid.uuid4().hex[:8]}",
         REPORT_JOB_THRESHOLD="2",
+        IMPORT_JOB_BYTES="1",
         REPORT_JOB_STALE_MINUTES="0",
     )
     cluster = Cluster(tmp=tmp, env=env)
@@ -223,6 +226,47 @@ def test_a_list_job_runs_on_the_worker_and_downloads_through_the_other_server(cl
     assert {household["head_name"] for household in listed} <= names
     # The web servers send jobs to the broker (not eager): the worker ran it.
     assert "reports.run_job" in (cluster.tmp / "worker.log").read_text()
+
+
+def test_a_workbook_import_runs_on_the_worker_and_its_report_downloads_through_the_other_server(cluster, worker):
+    officer = Browser(cluster)
+    officer.log_in("canbo", PASSWORD, server="a")
+    page = officer.get("/households/import/", server="a")
+    assert page.status == 200, page.text[:500]
+    households = [household_row(f"NHAP-{n}", **{"Họ và tên chủ hộ": f"Võ Văn Nhập {n}"}) for n in range(3)]
+    members = [
+        member_row(f"NHAP-{n}", **{"Họ và tên": f"Võ Văn Nhập {n}", "Số CCCD": f"04008000{n:04d}"}) for n in range(3)
+    ]
+    runs_before = (cluster.tmp / "worker.log").read_text().count("reports.run_job")
+    started = officer.upload(
+        "/households/import/",
+        {
+            "csrfmiddlewaretoken": hidden_value(page.text, "csrfmiddlewaretoken"),
+            "ward": hidden_value(page.text, "ward"),
+            "action": "import",
+        },
+        {"file": ("nhap-thu.xlsx", build(households, members).getvalue())},
+        server="a",
+    )
+    # The upload is stored (shared media) and handed to the worker; the browser goes to the job's page.
+    assert started.status == 302, started.text[:2000]
+    job_page = started.headers["Location"]
+    assert job_page.startswith("/reports/jobs/")
+    job = {"status_url": f"{job_page}status/"}
+    done = _wait_for(lambda: (s := _job_status(officer, job, "b"))["state"] in ("done", "failed") and s)
+    assert done["state"] == "done", done
+    assert done["message"].startswith("Đã nhập xong: thêm mới 3 hộ")
+    assert (cluster.tmp / "worker.log").read_text().count("reports.run_job") > runs_before
+
+    download = officer.get(done["download_url"], server="b")
+    assert download.status == 200
+    assert cluster.server_of(download) == "b"
+    sheets = load_workbook(io.BytesIO(download.body), read_only=True)
+    added = [row[:2] for row in sheets["Hộ thêm mới"].iter_rows(min_row=2, values_only=True)]
+    assert added == [(f"NHAP-{n}", f"Võ Văn Nhập {n}") for n in range(3)]
+    # Written once, with their members, and seen through the other server.
+    listed = json.loads(officer.get("/api/v1/households/?q=NHAP&page_size=100", server="b").text)["results"]
+    assert sorted(household["code"] for household in listed) == ["NHAP-0", "NHAP-1", "NHAP-2"]
 
 
 def test_a_worker_killed_mid_job_leaves_the_job_retried_and_the_data_whole(cluster, worker):
