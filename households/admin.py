@@ -1,8 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
 from .models import Household, Khoi, Member, PersonalDataAccess, StatusChange, UpperUnit, Ward
+from .personal_data import ID_NUMBER_FIELD, mask_id_number
 
 
 @admin.register(UpperUnit)
@@ -81,12 +83,25 @@ class HouseholdAdmin(SimpleHistoryAdmin):
         return False
 
 
+class MaskedIdHistory(HistoricalRecordContextHelper):
+    """The member's history in the admin shows ID numbers masked, as its form leaves them out: full numbers
+    are shown only on the registry pages, where each showing is logged (docs/personal-data.md)."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == ID_NUMBER_FIELD:
+            return mask_id_number(value or "")
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Member)
 class MemberAdmin(SimpleHistoryAdmin):
     list_display = ["full_name", "household", "birth_date", "gender", "relation"]
     search_fields = ["full_name", "household__code"]
     list_select_related = ["household"]
     exclude = ["id_number"]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedIdHistory(self.model, historical_record)
 
 
 @admin.register(PersonalDataAccess)

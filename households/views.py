@@ -149,6 +149,11 @@ def _group_labels(groups) -> list[str]:
     return [str(PriorityGroup(g).label) for g in groups]
 
 
+def _shows_id_numbers(changes) -> bool:
+    label = str(Member._meta.get_field("id_number").verbose_name)
+    return any(name == label and value != "—" for c in changes for name, *values in c.fields for value in values)
+
+
 @never_cache
 @login_required
 def household_detail(request, pk):
@@ -164,6 +169,12 @@ def household_detail(request, pk):
         as_of=today,
         household_is_target=is_target,
     )
+    changes = history.household_changes(household, disclosure=disclosure)
+    if disclosure.reveal_ids and not any(p.member.id_number for p in people) and _shows_id_numbers(changes):
+        # No current member has a number (people() logged nothing), but the history shows old ones in full.
+        disclosure.log(
+            channel=personal_data.Channel.VIEW, path=request.path, household_ids=[household.pk], member_count=1
+        )
     context = {
         "household": household,
         "today": today,
@@ -181,7 +192,7 @@ def household_detail(request, pk):
         "has_id_numbers": any(person.member.id_number for person in people),
         "status_changes": list(selectors.status_history(household=household)),
         "removals": list(household.member_removals.select_related("recorded_by")),
-        "changes": history.household_changes(household, disclosure=disclosure),
+        "changes": changes,
         "can_edit": roles.can_edit_registry(user),
         # The support the household and its members received (projects/, docs/program.md).
         "supports": list(program_selectors.household_support(user=user, household=household)),
