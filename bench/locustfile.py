@@ -3,20 +3,30 @@
 Run by bench/loadtest.py, which prepares the data and gunicorn and passes the
 ids to use in LOADTEST_DATA (a JSON file). Each simulated officer logs in once,
 then, with a few seconds between clicks, mixes what officers do most: the list
-with and without a search, a household's page, a review's save (when the
-reviews app is there), an export and a report download.
+with and without a search, a household's page, a review's survey saved as
+the survey page saves it (bench/loadtest_survey.py), an export and a report
+download.
 """
 
 import itertools
 import json
 import os
 import random
+import secrets
+import string
+import sys
+import time
+from pathlib import Path
 
 from locust import HttpUser, between, task
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.loadtest_survey import is_stale, survey_patch
 
 DATA = json.loads(open(os.environ["LOADTEST_DATA"], encoding="utf-8").read())  # noqa: SIM115
 SEARCHES = ["nguyen thi", "tran van hung", "le thi hoa", "pham", "hoang van nam", "vu thi lan", "dang", "bui van"]
 SESSIONS = itertools.cycle(DATA["sessions"])
+CSRF_ALPHABET = string.ascii_letters + string.digits
 
 
 class Officer(HttpUser):
@@ -25,6 +35,9 @@ class Officer(HttpUser):
     def on_start(self):
         # A session made beforehand (bench/loadtest.py), as after the morning's login.
         self.client.cookies.set("sessionid", next(SESSIONS))
+        # A script's CSRF pair, as the page's JavaScript sends it: the cookie and the same value in the header.
+        self.csrf = "".join(secrets.choice(CSRF_ALPHABET) for _ in range(32))
+        self.client.cookies.set("csrftoken", self.csrf)
 
     @task(4)
     def list_with_search(self):
@@ -45,14 +58,36 @@ class Officer(HttpUser):
             return
         review_id = random.choice(DATA["review_ids"])
         read = self.client.get(f"/api/v1/reviews/{review_id}/", name="review (read)")
-        review = read.json() if read.ok else None
-        # Saving a field back: a real write with its history, no change of state.
-        if review:
-            self.client.patch(
-                f"/api/v1/reviews/{review_id}/",
-                json={"explanation": review.get("explanation", "")},
-                headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")},
-                name="review save",
+        if not read.ok:
+            return
+        body = survey_patch(read.json(), deprivation_codes=DATA["deprivation_codes"], rng=random)
+        started = time.perf_counter()
+        with self.client.patch(
+            f"/api/v1/reviews/{review_id}/",
+            json=body,
+            headers={"X-CSRFToken": self.csrf},
+            name="review save",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200:
+                response.success()
+                return
+            try:
+                answer = response.json()
+            except ValueError:
+                answer = None
+            if not is_stale(response.status_code, answer):
+                response.failure(f"{response.status_code}: {response.text[:300]}")
+                return
+            # Another officer saved this review first: refused as it must be, so not an error; also counted by name.
+            response.success()
+            self.environment.events.request.fire(
+                request_type="PATCH",
+                name="review save: stale version refused",
+                response_time=(time.perf_counter() - started) * 1000,
+                response_length=len(response.content or b""),
+                exception=None,
+                context={},
             )
 
     @task(1)
