@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from . import documents, measure, reviews
+from . import documents, measure, program, reviews
 from .data import ensure_households
 from .results import sections
 
@@ -71,6 +71,7 @@ def main(argv) -> int:
         "--pdf-memory-rows", type=int, default=20_000, help="households of the PDF list whose memory is measured"
     )
     parser.add_argument("--review-households", type=int, default=5_000, help="households of the review campaign")
+    parser.add_argument("--support", type=int, default=50_000, help="support records of the large ward's plan")
     parser.add_argument("--no-write", action="store_true", help="do not rewrite bench/RESULTS.md")
     args = parser.parse_args(argv)
 
@@ -84,6 +85,8 @@ def main(argv) -> int:
     review_small = reviews.review_ward("BENCH-RS", 100, seed=4, province="043")
     for bench in (review_large, review_small):
         reviews.posted_campaign(bench)
+    program.program_plan(large, args.support)
+    program.program_plan(small, 500, seed=8)
     print(f"data ready: {args.households:,} + {args.small:,} households ({time.perf_counter() - generation:.0f} s)")
 
     figures = []
@@ -100,6 +103,9 @@ def main(argv) -> int:
         lambda: documents.measure_plan_pdf(ward=small, repeat=args.slow_repeat),
         lambda: reviews.measure_board(large=review_large, small=review_small, repeat=args.repeat),
         lambda: reviews.measure_decision(large=review_large),
+        lambda: program.measure_bulk_support(large=large),
+        lambda: program.measure_program_page("budgets", large=large, small=small, repeat=args.repeat),
+        lambda: program.measure_program_page("indicators", large=large, small=small, repeat=args.repeat),
     ):
         figure = step()
         print(f"  {figure.name}: {figure.ratio or 'not available'} {' '.join(figure.notes)}", flush=True)

@@ -209,11 +209,17 @@ def spent_by_line(plan: Plan) -> dict[tuple[int | None, int], int]:
 
 def budget_rows(plan: Plan) -> list[BudgetRow]:
     """Each budget line of the plan with what was spent: two queries whatever the support's size."""
+    return budget_summary(plan)[0]
+
+
+def budget_summary(plan: Plan) -> tuple[list[BudgetRow], int]:
+    """The budget lines with what was spent, and the support of the year on lines without an allocation."""
     spent = spent_by_line(plan)
     budgets = plan.budgets.select_related("subproject", "funding_source").order_by(
         "subproject__code", "funding_source__position", "id"
     )
-    return [BudgetRow(budget=b, spent=spent.get((b.subproject_id, b.funding_source_id), 0)) for b in budgets]
+    rows = [BudgetRow(budget=b, spent=spent.get((b.subproject_id, b.funding_source_id), 0)) for b in budgets]
+    return rows, sum(spent.values()) - sum(r.spent for r in rows)
 
 
 def _spent_subquery(**extra):

@@ -210,19 +210,18 @@ def plan_budgets(request, pk):
             ):
                 messages.success(request, _("Saved the allocation."))
                 return redirect("plan-budgets", pk=plan.pk)
-    rows = selectors.budget_rows(plan)
+    rows, unbudgeted = selectors.budget_summary(plan)
     totals = {
         "allocated": sum(r.allocated for r in rows),
         "spent": sum(r.spent for r in rows),
     }
     totals["remaining"] = totals["allocated"] - totals["spent"]
     totals["share"] = rules.share(totals["spent"], totals["allocated"])
-    spent_all = selectors.plan_year_support(plan).aggregate(total=Sum("amount"))["total"] or 0
     context = {
         "plan": plan,
         "rows": rows,
         "totals": totals,
-        "unbudgeted": spent_all - totals["spent"],
+        "unbudgeted": unbudgeted,
         "form": form,
     }
     return render(request, "projects/plan_budgets.html", context)
