@@ -197,3 +197,32 @@ def household_import(*, job, output, progress) -> JobOutput:
         XLSX_CONTENT_TYPE,
         message=import_summary(result, dry_run=dry_run),
     )
+
+
+# --- The review's papers (docs/documents.md, "The review's papers") -------------------------
+
+REVIEW_PAPER_PDF = "review_paper_pdf"
+
+
+@job_kind(REVIEW_PAPER_PDF, gettext_lazy("Review paper (PDF)"))
+def review_paper_pdf(*, job, output, progress) -> JobOutput:
+    """A long paper of a review (a decision's lists, its certificates, a ward's list), read again in the job's
+    user's scope at the time it runs."""
+    from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+
+    from . import review_papers as papers
+
+    params = job.params
+    try:
+        paper = papers.paper_get(
+            user=job.user, kind=params.get("paper", ""), pk=params.get("pk"), khoi_id=params.get("khoi_id")
+        )
+        paper.render(output)
+    except (ObjectDoesNotExist, PermissionDenied) as error:
+        raise JobFailed(_("This paper is no longer within your scope.")) from error
+    except papers.PaperNotReady as error:
+        raise JobFailed(error.message) from error
+    except RenderingUnavailable as error:
+        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+    progress(paper.size, total=paper.size)
+    return JobOutput(paper.filename, PDF_CONTENT_TYPE)

@@ -16,6 +16,8 @@ The papers (forms of Quyết định 24/2021/QĐ-TTg and Thông tư 07/2021/TT-B
 - a regular review's written refusal with its reasons.
 """
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 from households.models import Khoi, Member, StatusChange
 from households.rules import Status
 from households.selectors import khoi_list
+from households.text import fold
 from hungbinh.accounts.roles import Role, role_of
 from reviews import selectors as review_selectors
 from reviews.models import (
@@ -455,7 +458,9 @@ def decision_paper(decision: Decision):
 
 
 def decision_filename(decision: Decision) -> str:
-    return f"quyet-dinh-{decision.number.replace('/', '-')}.pdf".lower()
+    """“quyet-dinh-215-qd-ubnd.pdf”: ASCII, so every browser and script keeps the name."""
+    number = re.sub(r"[^a-z0-9]+", "-", fold(decision.number)).strip("-")
+    return f"quyet-dinh-{number}.pdf"
 
 
 # --- Mẫu số 03: the certificates -----------------------------------------------------------------------
@@ -582,3 +587,90 @@ def render_certificates(papers: list[CertificatePaper], target=None):
     first = papers[0]
     context = {"doc": first.doc, "papers": papers, "ward_name": layout.ward_full_name(first.certificate.ward)}
     return render_pdf("reports/reviews/certificates.html", context, target)
+
+
+# --- One entry point for the views and the job runner -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper asked for: its file name, its size (rows or pages: what makes it long) and how to render it."""
+
+    filename: str
+    size: int
+    render: Callable  # render(target=None) -> bytes | None; may raise PaperNotReady
+
+
+PAPER_KINDS = ("list", "meeting", "posting", "decision", "decision_certificates", "certificate", "refusal")
+
+
+def _template_paper(template, build, filename, size, *args) -> Paper:
+    def render(target=None):
+        document, context = build(*args)
+        return render_paper(template, document, context, target)
+
+    return Paper(filename=filename, size=size, render=render)
+
+
+def _certificates_paper(certificates, filename: str, empty_message: str) -> Paper:
+    def render(target=None):
+        found = certificate_papers(certificates)
+        if not found:
+            raise PaperNotReady(empty_message)
+        return render_certificates(found, target)
+
+    return Paper(filename=filename, size=certificates.count(), render=render)
+
+
+def paper_get(*, user, kind: str, pk: int | None = None, khoi_id: int | None = None) -> Paper:
+    """The paper `kind` of object `pk` (for "list": the campaign, and `khoi_id` for one khối's list).
+
+    ObjectDoesNotExist when the object is outside the user's scope (a 404), PermissionDenied when a khối
+    member asks for a ward-wide paper (a 403), PaperNotReady when its data is not there (a 409).
+    """
+    if kind == "list":
+        campaign = campaign_get(user=user, pk=pk)
+        khoi = None
+        if khoi_id is None:
+            require_ward_wide(user)
+        else:
+            khoi = khoi_get(user=user, campaign=campaign, pk=khoi_id)
+        rows = review_selectors.review_list(user=user).filter(campaign=campaign)
+        if khoi is not None:
+            rows = rows.filter(khoi=khoi)
+
+        def build():
+            return review_list_paper(user=user, campaign=campaign, khoi=khoi)
+
+        return _template_paper(
+            "household_list.html", build, review_list_filename(campaign, khoi), rows.order_by().count()
+        )
+    if kind == "meeting":
+        meeting = meeting_get(user=user, pk=pk)
+        size = meeting.votes.count()
+        return _template_paper("meeting.html", meeting_paper, meeting_filename(meeting), size, meeting)
+    if kind == "posting":
+        posting = posting_get(user=user, pk=pk)
+        size = posting.reviews.count()
+        return _template_paper("posting.html", posting_paper, posting_filename(posting), size, posting)
+    if kind == "decision":
+        decision = decision_get(user=user, pk=pk)
+        require_ward_wide(user)
+        size = decision.reviews.count()
+        return _template_paper("decision.html", decision_paper, decision_filename(decision), size, decision)
+    if kind == "decision_certificates":
+        decision = decision_get(user=user, pk=pk)
+        message = _(
+            "Decision %(number)s issued no certificate you may see: certificates are issued to the poor and "
+            "near-poor households it recognises."
+        ) % {"number": decision.number}
+        certificates = certificate_list(user=user).filter(review__decision=decision)
+        return _certificates_paper(certificates, decision_filename(decision).replace("quyet-dinh", "gcn"), message)
+    if kind == "certificate":
+        certificate = certificate_list(user=user).get(pk=pk)
+        certificates = certificate_list(user=user).filter(pk=certificate.pk)
+        return _certificates_paper(certificates, f"gcn-{certificate.year}-{certificate.serial}.pdf", "")
+    if kind == "refusal":
+        review = review_get(user=user, pk=pk)
+        return _template_paper("refusal.html", refusal_paper, refusal_filename(review), 1, review)
+    raise Review.DoesNotExist(kind)

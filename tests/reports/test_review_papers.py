@@ -502,3 +502,47 @@ def test_refused_review_links_its_letter(client, world, officer, leader, househo
     services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
     links = _paper_links(client.get(f"/reviews/review/{review.pk}/").content.decode())
     assert links == [f"/reports/reviews/refusals/{review.pk}.pdf"]
+
+
+# --- Long papers run as jobs ---------------------------------------------------------------------
+
+
+def test_a_long_decision_runs_as_a_job(client, world, decided, settings, tmp_path, django_capture_on_commit_callbacks):
+    from reports.models import Job
+
+    settings.MEDIA_ROOT, settings.REPORT_JOB_THRESHOLD = tmp_path, 4
+    officer = world.users["ward_officer_hb"]
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/reports/reviews/decisions/{decided.pk}.pdf")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reports/jobs/{job.pk}/"
+    assert (job.state, job.kind, job.params, job.total) == (
+        "done",
+        "review_paper_pdf",
+        {"paper": "decision", "pk": decided.pk},
+        5,
+    )
+    download = client.get(f"/reports/jobs/{job.pk}/download/")
+    content = b"".join(download.streaming_content)
+    assert 'filename="quyet-dinh-215-qd-ubnd.pdf"' in download["Content-Disposition"]
+    assert "- Hộ thoát nghèo: 2 hộ, 0 nhân khẩu." in flat_text(content)
+    # Three certificates stay under the threshold: at once.
+    response = client.get(f"/reports/reviews/decisions/{decided.pk}/certificates.pdf")
+    assert response.status_code == 200 and Job.objects.count() == 1
+    # A script gets 202 and the job's addresses.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/reports/reviews/{decided.campaign_id}/households.pdf", HTTP_ACCEPT="application/json")
+    assert response.status_code == 202 and response.json()["kind"] == "review_paper_pdf"
+
+
+def test_a_paper_job_rereads_the_scope_when_it_runs(world, decided, settings, tmp_path):
+    from reports import jobs
+    from reports.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    member = world.users["khoi_member_hb_k1"]
+    job = Job.objects.create(user=member, kind="review_paper_pdf", params={"paper": "decision", "pk": decided.pk})
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "failed" and "phạm vi" in job.message
