@@ -392,13 +392,20 @@ def urls(campaign, decided, world):
     }
 
 
+def _everyone(world):
+    """One user per role, and a unit member of Hưng Bình (the Front's account: no household papers)."""
+    from ..factories import UnitFactory, UnitMemberFactory
+
+    return {**world.users, "unit_member_hb": UnitMemberFactory(unit=UnitFactory(ward=world.hb, name="Ủy ban MTTQ"))}
+
+
 def test_permissions_across_roles_and_scopes(client, world, urls, monkeypatch):
     from reports import review_papers
 
     # Rendering is not under test here: only who gets what.
     monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
     for paper, url in urls.items():
-        for name, user in world.users.items():
+        for name, user in _everyone(world).items():
             client.force_login(user)
             status = client.get(url).status_code
             if name in ALLOWED[paper]:
@@ -422,9 +429,9 @@ def test_refusal_scope(client, world, officer, leader, households, monkeypatch):
     )
     services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
     url = f"/reports/reviews/refusals/{review.pk}.pdf"
-    for name, user in world.users.items():
+    for name, user in _everyone(world).items():
         client.force_login(user)
-        expected = 404 if name == "ward_officer_qt" else 200
+        expected = 404 if name in ("ward_officer_qt", "unit_member_hb") else 200
         assert client.get(url).status_code == expected, name
 
 
