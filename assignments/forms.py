@@ -18,6 +18,7 @@ class TaskForm(forms.Form):
         label=_("Coordinating units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     due_on = date_field(_("Due on"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)

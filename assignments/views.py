@@ -91,6 +91,40 @@ def task_create(request):
 
 @never_cache
 @login_required
+def task_edit(request, pk):
+    """What the task is, who leads and coordinates it, when it is due (ward staff)."""
+    user = request.user
+    if not roles.can_manage_program(user):
+        raise PermissionDenied(_("Your role may not change tasks."))
+    task = _task_or_404(user, pk)
+    initial = {
+        "title": task.title,
+        "description": task.description,
+        "item": task.item_id,
+        "lead_unit": task.lead_unit_id,
+        "coordinating_units": [u.pk for u in task.coordinating_units.all()],
+        "due_on": task.due_on,
+        "version": task.version,
+    }
+    form = TaskForm(request.POST or None, plan=task.plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, coordinating = data.pop("version"), list(data.pop("coordinating_units"))
+        try:
+            services.task_update(by=user, task=task, version=version, coordinating_units=coordinating, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except services.StaleTask as stale:
+            form.add_error(None, stale.message)
+        else:
+            messages.success(request, _("Saved the task."))
+            return redirect("task-detail", pk=task.pk)
+    context = {"form": form, "plan": task.plan, "title": _("Edit the task")}
+    return render(request, "assignments/task_form.html", context)
+
+
+@never_cache
+@login_required
 def task_detail(request, pk):
     user = request.user
     task = _task_or_404(user, pk)
@@ -140,6 +174,7 @@ def task_detail(request, pk):
                     return redirect("task-detail", pk=task.pk)
     context = {
         "task": task,
+        "can_manage": roles.can_manage_program(user),
         "today": today,
         "overdue": task.is_overdue(today),
         "note_form": note_form,

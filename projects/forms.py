@@ -165,3 +165,45 @@ class BulkChooseForm(forms.Form):
 class BulkSupportForm(SupportFields):
     """The support of a list; the households are the checked boxes (`households`), parsed by the view so
     that one outside the user's scope is a 404 from the service, as in the API."""
+
+
+class PlanItemForm(forms.Form):
+    """An item of section III of a draft plan, with who leads and who coordinates it."""
+
+    number = forms.CharField(label=_("Number"), max_length=10, help_text=_("As the plan numbers it: 1, 2.1, 2.2…"))
+    group_number = forms.CharField(label=_("Group number"), max_length=10, required=False)
+    group_heading = forms.CharField(
+        label=_("Group heading"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. Dự án 3: Hỗ trợ phát triển sản xuất"),
+    )
+    heading = forms.CharField(label=_("Heading"), max_length=300)
+    subproject = forms.ModelChoiceField(label=_("Sub-project"), queryset=SubProject.objects.none())
+    objective = forms.CharField(label=_("Objective"), widget=forms.Textarea(attrs=TEXTAREA))
+    targets_content = forms.CharField(label=_("Support targets and content"), widget=forms.Textarea(attrs=TEXTAREA))
+    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    lead_text = forms.CharField(
+        label=_("Lead unit, as written"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Empty: the lead unit's name."),
+    )
+    coordinating_units = forms.ModelMultipleChoiceField(
+        label=_("Coordinating units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    coordinating_text = forms.CharField(
+        label=_("Coordinating units, as written"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Empty: the units' names, or “các bộ phận có liên quan”."),
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        from assignments.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["subproject"].queryset = SubProject.objects.filter(program_id=plan.program_id)
+        units = Unit.objects.filter(ward_id=plan.ward_id, is_active=True)
+        self.fields["lead_unit"].queryset = units
+        self.fields["coordinating_units"].queryset = units

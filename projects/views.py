@@ -31,6 +31,7 @@ from .forms import (
     PlanCopyForm,
     PlanEditForm,
     PlanIssueForm,
+    PlanItemForm,
     SupportForm,
     add_service_errors,
 )
@@ -179,6 +180,57 @@ def plan_issue(request, pk):
             messages.success(request, _("Issued the plan as %(number)s.") % {"number": issued.number})
             return redirect("plan-detail", pk=plan.pk)
     title = _("Issue the plan %(year)s") % {"year": plan.year}
+    return render(request, "projects/plan_form.html", {"form": form, "plan": plan, "title": title})
+
+
+@never_cache
+@login_required
+def plan_item_edit(request, pk, item_pk=None):
+    """Add or change an item of a draft plan (section III), with its lead and coordinating units."""
+    _require(roles.can_manage_program(request.user), _("Your role may not change plans."))
+    plan = _plan_or_404(request.user, pk)
+    item = get_object_or_404(plan.items, pk=item_pk) if item_pk else None
+    if plan.is_frozen:
+        messages.error(
+            request,
+            _("An issued plan is frozen. To change it, make a correction: a new version that replaces it once issued."),
+        )
+        return redirect("plan-detail", pk=plan.pk)
+    initial = {}
+    if item is not None:
+        names = (
+            "number",
+            "group_number",
+            "group_heading",
+            "heading",
+            "subproject",
+            "objective",
+            "targets_content",
+            "lead_text",
+            "coordinating_text",
+        )
+        initial = {name: getattr(item, name) for name in names}
+        assignments = list(item.assignments.all())
+        initial["lead_unit"] = next((a.unit_id for a in assignments if a.role == "lead"), None)
+        initial["coordinating_units"] = [a.unit_id for a in assignments if a.role == "coordinating"]
+    form = PlanItemForm(request.POST or None, plan=plan, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lead, coordinating = data.pop("lead_unit"), list(data.pop("coordinating_units"))
+        saved = _saved(
+            form,
+            lambda: services.plan_item_save(
+                by=request.user, plan=plan, item=item, lead_unit=lead, coordinating_units=coordinating, **data
+            ),
+        )
+        if saved:
+            messages.success(request, _("Saved item %(number)s of the plan.") % {"number": saved.number})
+            return redirect("plan-detail", pk=plan.pk)
+    title = (
+        _("Item %(number)s of the plan %(year)s") % {"number": item.number, "year": plan.year}
+        if item
+        else _("Add an item to the plan %(year)s") % {"year": plan.year}
+    )
     return render(request, "projects/plan_form.html", {"form": form, "plan": plan, "title": title})
 
 

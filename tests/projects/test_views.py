@@ -359,3 +359,59 @@ def test_demo_data_fills_the_program_pages(client, db):
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=StringIO())
     assert Intervention.objects.count() == count
+
+
+def test_items_of_a_draft_are_added_and_edited_with_their_units(client, world, program):
+    draft = PlanFactory(ward=world.hb, year=2024, state="draft")
+    client.force_login(world.users["ward_officer_hb"])
+    form = {
+        "number": "1",
+        "heading": "Dự án 2: Đa dạng hóa sinh kế",
+        "subproject": sub("2").pk,
+        "objective": "Mục tiêu.",
+        "targets_content": "Theo QĐ 90.",
+        "coordinating_units": [program["women"].pk],
+    }
+    response = client.post(f"/plans/{draft.pk}/items/new/", form)
+    assert response.status_code == 200 and "chủ trì" in response.content.decode()
+    response = client.post(f"/plans/{draft.pk}/items/new/", {**form, "lead_unit": program["lead"].pk})
+    assert response.status_code == 302
+    item = draft.items.get()
+    assert item.lead_text == "Công chức LĐ-TB&XH"
+    assert {(a.unit_id, a.role) for a in item.assignments.all()} == {
+        (program["lead"].pk, "lead"),
+        (program["women"].pk, "coordinating"),
+    }
+    response = client.post(
+        f"/plans/{draft.pk}/items/{item.pk}/", {**form, "lead_unit": program["women"].pk, "coordinating_units": []}
+    )
+    assert response.status_code == 302
+    assert item.assignments.get().unit == program["women"]
+    # An issued plan's items are frozen.
+    issued_item = program["item"]
+    response = client.get(f"/plans/{program['plan'].pk}/items/{issued_item.pk}/", follow=True)
+    assert "điều chỉnh" in response.content.decode()
+    client.force_login(world.users["upper_level"])
+    assert client.get(f"/plans/{draft.pk}/items/new/").status_code == 403
+
+
+def test_a_task_is_edited_by_ward_staff(client, world, program):
+    task = program["task"]
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get(f"/tasks/{task.pk}/edit/")
+    assert page.status_code == 200
+    response = client.post(
+        f"/tasks/{task.pk}/edit/",
+        {
+            "title": "Tổng hợp báo cáo quý",
+            "lead_unit": program["lead"].pk,
+            "coordinating_units": [program["women"].pk],
+            "due_on": TODAY.strftime("%d/%m/%Y"),
+            "version": task.version,
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.title == "Tổng hợp báo cáo quý" and task.lead_unit == program["lead"] and task.version == 2
+    client.force_login(UnitMemberFactory(unit=program["women"]))
+    assert client.get(f"/tasks/{task.pk}/edit/").status_code == 403
