@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 from . import rules
 from .rules import ChangeReason, Gender, Status
 from .text import collation_key, fold
-from .vocab import MemberRemovalReason, Movement
+from .vocab import OTHER_DECREASES, OTHER_INCREASES, MemberRemovalReason, Movement
 
 
 class AreaType(models.TextChoices):
@@ -189,6 +189,11 @@ class StatusChange(models.Model):
             models.CheckConstraint(
                 name="status_change_movement_valid",
                 condition=Q(movement="") | Q(movement__in=Movement.values),
+            ),
+            models.CheckConstraint(
+                name="status_change_outside_movement_named",
+                condition=~Q(reason=ChangeReason.MOVEMENT)
+                | Q(movement__in=sorted(OTHER_DECREASES | OTHER_INCREASES), note__gt=""),
             ),
         ]
         indexes = [models.Index(fields=["movement", "effective_on"], name="status_change_movement")]

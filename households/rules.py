@@ -39,6 +39,8 @@ class ChangeReason(models.TextChoices):
     DECISION = "decision", _("Recognition decision")
     IMPORT = "import", _("Import of an official list")
     CORRECTION = "correction", _("Correction by an officer")
+    # Moved away, dissolved, split, moved in: the "other" movements (docs/reviews.md, "Movements").
+    MOVEMENT = "movement", _("Movement outside a review")
 
 
 class PriorityGroup(models.TextChoices):

@@ -357,6 +357,11 @@ def status_change_build(
         raise ValidationError({"decision_number": _("Enter the number of the recognition decision.")})
     if reason == ChangeReason.CORRECTION and not note:
         raise ValidationError({"note": _("Write the reason for the correction.")})
+    if reason == ChangeReason.MOVEMENT:
+        # Moves, dissolutions and splits have their own service (reviews.services.household_movement_record).
+        raise ValidationError(
+            {"reason": _("Record a move, a dissolution or a split on the household's movement page.")}
+        )
     problem = rules.status_change_problem(
         current=current, current_since=household.status_since, new=to_status, effective_on=effective_on, today=today
     )

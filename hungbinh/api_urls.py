@@ -21,6 +21,7 @@ router.register("reviews", reviews_api.ReviewViewSet, basename="review")
 router.register("meetings", reviews_api.MeetingViewSet, basename="meeting")
 router.register("postings", reviews_api.PostingViewSet, basename="posting")
 router.register("decisions", reviews_api.DecisionViewSet, basename="decision")
+router.register("movements", reviews_api.MovementViewSet, basename="movement")
 # The program (CONTRACT.md section 4, docs/program.md).
 router.register("programs", projects_api.ProgramViewSet, basename="program")
 router.register("subprojects", projects_api.SubProjectViewSet, basename="subproject")

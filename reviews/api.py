@@ -14,7 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from households.rules import Status
+from households.models import StatusChange
+from households.rules import ChangeReason, Status
 from households.selectors import household_detail_queryset
 
 from . import rules, selectors, services
@@ -26,6 +27,7 @@ from .serializers import (
     ClassifySerializer,
     DecisionSerializer,
     MeetingSerializer,
+    MovementSerializer,
     PostingSerializer,
     RefuseSerializer,
     ReturnSerializer,
@@ -309,4 +311,28 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             number=data["number"],
             signed_on=data["signed_on"],
             reviews=reviews,
+        )
+
+
+class MovementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Households that moved away, dissolved, split or moved in (the reports' "other" decreases and increases)."""
+
+    serializer_class = MovementSerializer
+    filterset_fields = ["household"]
+
+    def get_queryset(self):
+        return StatusChange.objects.filter(
+            reason=ChangeReason.MOVEMENT, household__in=household_detail_queryset(user=self.request.user).values("pk")
+        ).order_by("-effective_on", "-id")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        household = _scoped(household_detail_queryset(user=self.request.user), data["household"])
+        serializer.instance = services.household_movement_record(
+            by=self.request.user,
+            household=household,
+            movement=data["movement"],
+            occurred_on=data["effective_on"],
+            reason=data["note"],
+            to_status=data.get("to_status", ""),
         )

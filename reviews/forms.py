@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households.rules import Status
+from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
 from hungbinh.forms import VietnameseDateField
 
 from .models import CampaignKind, Cause
@@ -116,4 +118,28 @@ class DecisionForm(forms.Form):
         self.fields["reviews"].choices = [
             (str(r.pk), f"{r.household.code} – {r.household.head_name}: {r.get_proposed_status_display()}")
             for r in reviews
+        ]
+
+
+class MovementForm(forms.Form):
+    """A move away, a dissolution, a split or a move in (docs/reviews.md, "Movements")."""
+
+    movement = forms.ChoiceField(label=_("What happened"))
+    occurred_on = VietnameseDateField(label=_("On"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example the place moved to, or that the last member died."),
+    )
+    to_status = forms.ChoiceField(
+        label=_("Class on arrival"),
+        required=False,
+        choices=[("", "—"), *Status.choices],
+        help_text=_("Only for a household that moves in or is formed by a split."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["movement"].choices = [
+            (m.value, m.label) for m in Movement if m in OTHER_DECREASES or m in OTHER_INCREASES
         ]

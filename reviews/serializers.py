@@ -8,6 +8,7 @@ from rest_framework.exceptions import NotFound
 from households.models import Khoi, Ward
 from households.rules import Status
 from households.selectors import khoi_list, ward_list
+from households.vocab import OTHER_DECREASES, OTHER_INCREASES
 
 from . import rules, selectors
 from .models import Campaign, Cause, Decision, Indicator, Meeting, Posting, Review, Standard
@@ -280,4 +281,27 @@ class DecisionSerializer(serializers.ModelSerializer):
             "number": decision.number,
             "signed_on": decision.signed_on.isoformat(),
             "reviews": [r.pk for r in decision.reviews.all()],
+        }
+
+
+class MovementSerializer(serializers.Serializer):
+    """POST /movements/: a household moved away, dissolved, split, or moved in."""
+
+    id = serializers.IntegerField(read_only=True)
+    household = serializers.IntegerField()
+    movement = serializers.ChoiceField(choices=sorted(OTHER_DECREASES | OTHER_INCREASES))
+    occurred_on = serializers.DateField(source="effective_on")
+    reason = serializers.CharField(source="note", max_length=2000)
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.ChoiceField(choices=Status.choices, required=False, allow_blank=True)
+
+    def to_representation(self, change):
+        return {
+            "id": change.pk,
+            "household": change.household_id,
+            "movement": change.movement,
+            "occurred_on": change.effective_on.isoformat(),
+            "reason": change.note,
+            "from_status": change.from_status,
+            "to_status": change.to_status,
         }

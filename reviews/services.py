@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from households import rules as household_rules
 from households import services as household_services
 from households.models import Household, Khoi, StatusChange, Ward
 from households.rules import ChangeReason, Status
@@ -726,3 +727,66 @@ def review_refuse(*, by, review: Review, reason: str, refused_on: date) -> Revie
     review.refusal_reason, review.closed_on = reason, refused_on
     _move(review, S.REFUSED, by=by, action="refuse", comment=reason, extra=["refusal_reason", "closed_on"])
     return review
+
+
+# --- Movements outside a review (docs/reviews.md, "Movements") ------------------------------
+
+
+@transaction.atomic
+def household_movement_record(
+    *, by, household: Household, movement: str, occurred_on: date, reason: str, to_status: str = ""
+) -> StatusChange:
+    """Record that a household moved away, dissolved, split, or moved in, with its date and reason.
+
+    A move away, a dissolution or a split takes the household off the lists: its
+    class becomes "not poor" from that day, the change naming the movement, so the
+    reports count it as an "other" decrease of the class it had. A household that
+    moves in (or is formed by a split) enters with `to_status`: an "other" increase.
+    """
+    from households.selectors import household_detail_queryset
+    from households.vocab import OTHER_DECREASES, OTHER_INCREASES
+
+    _require_ward_staff(by)
+    if not household_detail_queryset(user=by).filter(pk=household.pk).exists():
+        raise PermissionDenied(_("This household is outside your scope."))
+    reason = (reason or "").strip()
+    if movement not in OTHER_DECREASES | OTHER_INCREASES:
+        raise ValidationError({"movement": _("Choose a move away, a dissolution, a split or a move in.")})
+    if not reason:
+        raise ValidationError({"reason": _("Write the reason (for example the place moved to, or who died).")})
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if movement in OTHER_DECREASES:
+        to_status = Status.NOT_POOR
+        if household.status == Status.NOT_POOR:
+            raise ValidationError(
+                {"movement": _("The household is not on the poor, near-poor or average lists: nothing to decrease.")}
+            )
+    elif to_status not in Status.values:
+        raise ValidationError({"to_status": _("Choose the class the household arrives with.")})
+    elif household.status == to_status:
+        raise ValidationError({"to_status": _("The household already has this class.")})
+    problem = household_rules.status_change_problem(
+        current=household.status,
+        current_since=household.status_since,
+        new=to_status,
+        effective_on=occurred_on,
+        today=_today(),
+    )
+    if problem:
+        raise ValidationError({"occurred_on": problem})
+    change = StatusChange(
+        household=household,
+        from_status=household.status,
+        to_status=to_status,
+        effective_on=occurred_on,
+        reason=ChangeReason.MOVEMENT,
+        movement=movement,
+        note=reason,
+        recorded_by=by,
+    )
+    # Leaving the lists is no escape from poverty: the escape date stays as it was.
+    if to_status == Status.POOR:
+        household.escaped_poverty_on = None
+    household.status, household.status_since = to_status, occurred_on
+    household_services.status_changes_save([change], by=by)
+    return change

@@ -12,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/khoi/<int:khoi_pk>/meeting/", views.khoi_meeting, name="reviews-meeting"),
     path("<int:pk>/khoi/<int:khoi_pk>/posting/", views.khoi_posting, name="reviews-posting"),
     path("review/<int:pk>/", views.review_detail, name="reviews-review"),
+    path("household/<int:pk>/movement/", views.household_movement, name="reviews-movement"),
 ]

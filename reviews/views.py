@@ -21,6 +21,7 @@ from .forms import (
     CampaignForm,
     DecisionForm,
     MeetingForm,
+    MovementForm,
     PostingForm,
     RefuseForm,
     ReturnForm,
@@ -399,4 +400,47 @@ def decision_create(request, pk):
         request,
         "reviews/decision_form.html",
         {"campaign": campaign, "form": form, "reviews": reviews},
+    )
+
+
+@login_required
+def household_movement(request, pk):
+    """A household moved away, dissolved, split, or moved in: recorded with its date and reason."""
+    from households.selectors import household_detail_queryset
+
+    if not can_manage_ward(request.user):
+        raise PermissionDenied(_("Only ward staff may record a household's move, dissolution or split."))
+    household = get_object_or_404(household_detail_queryset(user=request.user), pk=pk)
+    form = MovementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        change = _run(
+            request,
+            form,
+            lambda: services.household_movement_record(
+                by=request.user,
+                household=household,
+                movement=data["movement"],
+                occurred_on=data["occurred_on"],
+                reason=data["reason"],
+                to_status=data["to_status"],
+            ),
+            _("The movement is recorded in the household's history."),
+        )
+        if change:
+            return redirect("household-detail", household.pk)
+    return render(
+        request,
+        "reviews/simple_form.html",
+        {
+            "form": form,
+            "title": _("%(household)s: moved, dissolved or split") % {"household": household},
+            "lead": _(
+                "A move away, a dissolution or a split takes the household off the lists from that day; "
+                "the review-result tables count it among the other decreases."
+            ),
+            "submit": _("Record"),
+            "back": reverse("household-detail", args=[household.pk]),
+            "back_label": str(household),
+        },
     )

@@ -5,7 +5,7 @@ built by the reviews' own fixtures, and their roles and scopes are checked in
 tests/reviews/test_api.py.
 """
 
-from ..security.matrix import API, PAGE, Route
+from ..security.matrix import API, PAGE, WARD_STAFF, Route
 
 COVERED = "tests/reviews/test_api.py"
 PAGES_COVERED = "tests/reviews/test_views.py"
@@ -29,6 +29,9 @@ ROUTES = [
     Route("api/v1/postings/{pk}/", API, covered_by=COVERED),
     Route("api/v1/decisions/", API),
     Route("api/v1/decisions/{pk}/", API, covered_by=COVERED),
+    Route("api/v1/movements/", API),
+    Route("api/v1/movements/{pk}/", API, covered_by="tests/reviews/test_movements.py"),
+    Route("reviews/household/{pk}/movement/", PAGE, object="household", allowed=WARD_STAFF),
     Route("reviews/", PAGE),
     Route("reviews/{pk}/", PAGE, covered_by=PAGES_COVERED),
     Route("reviews/review/{pk}/", PAGE, covered_by=PAGES_COVERED),
