@@ -1,4 +1,4 @@
-"""What `GET /health/` checks: the database, the cache, the job runner (docs/operations.md).
+"""What `GET /health/` checks: the database, the cache, the job broker and a worker (docs/operations.md).
 
 Each check answers a short word and never raises; nothing in the answer comes
 from the data, so the endpoint needs no login.
@@ -65,5 +65,31 @@ def jobs_status() -> str:
     return OK
 
 
+# How long a worker has to answer the ping; it answers in milliseconds when one runs,
+# so only a missing worker costs this (the answer returns at the first reply).
+WORKER_PING_SECONDS = 1.0
+
+
+def worker_status(jobs: str | None = None) -> str:
+    """ "ok" when a Celery worker answers on the broker, "unavailable" when none does (jobs wait in the queue)."""
+    jobs = jobs or jobs_status()
+    if jobs != OK:
+        return jobs  # eager: no worker needed; unavailable: the broker itself is down
+    from hungbinh.celery import app
+
+    try:
+        # The broker the settings name now (as jobs_status asks it), not the one Celery read at start.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as broker:
+            replies = app.control.ping(timeout=WORKER_PING_SECONDS, limit=1, connection=broker)
+    except Exception:  # kombu's connection errors differ by transport
+        logger.warning("health: the workers could not be asked", exc_info=True)
+        return UNAVAILABLE
+    if not replies:
+        logger.warning("health: no job worker answers; jobs wait in the queue")
+        return UNAVAILABLE
+    return OK
+
+
 def health() -> dict[str, str]:
-    return {"database": database_status(), "cache": cache_status(), "jobs": jobs_status()}
+    jobs = jobs_status()
+    return {"database": database_status(), "cache": cache_status(), "jobs": jobs, "worker": worker_status(jobs)}

@@ -1,5 +1,6 @@
 """The example deployment files in deploy/ are valid for the programs that read them."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -89,3 +90,43 @@ def test_systemd_units_run_the_documented_commands():
     for unit in (web, worker):
         assert "EnvironmentFile=/etc/hungbinh/env" in unit
         assert "User=hungbinh" in unit
+
+
+def _settings_read() -> set[str]:
+    """Every environment variable the app's code and the deployment files read."""
+    patterns = [
+        re.compile(r"""\benv\.\w+\(\s*["']([A-Z][A-Z0-9_]+)["']"""),
+        re.compile(r"""os\.environ(?:\.get)?[\(\[]\s*["']([A-Z][A-Z0-9_]+)["']"""),
+        re.compile(r"""os\.getenv\(\s*["']([A-Z][A-Z0-9_]+)["']"""),
+    ]
+    files = [*BASE_DIR.glob("hungbinh/**/*.py"), DEPLOY / "gunicorn.conf.py"]
+    for app in ("households", "reports", "reviews", "program"):
+        files += (BASE_DIR / app).glob("**/*.py")
+    names = set()
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        for pattern in patterns:
+            names.update(pattern.findall(text))
+    return names
+
+
+def test_the_readme_configuration_table_lists_every_setting_read():
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    # The rows of the configuration tables: "| `NAME`, `OTHER` | default | meaning |".
+    listed = {
+        name
+        for line in readme.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1])
+    }
+    read = _settings_read()
+    assert {"DATABASE_URL", "LOG_FORMAT", "REDIS_URL", "GUNICORN_WORKERS", "IMPORT_JOB_BYTES"} <= read
+    assert read - listed == set()
+
+
+def test_the_example_environment_names_only_documented_settings():
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    example = (DEPLOY / "env.example").read_text(encoding="utf-8")
+    names = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    assert {"DATABASE_URL", "LOG_FORMAT", "CELERY_BROKER_URL"} <= names
+    assert {name for name in names if f"`{name}`" not in readme} == set()

@@ -24,7 +24,7 @@ def test_health_answers_without_login_and_without_data(client, django_assert_max
     with django_assert_max_num_queries(1):
         response = client.get("/health/")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "cache": "local", "jobs": "eager"}
+    assert response.json() == {"database": "ok", "cache": "local", "jobs": "eager", "worker": "eager"}
     assert "no-store" in response["Cache-Control"]
 
 
@@ -65,6 +65,7 @@ def test_jobs_broker_down_says_so_and_database_still_decides(client, settings):
     response = client.get("/health/")
     assert response.status_code == 200
     assert response.json()["jobs"] == "unavailable"
+    assert response.json()["worker"] == "unavailable"
 
 
 @pytest.mark.redis
@@ -72,3 +73,14 @@ def test_jobs_broker_up_is_ok(settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/8"
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert health.jobs_status() == "ok"
+
+
+@pytest.mark.redis
+def test_no_worker_answering_says_so_and_the_site_stays_in_service(client, settings):
+    # Database 8's broker has no worker outside tests/ops/test_two_servers.py (which checks "ok").
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/8"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["jobs"] == "ok"
+    assert response.json()["worker"] == "unavailable"

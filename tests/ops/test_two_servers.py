@@ -205,6 +205,14 @@ def _job_status(browser, job, server):
     return json.loads(response.text)
 
 
+def test_health_sees_the_worker_through_either_server(cluster, worker):
+    for server in ("a", "b"):
+        response = Browser(cluster).get("/health/", server=server)
+        assert response.status == 200
+        checks = json.loads(response.text)
+        assert (checks["database"], checks["jobs"], checks["worker"]) == ("ok", "ok", "ok"), checks
+
+
 def test_a_list_job_runs_on_the_worker_and_downloads_through_the_other_server(cluster, worker):
     officer = Browser(cluster)
     officer.log_in("canbo", PASSWORD, server="a")
