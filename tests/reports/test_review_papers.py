@@ -553,3 +553,52 @@ def test_a_paper_job_rereads_the_scope_when_it_runs(world, decided, settings, tm
     jobs.job_run(job.pk)
     job.refresh_from_db()
     assert job.state == "failed" and "phạm vi" in job.message
+
+
+def test_every_paper_reads_with_the_same_queries_whatever_its_size(client, world, campaign, decided, urls, monkeypatch):
+    """Templates rendered to HTML (WeasyPrint left out) so that queries made while rendering count too."""
+    from django.template.loader import render_to_string
+
+    from reports import review_papers
+    from reviews.models import MeetingVote
+
+    monkeypatch.setattr(
+        review_papers, "render_pdf", lambda template, context, target=None: render_to_string(template, context).encode()
+    )
+    client.force_login(world.users["ward_officer_hb"])
+
+    def counts():
+        found = {}
+        for paper, url in urls.items():
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200, url
+            found[paper] = len(queries)
+        return found
+
+    before = counts()
+    meeting = Meeting.objects.get(pk=urls["meeting"].split("/")[-1].removesuffix(".pdf"))
+    posting = Posting.objects.get(pk=urls["posting"].split("/")[-1].removesuffix(".pdf"))
+    for i in range(4):
+        household = HouseholdFactory(khoi=world.hb_k1, code=f"K1-9{i}", status="poor")
+        MemberFactory(household=household)
+        review = Review.objects.create(
+            campaign=campaign,
+            household=household,
+            khoi=world.hb_k1,
+            from_status="poor",
+            proposed_status="poor",
+            state="recognised",
+            decision=decided,
+            posting=posting,
+        )
+        MeetingVote.objects.create(meeting=meeting, review=review, agreed=10, passed=True)
+        Certificate.objects.create(
+            ward=world.hb,
+            year=2026,
+            serial=20 + i,
+            review=review,
+            household=household,
+            status="poor",
+            issued_on=date(2025, 11, 20),
+        )
+    assert counts() == before
