@@ -32,6 +32,11 @@ urlpatterns = [
     re_path(RESULTS + r"/(?P<name>[a-z]+)\.svg$", views.results_chart, name="report-results-chart"),
     re_path(RESULTS + r"\.pdf$", views.results_pdf, name="report-results-pdf"),
     re_path(RESULTS + r"\.xlsx$", views.results_xlsx, name="report-results-xlsx"),
+    re_path(
+        r"^progress/(?P<ward_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)\.(?P<extension>pdf|xlsx)$",
+        views.progress_download,
+        name="report-progress",
+    ),
     path("submissions/", views.submission_page, name="report-submissions"),
     re_path(
         r"^submissions/submit/(?P<ward_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)/$",

@@ -339,7 +339,10 @@ def _results_download(request, level, unit_id, period, extension):
         if _wants_json(request):
             return JsonResponse(_job_json(job), status=202)
         return redirect("report-job", pk=job.pk)
-    report = build()
+    from django.utils import translation
+
+    with translation.override("vi"):
+        report = build()
     if extension == "pdf":
         try:
             content = render_results_pdf(report)
@@ -540,3 +543,37 @@ def submission_file_response(user, pk, extension):
     )
     response["X-Checksum-SHA256"] = submission.pdf_sha256 if extension == "pdf" else submission.xlsx_sha256
     return response
+
+
+# --- The progress report (BÁO CÁO) ---------------------------------------------------------
+
+
+@require_GET
+@report_access
+def progress_download(request, ward_id, period, extension):
+    """The ward's progress report for a period: the official BÁO CÁO (PDF) or a workbook with a sheet per table."""
+    from django.utils import translation
+
+    from .progress import progress_report, render_progress_pdf, write_progress_xlsx
+
+    try:
+        ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
+        parsed = selectors.period_get(period)
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    with translation.override("vi"):
+        report = progress_report(ward, parsed)
+    if extension == "pdf":
+        try:
+            content = render_progress_pdf(report)
+        except RenderingUnavailable as error:
+            return _unavailable(error)
+        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report.filename("pdf")}"'
+        return response
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    write_progress_xlsx(report, output)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
+    )
