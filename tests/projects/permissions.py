@@ -14,6 +14,8 @@ ROUTES = [
     Route("plans/", PAGE),
     Route("plans/{pk}/", PAGE, covered_by=COVERED),
     Route("plans/{pk}/edit/", PAGE, covered_by=COVERED),
+    Route("plans/{pk}/items/new/", PAGE, covered_by=COVERED),
+    Route("plans/{pk}/items/{item_pk}/", PAGE, covered_by=COVERED),
     Route("plans/{pk}/copy/", PAGE, covered_by=COVERED),
     Route("plans/{pk}/correct/", PAGE, "post", covered_by=COVERED),
     Route("plans/{pk}/issue/", PAGE, covered_by=COVERED),

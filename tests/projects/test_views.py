@@ -415,3 +415,25 @@ def test_a_task_is_edited_by_ward_staff(client, world, program):
     assert task.title == "Tổng hợp báo cáo quý" and task.lead_unit == program["lead"] and task.version == 2
     client.force_login(UnitMemberFactory(unit=program["women"]))
     assert client.get(f"/tasks/{task.pk}/edit/").status_code == 403
+
+
+def test_a_tasks_file_is_downloaded_within_the_scope(client, world, program, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assignments import services as task_services
+
+    settings.MEDIA_ROOT = tmp_path
+    task = program["task"]
+    upload = SimpleUploadedFile("Biên bản.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    task_services.task_attach(by=world.users["ward_officer_hb"], task=task, file=upload)
+    url = f"/tasks/{task.pk}/file/"
+    expected = {"ward_officer_hb": 200, "upper_level": 200, "ward_officer_qt": 404, "khoi_member_hb_k1": 404}
+    for role, status in expected.items():
+        client.force_login(world.users[role])
+        response = client.get(url)
+        assert response.status_code == status, role
+        if status == 200:
+            assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
+            assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
+    client.force_login(UnitMemberFactory(unit=program["women"]))
+    assert client.get(url).status_code == 200
