@@ -80,7 +80,7 @@ def prepare(households: int, users: int) -> dict:
         "household_ids": ids,
         "khoi_ids": list(Khoi.objects.filter(ward=bench.ward).values_list("pk", flat=True)),
         **review_data(bench.ward, user),
-        "report_path": _report_path(),
+        "report_path": _report_path(bench.ward),
     }
     return data
 
@@ -107,15 +107,13 @@ def review_data(ward, user) -> dict:
     }
 
 
-def _report_path() -> str:
-    from django.urls import NoReverseMatch, reverse
+def _report_path(ward) -> str:
+    """The ward's review-result tables of this year as Excel (docs/reports.md): the report an officer downloads."""
+    from django.urls import reverse
+    from django.utils import timezone
 
-    for name in ("reports:households-pdf", "household-list-pdf", "reports-households-pdf"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return ""
+    kwargs = {"level": "ward", "unit_id": ward.pk, "period": str(timezone.localdate().year)}
+    return reverse("report-results-xlsx", kwargs=kwargs)
 
 
 def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:
@@ -192,6 +190,9 @@ def main(argv=None) -> int:
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hungbinh.settings")
+    # One key for this process and the server: the sessions made here are signed with it
+    # (with two keys every simulated officer was sent to the login page).
+    os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     from bench.database import ensure_database
 
     ensure_database(os.environ["DATABASE_URL"])
@@ -206,13 +207,12 @@ def main(argv=None) -> int:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=BASE_DIR,
         check=True,
-        env={**os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50)},
+        env={**os.environ, "DEBUG": "0"},
     )
     server_env = {
         **os.environ,
         # As production runs: no debug, no query log; plain HTTP on the loopback.
         "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",

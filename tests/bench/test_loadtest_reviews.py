@@ -69,3 +69,12 @@ def test_an_error_is_not_taken_for_a_stale_version():
     assert not is_stale(400, {"income_per_capita": ["…"]})
     assert not is_stale(500, None)
     assert is_stale(409, None)
+
+
+def test_the_report_the_officers_download_answers(month, client):
+    from bench.loadtest import _report_path
+
+    client.force_login(month.users["ward_officer_hb"])
+    response = client.get(_report_path(month.hb))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
