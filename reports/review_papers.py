@@ -9,6 +9,7 @@ missing; a list that is empty is still a document, saying so.
 
 The papers (forms of Quyết định 24/2021/QĐ-TTg and Thông tư 07/2021/TT-BLĐTBXH):
 - the list of households to review (Phụ lục I of TT 07), per campaign or khối;
+- a household's application (Mẫu số 01 or 04 of QĐ 24), filled in for the head to sign;
 - the community meeting's minutes (Phụ lục V of TT 07), per meeting of a khối;
 - the posting notice of a khối's results;
 - the recognition decision (Mẫu số 02 of QĐ 24) with its four lists;
@@ -576,6 +577,54 @@ def refusal_filename(review: Review) -> str:
     return f"thong-bao-tu-choi-{review.pk}.pdf"
 
 
+# --- Mẫu số 01 and 04: a household's application ---------------------------------------------------------
+
+
+def application_paper(review: Review):
+    """The household's written request, filled in from the application the ward recorded, for the head to sign.
+
+    Mẫu số 01 asks to be reviewed (added to the poor or near-poor list); Mẫu số 04 asks a poor or near-poor
+    household to be recognised as escaped. The ID number is left blank for the hand that signs: a paper that
+    leaves the office carries no ID number from the registry (docs/personal-data.md).
+    """
+    if review.source not in (ReviewSource.FORM_01, ReviewSource.FORM_04):
+        raise PaperNotReady(
+            _(
+                "Household %(code)s is on the list because of its class, not by an application: there is no "
+                "request form (Mẫu số 01 or 04) to print."
+            )
+            % {"code": review.household.code}
+        )
+    ward, household = review.campaign.ward, review.household
+    escaped = review.source == ReviewSource.FORM_04
+    document = layout.OfficialDocument(
+        issuer=(),
+        place=_place(ward),
+        on=review.applied_on,
+        doc_type="GIẤY ĐỀ NGHỊ",
+        subject=(
+            ("Công nhận hộ thoát nghèo, hộ thoát cận nghèo",)
+            if escaped
+            else ("Xét duyệt bổ sung hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình",)
+        ),
+        signer=layout.Signer(authority=("NGƯỜI ĐỀ NGHỊ",), name=household.head_name),
+        title=f"Giấy đề nghị – {household.head_name}",
+    )
+    context = {
+        "review": review,
+        "household": household,
+        "form_number": "04" if escaped else "01",
+        "escaped": escaped,
+        "ward_text": layout.ward_full_name(ward),
+        "current": status_name(review.from_status or household.status).lower(),
+    }
+    return document, context
+
+
+def application_filename(review: Review) -> str:
+    return f"giay-de-nghi-{review.pk}.pdf"
+
+
 # --- Rendering --------------------------------------------------------------------------------------------
 
 
@@ -601,7 +650,16 @@ class Paper:
     render: Callable  # render(target=None) -> bytes | None; may raise PaperNotReady
 
 
-PAPER_KINDS = ("list", "meeting", "posting", "decision", "decision_certificates", "certificate", "refusal")
+PAPER_KINDS = (
+    "list",
+    "application",
+    "meeting",
+    "posting",
+    "decision",
+    "decision_certificates",
+    "certificate",
+    "refusal",
+)
 
 
 def _template_paper(template, build, filename, size, *args) -> Paper:
@@ -670,6 +728,9 @@ def paper_get(*, user, kind: str, pk: int | None = None, khoi_id: int | None = N
         certificate = certificate_list(user=user).get(pk=pk)
         certificates = certificate_list(user=user).filter(pk=certificate.pk)
         return _certificates_paper(certificates, f"gcn-{certificate.year}-{certificate.serial}.pdf", "")
+    if kind == "application":
+        review = review_get(user=user, pk=pk)
+        return _template_paper("application.html", application_paper, application_filename(review), 1, review)
     if kind == "refusal":
         review = review_get(user=user, pk=pk)
         return _template_paper("refusal.html", refusal_paper, refusal_filename(review), 1, review)

@@ -59,6 +59,13 @@ def review_list_pdf(request, campaign_id, khoi_id=None):
 
 @require_GET
 @report_access
+def application_pdf(request, pk):
+    """Mẫu số 01 or 04: a household's application, filled in for the head to sign; 409 for a listed household."""
+    return _serve(request, "application", pk=pk)
+
+
+@require_GET
+@report_access
 def meeting_pdf(request, pk):
     """Phụ lục V: the minutes of a khối's community meeting, with the votes per household."""
     return _serve(request, "meeting", pk=pk)

@@ -16,6 +16,7 @@ urlpatterns = [
         review_views.review_list_pdf,
         name="report-review-khoi-list-pdf",
     ),
+    path("reviews/applications/<int:pk>.pdf", review_views.application_pdf, name="report-application-pdf"),
     path("reviews/meetings/<int:pk>.pdf", review_views.meeting_pdf, name="report-meeting-pdf"),
     path("reviews/postings/<int:pk>.pdf", review_views.posting_pdf, name="report-posting-pdf"),
     path("reviews/decisions/<int:pk>.pdf", review_views.decision_pdf, name="report-decision-pdf"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hungbinh.accounts.roles import Role, role_of
-from reviews.models import Certificate, Meeting, Posting, ReviewState
+from reviews.models import Certificate, Meeting, Posting, ReviewSource, ReviewState
 
 register = template.Library()
 TEMPLATE = "reports/includes/review_papers.html"
@@ -74,8 +74,16 @@ def khoi_papers(campaign, khoi):
 
 @register.inclusion_tag(TEMPLATE)
 def review_papers(review):
-    """A household's certificate, or its refusal letter."""
+    """A household's application form, its certificate, or its refusal letter."""
     links = []
+    if review.source in (ReviewSource.FORM_01, ReviewSource.FORM_04):
+        links.append(
+            (
+                _("Application (Mẫu số %(number)s)")
+                % {"number": "04" if review.source == ReviewSource.FORM_04 else "01"},
+                reverse("report-application-pdf", args=[review.pk]),
+            )
+        )
     certificate = Certificate.objects.filter(review=review).first()
     if certificate is not None:
         links.append(

@@ -22,6 +22,7 @@ ROUTES = [
     *(
         Route(path, PAGE, covered_by="tests/reports/test_review_papers.py")
         for path in (
+            "reports/reviews/applications/{pk}.pdf",
             "reports/reviews/certificates/{pk}.pdf",
             "reports/reviews/decisions/{pk}.pdf",
             "reports/reviews/decisions/{pk}/certificates.pdf",

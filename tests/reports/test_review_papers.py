@@ -95,15 +95,19 @@ def download(client, user, url, status=200):
     return response
 
 
-def assert_official(content: bytes):
+def keep(content: bytes, name: str) -> None:
+    """PAPERS_DIR=/tmp/papers keeps the papers to look at them (docs/documents.md)."""
     import os
 
-    if os.environ.get("PAPERS_DIR"):  # keep the papers to look at them (docs/documents.md)
-        import inspect
-
-        name = inspect.stack()[1].function
+    if os.environ.get("PAPERS_DIR"):
         with open(os.path.join(os.environ["PAPERS_DIR"], f"{name}.pdf"), "wb") as out:
             out.write(content)
+
+
+def assert_official(content: bytes):
+    import inspect
+
+    keep(content, inspect.stack()[1].function)
     """Every paper: the font embedded, A4, the heading of Nghị định 30."""
     fonts = pdf_fonts(content)
     assert fonts and all(f["emb"] == "yes" for f in fonts), fonts
@@ -505,10 +509,11 @@ def test_refused_review_links_its_letter(client, world, officer, leader, househo
         by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
     )
     client.force_login(officer)
-    assert 'data-testid="papers"' not in client.get(f"/reviews/review/{review.pk}/").content.decode()
+    links = _paper_links(client.get(f"/reviews/review/{review.pk}/").content.decode())
+    assert links == [f"/reports/reviews/applications/{review.pk}.pdf"]
     services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
     links = _paper_links(client.get(f"/reviews/review/{review.pk}/").content.decode())
-    assert links == [f"/reports/reviews/refusals/{review.pk}.pdf"]
+    assert links == [f"/reports/reviews/applications/{review.pk}.pdf", f"/reports/reviews/refusals/{review.pk}.pdf"]
 
 
 # --- Long papers run as jobs ---------------------------------------------------------------------
@@ -602,3 +607,44 @@ def test_every_paper_reads_with_the_same_queries_whatever_its_size(client, world
             issued_on=date(2025, 11, 20),
         )
     assert counts() == before
+
+
+# --- Mẫu số 01 and 04 -----------------------------------------------------------------------------
+
+
+def test_application_forms(client, world, officer, households):
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    applied = services.review_add_application(
+        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
+    )
+    content = download(client, officer, f"/reports/reviews/applications/{applied.pk}.pdf").content
+    keep(content, "application")
+    fonts = pdf_fonts(content)
+    assert fonts and all(f["emb"] == "yes" for f in fonts)
+    text = flat_text(content)
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "GIẤY ĐỀ NGHỊ",
+        "Xét duyệt bổ sung hộ nghèo, hộ cận nghèo, hộ có mức sống trung bình",
+        "Mẫu số 01 – Quyết định số 24/2021/QĐ-TTg",
+        "Kính gửi: Ủy ban nhân dân phường Hưng Bình",
+        "Họ và tên chủ hộ: Đặng Văn Khối Hai (mã hộ K2-01)",
+        "Hưng Bình, ngày 16 tháng 3 năm 2026",
+        "NGƯỜI ĐỀ NGHỊ",
+    ):
+        assert expected in text, expected
+    assert "ỦY BAN NHÂN DÂN PHƯỜNG" not in text  # a citizen's paper has no issuing body
+    escaped = services.review_add_application(
+        by=officer, campaign=campaign, form="form_04", applied_on=date(2026, 3, 17), household=households["stays"]
+    )
+    text = flat_text(download(client, officer, f"/reports/reviews/applications/{escaped.pk}.pdf").content)
+    assert "Công nhận hộ thoát nghèo, hộ thoát cận nghèo" in text and "Mẫu số 04" in text
+    assert "Hộ gia đình tôi hiện là hộ nghèo" in text and "công nhận hộ gia đình tôi thoát nghèo" in text
+    # A listed household has no application: a message, not a blank form.
+    periodic = services.campaign_open(by=officer, ward=world.hb, kind="periodic", year=2025)
+    listed = review_of(periodic, households["up"])
+    response = download(client, officer, f"/reports/reviews/applications/{listed.pk}.pdf", 409)
+    assert "K1-05" in response.content.decode() and "Mẫu số 01" in response.content.decode()
+    download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/applications/{applied.pk}.pdf", 404)
+    download(client, world.users["ward_officer_qt"], f"/reports/reviews/applications/{applied.pk}.pdf", 404)
+    download(client, world.users["upper_level"], f"/reports/reviews/applications/{applied.pk}.pdf")
