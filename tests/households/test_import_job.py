@@ -130,3 +130,10 @@ def test_a_job_without_its_file_fails_with_a_message(world, django_capture_on_co
         )
     job.refresh_from_db()
     assert job.state == "failed" and "Chọn lại tệp" in job.message
+
+
+def test_the_page_says_when_a_file_goes_to_the_background(client, world, settings):
+    settings.IMPORT_JOB_BYTES = 1024 * 1024
+    client.force_login(world.users["ward_officer_hb"])
+    html = client.get(PAGE).content.decode()
+    assert "Tệp lớn hơn 1,0\xa0MB được kiểm tra hoặc nhập ở chế độ chạy nền" in html
