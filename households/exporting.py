@@ -30,6 +30,7 @@ from .importing import (
     COL_DISABLED,
     COL_ESCAPED_UNTIL,
     COL_ETHNICITY,
+    COL_VERSION,
     GENDER_LABELS,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
@@ -56,6 +57,7 @@ HOUSEHOLD_VALUES = (
     "ethnic_minority",
     "has_merit_person",
     "ward__name",
+    "version",
 )
 MEMBER_VALUES = (
     "household_id",
@@ -82,10 +84,13 @@ class ExportSummary:
     member_count: int = 0
 
 
-EXPORT_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_COLUMNS, COL_ESCAPED_UNTIL)
+# The household's version rides along in a hidden column: an import of this file over a household changed
+# since is a conflict, not a silent revert (households.importing.planning).
+EXPORT_HOUSEHOLD_COLUMNS = (*HOUSEHOLD_COLUMNS, COL_ESCAPED_UNTIL, COL_VERSION)
 # A list over several wards names each household's ward in a last column (the import ignores it).
 COL_WARD = "Phường"
-HOUSEHOLD_WIDTHS = (6, 14, 12, 28, 36, 26, 15, 18, 9, 16, 18, 18)
+HOUSEHOLD_WIDTHS = (6, 14, 12, 28, 36, 26, 15, 18, 9, 16, 18, 10, 18)
+VERSION_COLUMN_LETTER = chr(ord("A") + EXPORT_HOUSEHOLD_COLUMNS.index(COL_VERSION))
 MEMBER_WIDTHS = dict(zip(MEMBER_COLUMNS, (14, 28, 12, 9, 18, 15, 12, 11), strict=True))
 
 
@@ -103,6 +108,9 @@ class _Writer:
                 sheet.column_dimensions[chr(ord("A") + index)].width = width
             sheet.freeze_panes = "A3"
             _print_setup(sheet)
+            if sheet is self.households:
+                # Before the first row: a write-only sheet writes its columns' settings with it.
+                sheet.column_dimensions[VERSION_COLUMN_LETTER].hidden = True
             append_row(sheet, [self._cell(sheet, title)])
             append_row(sheet, [self._cell(sheet, column) for column in columns])
 
@@ -178,7 +186,7 @@ def write_households_xlsx(
     number = 0
     for chunk in _households_in_chunks(households):
         codes = {}
-        for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, ward, decision in chunk:
+        for pk, code, khoi, head, address, status, since, escaped_on, ethnic, merit, ward, version, decision in chunk:
             number += 1
             codes[pk] = code
             summary.household_ids.append(pk)
@@ -201,6 +209,7 @@ def write_households_xlsx(
                         if rules.is_newly_escaped(status, escaped_on, today)
                         else None,
                     ),
+                    version,
                     *((ward,) if with_ward else ()),
                 ],
             )

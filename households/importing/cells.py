@@ -53,6 +53,16 @@ class BadCell(Exception):
     pass
 
 
+def version(value) -> int | None:
+    """The export's hidden household version: a whole number, or nothing (a list typed by hand)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = as_text(value)
+    if text.isascii() and text.isdigit() and 0 < len(text) < 10:
+        return int(text)
+    raise BadCell(_("“%(value)s” is not a version: leave this column as the export wrote it.") % {"value": text})
+
+
 def to_date(value) -> date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

@@ -19,6 +19,7 @@ from .cells import BadCell, as_text, key, to_date, yes_no
 from .cells import gender as gender_cell
 from .cells import id_number as id_number_cell
 from .cells import status as status_cell
+from .cells import version as version_cell
 from .reading import Sheet
 from .results import Errors
 from .workbook import (
@@ -38,6 +39,7 @@ from .workbook import (
     COL_RECOGNISED,
     COL_RELATION,
     COL_STATUS,
+    COL_VERSION,
 )
 
 
@@ -56,6 +58,8 @@ class HouseholdRow:
     decision_number: str
     ethnic_minority: bool
     has_merit_person: bool
+    # The household's version in the exported file (None: a list without the column).
+    version: int | None = None
 
 
 @dataclass
@@ -186,6 +190,7 @@ def parse_households(sheet: Sheet, *, ward, khois, khoi_scope, errors, today) ->
             decision_number=cells.text(COL_DECISION, max_length=60),
             ethnic_minority=cells.convert(COL_ETHNIC, yes_no, default=False),
             has_merit_person=cells.convert(COL_MERIT, yes_no, default=False),
+            version=cells.convert(COL_VERSION, version_cell),
         )
         if cells.ok:
             parsed.append(row)

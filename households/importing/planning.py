@@ -17,7 +17,16 @@ from ..selectors import member_list
 from ..services import UNSET, status_change_build
 from .parsing import MEMBER_COLUMN_OF_FIELD, HouseholdRow, MemberRow
 from .results import Errors, HouseholdAdded, ImportPreview, MemberAdded, StatusChanged
-from .workbook import COL_CODE, COL_DECISION, COL_ID, COL_RECOGNISED, COL_STATUS, HOUSEHOLD_SHEET, MEMBER_SHEET
+from .workbook import (
+    COL_CODE,
+    COL_DECISION,
+    COL_ID,
+    COL_RECOGNISED,
+    COL_STATUS,
+    COL_VERSION,
+    HOUSEHOLD_SHEET,
+    MEMBER_SHEET,
+)
 
 CHUNK = 500  # values per IN (...) query, well under every database's parameter limit
 
@@ -127,7 +136,32 @@ def _plan_new_household(row: HouseholdRow, *, by, plan: Plan, errors: Errors, to
     plan.status_changes.append(change)
 
 
+def _stale_message(code: str, file_version: int, version: int) -> str:
+    return _(
+        "Household %(code)s was changed in the registry after this file was exported (the file holds version "
+        "%(file)s, the registry %(current)s): importing the row would undo that change. Export the list again "
+        "and make your changes in the new file."
+    ) % {"code": code, "file": file_version, "current": version}
+
+
+def _is_stale(file_version: int | None, household: Household) -> bool:
+    return file_version is not None and file_version < household.version
+
+
 def _plan_household_update(row: HouseholdRow, household: Household, *, by, plan, errors, today) -> None:
+    if _is_stale(row.version, household):
+        would_change = (
+            row.status != household.status
+            or row.khoi.pk != household.khoi_id
+            or row.head_name != household.head_name
+            or (row.address or household.address) != household.address
+            or row.ethnic_minority != household.ethnic_minority
+            or row.has_merit_person != household.has_merit_person
+            or (row.escaped and household.escaped_poverty_on != row.recognised_on)
+        )
+        if would_change:
+            errors.add(HOUSEHOLD_SHEET, row.row, COL_VERSION, _stale_message(row.code, row.version, household.version))
+            return
     wanted = {
         "khoi_id": row.khoi.pk,
         "head_name": row.head_name,
@@ -185,7 +219,10 @@ def plan_members(
     plan: Plan,
     errors: Errors,
     today,
+    versions: dict[str, int] | None = None,
 ) -> None:
+    """`versions`: each household code's version in the file's sheet “Hộ” (an exported list's hidden column)."""
+    versions = versions or {}
     by_pk = {h.pk: h for h in existing.values()}
     known_ids = list(by_pk)
     members_by_id_number: dict[str, Member] = {}
@@ -261,6 +298,10 @@ def plan_members(
         ):
             errors.add(MEMBER_SHEET, row.row, COL_ID, _duplicate_id_message(holders.get(row.id_number)))
             continue
+        stale = household is not None and _is_stale(versions.get(row.code), household)
+        if member is None and stale:
+            errors.add(MEMBER_SHEET, row.row, COL_CODE, _stale_message(row.code, versions[row.code], household.version))
+            continue
         if member is None:
             fields = {name: getattr(row, name) for name in MEMBER_COMPARED}
             if not fields["ethnicity"]:
@@ -276,7 +317,15 @@ def plan_members(
                 plan.changed_households[household.pk] = household
             continue
         used.add(member.pk)
-        _plan_member_update(row, member, household, plan=plan, errors=errors, today=today)
+        _plan_member_update(
+            row,
+            member,
+            household,
+            plan=plan,
+            errors=errors,
+            today=today,
+            stale_from=versions.get(row.code) if stale else None,
+        )
 
 
 def _duplicate_id_message(holder: tuple[str, str] | None) -> str:
@@ -305,7 +354,9 @@ def _match_member(row: MemberRow, household, by_id_number, by_key, used) -> Memb
     return None
 
 
-def _plan_member_update(row: MemberRow, member: Member, household: Household, *, plan, errors, today) -> None:
+def _plan_member_update(
+    row: MemberRow, member: Member, household: Household, *, plan, errors, today, stale_from: int | None = None
+) -> None:
     wanted = {}
     for name in MEMBER_COMPARED:
         value = getattr(row, name)
@@ -314,6 +365,9 @@ def _plan_member_update(row: MemberRow, member: Member, household: Household, *,
         wanted[name] = value
     changed = {name: value for name, value in wanted.items() if getattr(member, name) != value}
     if not changed:
+        return
+    if stale_from is not None:
+        errors.add(MEMBER_SHEET, row.row, COL_CODE, _stale_message(row.code, stale_from, household.version))
         return
     # The merged record must hold too (a kept ID number against a new birth date).
     problems = rules.member_problems(wanted, today=today)

@@ -15,7 +15,7 @@ from .parsing import parse_households, parse_members
 from .planning import Plan, chunks, plan_households, plan_members
 from .reading import open_workbook, read_sheet
 from .results import Errors, ImportResult, ImportRowError
-from .workbook import COL_CODE, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
+from .workbook import COL_CODE, COL_VERSION, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
 from .writing import write
 
 
@@ -51,7 +51,7 @@ def household_import(*, by, ward: Ward, file, dry_run: bool) -> ImportResult:
     if workbook is None:
         return ImportResult(errors=list(errors))
     try:
-        household_sheet = read_sheet(workbook, HOUSEHOLD_SHEET, HOUSEHOLD_COLUMNS, errors)
+        household_sheet = read_sheet(workbook, HOUSEHOLD_SHEET, (*HOUSEHOLD_COLUMNS, COL_VERSION), errors)
         member_sheet = read_sheet(workbook, MEMBER_SHEET, MEMBER_COLUMNS, errors)
     finally:
         workbook.close()
@@ -103,7 +103,17 @@ def _plan_and_write(
     existing = _existing_households(ward, codes, lock=not dry_run)
     plan = Plan()
     plan_households(household_rows, existing, by=by, plan=plan, errors=errors, today=today)
-    plan_members(member_rows, file_codes=file_codes, existing=existing, by=by, plan=plan, errors=errors, today=today)
+    versions = {row.code: row.version for row in household_rows if row.version is not None}
+    plan_members(
+        member_rows,
+        file_codes=file_codes,
+        existing=existing,
+        by=by,
+        plan=plan,
+        errors=errors,
+        today=today,
+        versions=versions,
+    )
     if errors:
         return ImportResult(errors=sorted(errors, key=_error_order))
     result = ImportResult(

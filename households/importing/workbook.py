@@ -45,8 +45,12 @@ COL_ETHNICITY = "Dân tộc"
 COL_DISABLED = "Khuyết tật"
 MEMBER_COLUMNS = (COL_CODE, COL_NAME, COL_BIRTH, COL_GENDER, COL_RELATION, COL_ID, COL_ETHNICITY, COL_DISABLED)
 
-# The row number is a convenience for the reader; a list without it imports too.
-OPTIONAL_COLUMNS = frozenset({COL_NO})
+# The household's version when the list was exported (a hidden column of the export): a row of a file
+# older than the registry's household may not change it (a conflict, like the 409 of the pages and API).
+COL_VERSION = "Phiên bản"
+# The row number is a convenience for the reader; a list without it imports too, and one typed by hand
+# has no version.
+OPTIONAL_COLUMNS = frozenset({COL_NO, COL_VERSION})
 
 # The workbook's own words, whatever the interface language; the same as the
 # Vietnamese of rules.NEWLY_ESCAPED_LABEL, which pages use (a test holds them equal).
