@@ -45,4 +45,5 @@ ROUTES = [
             ("api/v1/reports/{pk}/download/", API, "get"),
         )
     ),
+    Route("reports/progress/{ward_id}/{period}.{extension}", PAGE, covered_by="tests/reports/test_progress.py"),
 ]
