@@ -1,5 +1,6 @@
 """The program's pages on a 360-px phone: every tap target at least 44 × 44 px (a list card is one target),
-nothing wider than the screen — for a ward officer and for a unit's account."""
+nothing wider than the screen, every label and aria reference pointing at an element — for a ward officer
+(forms included) and for a unit's account."""
 
 import datetime
 
@@ -22,6 +23,7 @@ from ..factories import (
 )
 from .chromium import PHONE
 from .test_phone_targets import SMALL_TARGETS
+from .test_screen_readers import DANGLING
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +63,7 @@ def program():
             unit=front,
         )
     return {
+        "draft": PlanFactory(ward=ward, year=2024, state="draft"),
         "officer": officer,
         "front": UnitMemberFactory(username="mattran", unit=front),
         "plan": plan,
@@ -83,8 +86,14 @@ def pages_of(program, who):
         "/support/bulk/",
     ]
     if who == "officer":
+        draft = program["draft"]
         return [
             *common,
+            f"/plans/{draft.pk}/edit/",
+            f"/plans/{draft.pk}/items/new/",
+            f"/plans/{plan.pk}/copy/",
+            f"/tasks/new/?plan={plan.pk}",
+            f"/tasks/{task.pk}/edit/",
             f"/plans/{plan.pk}/budgets/",
             f"/plans/{plan.pk}/indicators/",
             "/tasks/",
@@ -109,4 +118,5 @@ def test_program_pages_on_a_phone(browser, live_server, program, who):
         assert response.status == 200, path
         assert page.evaluate(SMALL_TARGETS) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        assert page.evaluate(DANGLING) == [], path
     context.close()
