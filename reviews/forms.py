@@ -7,7 +7,7 @@ from households.rules import Status
 from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
 from hungbinh.forms import VietnameseDateField
 
-from .models import CampaignKind, Cause
+from .models import CampaignKind, Cause, ReviewSource
 
 YES_NO_UNKNOWN = [("", _("Not filled in")), ("true", _("Yes: go on to Phiếu B")), ("false", _("No: clearly not poor"))]
 
@@ -143,3 +143,53 @@ class MovementForm(forms.Form):
         self.fields["movement"].choices = [
             (m.value, m.label) for m in Movement if m in OTHER_DECREASES or m in OTHER_INCREASES
         ]
+
+
+class ApplicationForm(forms.Form):
+    """A household's request (Mẫu số 01 or 04): a household of the khối, or an applicant not yet registered."""
+
+    source = forms.ChoiceField(
+        label=_("Application"), choices=[c for c in ReviewSource.choices if c[0] != ReviewSource.LISTED]
+    )
+    applied_on = VietnameseDateField(label=_("Applied on"))
+    household = forms.TypedChoiceField(label=_("Household"), required=False, coerce=int, empty_value=None)
+    code = forms.CharField(label=_("New household: code"), required=False, max_length=30)
+    head_name = forms.CharField(label=_("New household: head of household"), required=False, max_length=200)
+    address = forms.CharField(label=_("New household: address"), required=False, max_length=300)
+
+    def __init__(self, *args, households=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].choices = [("", _("— not yet in the registry: enter it below —"))] + [
+            (h.pk, f"{h.code} – {h.head_name}") for h in households
+        ]
+
+
+class AssignForm(forms.Form):
+    member = forms.TypedChoiceField(label=_("Committee member"), coerce=int)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.pk, m.get_full_name() or m.username) for m in members]
+
+
+class ComplaintForm(forms.Form):
+    received_on = VietnameseDateField(label=_("Received on"))
+    complainant = forms.CharField(label=_("Complainant"), required=False, max_length=200)
+    content = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ComplaintResolveForm(forms.Form):
+    complaint = forms.IntegerField(widget=forms.HiddenInput)
+    upheld = forms.TypedChoiceField(
+        label=_("Result"),
+        choices=[("false", _("Unfounded: post the result again")), ("true", _("Founded: survey again"))],
+        coerce=lambda v: v == "true",
+    )
+    result = forms.CharField(label=_("Result of the re-check"), widget=forms.Textarea(attrs={"rows": 2}))
+    resolved_on = VietnameseDateField(label=_("Resolved on"))
+
+
+class UpperAnswerForm(forms.Form):
+    report = forms.IntegerField(widget=forms.HiddenInput)
+    answered_on = VietnameseDateField(label=_("Answered on"))
+    answer = forms.CharField(label=_("Answer of the upper level"), widget=forms.Textarea(attrs={"rows": 2}))

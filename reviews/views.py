@@ -18,7 +18,11 @@ from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, ro
 
 from . import rules, selectors, services
 from .forms import (
+    ApplicationForm,
+    AssignForm,
     CampaignForm,
+    ComplaintForm,
+    ComplaintResolveForm,
     DecisionForm,
     MeetingForm,
     MovementForm,
@@ -26,6 +30,7 @@ from .forms import (
     RefuseForm,
     ReturnForm,
     SurveyForm,
+    UpperAnswerForm,
     UpperReportForm,
 )
 from .models import CampaignKind, Review, ReviewSource, ReviewState
@@ -131,6 +136,8 @@ def khoi_reviews(request, pk, khoi_pk):
             "reviews": reviews,
             "can_manage": can_manage_ward(request.user),
             "can_meet": can_manage_ward(request.user) or request.user.khoi_id == khoi.pk,
+            "can_apply": can_edit_registry(request.user),
+            "assign_form": AssignForm(members=_khoi_members(khoi)) if can_manage_ward(request.user) else None,
         },
     )
 
@@ -170,9 +177,11 @@ def review_detail(request, pk):
         },
     )
     return_form = ReturnForm(request.POST if request.POST.get("step") == "return" else None)
+    complaint_form = ComplaintForm(request.POST if request.POST.get("step") == "complaint" else None)
+    resolve_form = ComplaintResolveForm(request.POST if request.POST.get("step") == "resolve" else None)
     refuse_form = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
     if request.method == "POST":
-        done = _review_step(request, review, form, return_form, refuse_form)
+        done = _review_step(request, review, form, return_form, refuse_form, complaint_form, resolve_form)
         if done:
             return redirect("reviews-review", review.pk)
     indicator_rows = [(field, facts.get(field.data["value"])) for field in form["deprivations"]]
@@ -185,6 +194,10 @@ def review_detail(request, pk):
             "form": form,
             "indicator_rows": indicator_rows,
             "return_form": return_form,
+            "complaint_form": complaint_form,
+            "resolve_form": resolve_form,
+            "complaints": list(review.complaints.order_by("received_on", "id")),
+            "can_complain": can_manage_ward(request.user) and review.state == S.POSTED,
             "refuse_form": refuse_form,
             "explanation": explanation(review, {}),
             "editable": editable,
@@ -216,7 +229,7 @@ def _review_or_404(user, pk):
         raise Http404 from error
 
 
-def _review_step(request, review, form, return_form, refuse_form):
+def _review_step(request, review, form, return_form, refuse_form, complaint_form=None, resolve_form=None):
     step = request.POST.get("step")
     user = request.user
     if step in ("save", "submit"):
@@ -251,6 +264,39 @@ def _review_step(request, review, form, return_form, refuse_form):
                 by=user, review=review, reason=data["reason"], refused_on=data["refused_on"]
             ),
             _("The refusal is recorded."),
+        )
+    if step == "complaint":
+        if not complaint_form.is_valid():
+            return None
+        data = complaint_form.cleaned_data
+        return _run(
+            request,
+            complaint_form,
+            lambda: services.complaint_record(
+                by=user,
+                review=review,
+                received_on=data["received_on"],
+                content=data["content"],
+                complainant=data["complainant"],
+            ),
+            _("The complaint is recorded; re-check it before the decision."),
+        )
+    if step == "resolve":
+        if not resolve_form.is_valid():
+            return None
+        data = resolve_form.cleaned_data
+        complaint = get_object_or_404(review.complaints, pk=data["complaint"])
+        return _run(
+            request,
+            resolve_form,
+            lambda: services.complaint_resolve(
+                by=user,
+                complaint=complaint,
+                upheld=data["upheld"],
+                result=data["result"],
+                resolved_on=data["resolved_on"],
+            ),
+            _("The complaint is resolved."),
         )
     raise Http404
 
@@ -442,5 +488,119 @@ def household_movement(request, pk):
             "submit": _("Record"),
             "back": reverse("household-detail", args=[household.pk]),
             "back_label": str(household),
+        },
+    )
+
+
+@login_required
+def khoi_apply(request, pk, khoi_pk):
+    """A household's application (Mẫu số 01 or 04) added to the campaign's list of the khối."""
+    from households.selectors import household_detail_queryset
+
+    if not can_edit_registry(request.user):
+        raise PermissionDenied(_("Your role may not survey households."))
+    campaign = _campaign(request.user, pk)
+    khoi = _khoi(request.user, campaign, khoi_pk)
+    candidates = list(
+        household_detail_queryset(user=request.user)
+        .filter(khoi=khoi)
+        .exclude(reviews__campaign=campaign)
+        .select_related(None)
+        .order_by("name_key", "id")
+    )
+    form = ApplicationForm(request.POST or None, households=candidates)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = next((h for h in candidates if h.pk == data["household"]), None)
+        new_household = None
+        if household is None:
+            new_household = {
+                "khoi": khoi,
+                "code": data["code"],
+                "head_name": data["head_name"],
+                "address": data["address"],
+            }
+        review = _run(
+            request,
+            form,
+            lambda: services.review_add_application(
+                by=request.user,
+                campaign=campaign,
+                form=data["source"],
+                applied_on=data["applied_on"],
+                household=household,
+                new_household=new_household,
+            ),
+            _("The application is on the list."),
+        )
+        if review:
+            return redirect("reviews-review", review.pk)
+    return render(
+        request,
+        "reviews/simple_form.html",
+        {
+            "campaign": campaign,
+            "khoi": khoi,
+            "form": form,
+            "title": _("Application of a household of %(khoi)s") % {"khoi": khoi},
+            "lead": _("Choose the household, or leave it empty and enter an applicant not yet in the registry."),
+            "submit": _("Add to the list"),
+            "back": reverse("reviews-khoi", args=[campaign.pk, khoi.pk]),
+        },
+    )
+
+
+@login_required
+def khoi_assign(request, pk, khoi_pk):
+    """Give the khối's part of the list to one of its committee members (POST from the khối's page)."""
+    if not can_manage_ward(request.user):
+        raise PermissionDenied(_("Only ward staff may do this step of the review."))
+    campaign = _campaign(request.user, pk)
+    khoi = _khoi(request.user, campaign, khoi_pk)
+    form = AssignForm(request.POST or None, members=_khoi_members(khoi))
+    if request.method == "POST" and form.is_valid():
+        member = next(m for m in _khoi_members(khoi) if m.pk == form.cleaned_data["member"])
+        count = services.campaign_assign(by=request.user, campaign=campaign, khoi=khoi, member=member)
+        messages.success(
+            request, _("%(n)s households given to %(name)s.") % {"n": count, "name": member.get_full_name()}
+        )
+    return redirect("reviews-khoi", campaign.pk, khoi.pk)
+
+
+def _khoi_members(khoi):
+    from hungbinh.accounts.models import User
+
+    return list(User.objects.filter(role=Role.KHOI_MEMBER, khoi=khoi, is_active=True).order_by("last_name", "id"))
+
+
+@login_required
+def upper_answer(request, pk, report_pk):
+    campaign = _campaign(request.user, pk)
+    report = get_object_or_404(campaign.upper_reports, pk=report_pk)
+    if not can_manage_ward(request.user):
+        raise PermissionDenied(_("Only ward staff may do this step of the review."))
+    form = UpperAnswerForm(request.POST or None, initial={"report": report.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = _run(
+            request,
+            form,
+            lambda: services.upper_report_answer(
+                by=request.user, report=report, answered_on=data["answered_on"], answer=data["answer"]
+            ),
+            _("The upper level's answer is recorded."),
+        )
+        if done:
+            return redirect("reviews-campaign", campaign.pk)
+    return render(
+        request,
+        "reviews/simple_form.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "title": _("Answer of the upper level"),
+            "lead": str(report),
+            "submit": _("Save"),
+            "back": reverse("reviews-campaign", args=[campaign.pk]),
         },
     )

@@ -40,4 +40,7 @@ ROUTES = [
     Route("reviews/{pk}/khoi/{khoi_pk}/", PAGE, covered_by=PAGES_COVERED),
     Route("reviews/{pk}/khoi/{khoi_pk}/meeting/", PAGE, covered_by=PAGES_COVERED),
     Route("reviews/{pk}/khoi/{khoi_pk}/posting/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/khoi/{khoi_pk}/apply/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/khoi/{khoi_pk}/assign/", PAGE, covered_by=PAGES_COVERED),
+    Route("reviews/{pk}/report/{report_pk}/answer/", PAGE, covered_by=PAGES_COVERED),
 ]

@@ -181,3 +181,64 @@ def test_page_queries_do_not_grow_with_rows(client, world, campaign, households,
         MemberFactory(household=households["p1"])
     services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=1)
     assert [count(client, url) for url in urls] == few
+
+
+def test_application_pages(client, world, campaign, households):
+    client = login(client, world, "khoi_member_hb_k1")
+    url = reverse("reviews-apply", args=[campaign.pk, world.hb_k1.pk])
+    page = client.get(url).content.decode()
+    assert "K1-04" in page and "K1-01" not in page  # K1-01 is already listed
+    assert client.get(reverse("reviews-apply", args=[campaign.pk, world.hb_k2.pk])).status_code == 404
+    response = client.post(
+        url, {"source": "form_01", "applied_on": "10/09/2025", "household": str(households["x1"].pk)}
+    )
+    assert response.status_code == 302
+    new = client.post(
+        url,
+        {"source": "form_01", "applied_on": "10/09/2025", "household": "", "code": "K1-88", "head_name": "Võ Thị Lan"},
+    )
+    assert new.status_code == 302
+    assert Review.objects.get(household__code="K1-88").source == "form_01"
+    missing = client.post(url, {"source": "form_01", "applied_on": "10/09/2025", "household": ""})
+    assert missing.status_code == 200 and Review.objects.filter(campaign=campaign).count() == 6
+
+
+def test_assign_page(client, world, campaign, households):
+    member = world.users["khoi_member_hb_k1"]
+    url = reverse("reviews-assign", args=[campaign.pk, world.hb_k1.pk])
+    assert login(client, world, "khoi_member_hb_k1").post(url, {"member": member.pk}).status_code == 403
+    assert login(client, world, "ward_officer_hb").post(url, {"member": member.pk}).status_code == 302
+    assert set(Review.objects.filter(khoi=world.hb_k1).values_list("assigned_to", flat=True)) == {member.pk}
+
+
+def test_complaint_and_answer_pages(client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    client = login(client, world, "ward_officer_hb")
+    url = reverse("reviews-review", args=[review.pk])
+    late = client.post(url, {"step": "complaint", "received_on": "20/11/2025", "content": "Hộ có ô tô"})
+    assert late.status_code == 200 and "05/11/2025" in late.content.decode()
+    assert (
+        client.post(url, {"step": "complaint", "received_on": "04/11/2025", "content": "Hộ có ô tô"}).status_code == 302
+    )
+    complaint = review.complaints.get()
+    response = client.post(
+        url,
+        {
+            "step": "resolve",
+            "complaint": complaint.pk,
+            "upheld": "false",
+            "result": "Không đúng",
+            "resolved_on": "06/11/2025",
+        },
+    )
+    assert response.status_code == 302
+    assert Review.objects.get(pk=review.pk).state == "agreed"
+    report = services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    answer = reverse("reviews-answer", args=[campaign.pk, report.pk])
+    assert (
+        client.post(answer, {"report": report.pk, "answered_on": "15/11/2025", "answer": "Đồng ý"}).status_code == 302
+    )
+    report.refresh_from_db()
+    assert report.answer == "Đồng ý"
+    assert login(client, world, "ward_officer_qt").get(answer).status_code == 404
