@@ -43,7 +43,7 @@ def report(client, job) -> dict[str, list[tuple]]:
 
 
 def test_import_of_a_large_file_runs_as_a_job_and_reports_what_it_wrote(
-    client, world, django_capture_on_commit_callbacks
+    client, world, large, django_capture_on_commit_callbacks
 ):
     officer = world.users["ward_officer_hb"]
     stream = build([household_row("A"), household_row("B")], [member_row("A")])
@@ -58,6 +58,8 @@ def test_import_of_a_large_file_runs_as_a_job_and_reports_what_it_wrote(
     assert sheets["Kết quả"][0][0] == "Nhập danh-sach-ho.xlsx vào Hưng Bình"
     assert ("Hộ thêm mới", 2) in sheets["Kết quả"] and ("Lỗi", 0) in sheets["Kết quả"]
     assert [row[0] for row in sheets["Hộ thêm mới"][1:]] == ["A", "B"]
+    # The upload (full ID numbers) is not kept once read.
+    assert not job.input_file and not [p for p in large.rglob("*") if p.name.startswith("danh-sach-ho")]
 
 
 def test_check_of_a_large_file_writes_nothing_and_reports_what_it_would_change(
