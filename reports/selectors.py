@@ -103,3 +103,13 @@ def submission_overview(*, user, period: Period, kind: str, today) -> list[dict]
         state = rules.submission_state(due=due, first_submitted_on=first.date() if first else None, today=today)
         rows.append({"ward": ward, "versions": sent, "state": state, "due": due})
     return rows
+
+
+def submission_upper_units(*, user) -> list[UpperUnit]:
+    """The upper-level units whose consolidated tables the user may download (none for ward staff)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return list(UpperUnit.objects.all())
+    if role == Role.UPPER_LEVEL:
+        return list(UpperUnit.objects.filter(pk=user.upper_unit_id))
+    return []

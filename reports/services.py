@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .jobs import KINDS, stale_before
@@ -174,7 +174,8 @@ def submission_create(*, by, ward, kind: str, period):
             % {"period": period.key}
         ) from None
     try:
-        pdf, workbook, stem = FREEZERS[kind](ward, period)
+        with translation.override("vi"):
+            pdf, workbook, stem = FREEZERS[kind](ward, period)
         submission.pdf.save(f"{stem}-v{submission.version}.pdf", ContentFile(pdf), save=False)
         submission.xlsx.save(f"{stem}-v{submission.version}.xlsx", ContentFile(workbook), save=False)
         submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -191,4 +192,17 @@ def submission_create(*, by, ward, kind: str, period):
     return submission
 
 
-FREEZERS = {"results": _freeze_results}
+def _freeze_progress(ward, period):
+    """The progress report (BÁO CÁO) of the ward for the period as (pdf bytes, xlsx bytes, file stem)."""
+    import io
+
+    from .progress import progress_report, render_progress_pdf, write_progress_xlsx
+
+    report = progress_report(ward, period)
+    pdf = render_progress_pdf(report)
+    workbook = io.BytesIO()
+    write_progress_xlsx(report, workbook)
+    return pdf, workbook.getvalue(), report.filename_stem
+
+
+FREEZERS = {"results": _freeze_results, "progress": _freeze_progress}

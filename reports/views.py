@@ -481,7 +481,9 @@ def submission_page(request):
         period, error_message = selectors.period_get(str(today.year)), error.message
     else:
         error_message = ""
-    rows = selectors.submission_overview(user=request.user, period=period, kind=Submission.Kind.RESULTS, today=today)
+    kind = request.GET.get("kind")
+    kind = kind if kind in Submission.Kind.values else Submission.Kind.RESULTS
+    rows = selectors.submission_overview(user=request.user, period=period, kind=kind, today=today)
     for row in rows:
         row["state_label"] = SUBMISSION_STATE_LABELS[row["state"]]
     context = {
@@ -490,6 +492,9 @@ def submission_page(request):
         "rows": rows,
         "may_submit": services.may_enter_population(request.user),
         "error": error_message,
+        "kind": kind,
+        "kinds": Submission.Kind.choices,
+        "upper_units": selectors.submission_upper_units(user=request.user),
     }
     return render(request, "reports/submissions.html", context, status=400 if error_message else 200)
 
@@ -502,7 +507,10 @@ def submission_submit(request, ward_id, period):
     try:
         ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
         parsed = selectors.period_get(period)
-        submission = services.submission_create(by=request.user, ward=ward, kind=Submission.Kind.RESULTS, period=parsed)
+        kind = request.POST.get("kind", Submission.Kind.RESULTS)
+        if kind not in Submission.Kind.values:
+            raise selectors.ReportRequestError(_("Choose which report to submit."), 400)
+        submission = services.submission_create(by=request.user, ward=ward, kind=kind, period=parsed)
     except selectors.ReportRequestError as error:
         return _report_error(error)
     except services.SubmissionRefused as error:
@@ -515,7 +523,7 @@ def submission_submit(request, ward_id, period):
         return _unavailable(error)
     if _wants_json(request):
         return JsonResponse({"id": submission.pk, "version": submission.version}, status=201)
-    return redirect(f"{reverse('report-submissions')}?period={parsed.key}")
+    return redirect(f"{reverse('report-submissions')}?period={parsed.key}&kind={kind}")
 
 
 @require_GET

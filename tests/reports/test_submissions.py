@@ -46,7 +46,7 @@ def _body(response) -> bytes:
 
 def test_a_submission_freezes_pdf_and_excel_with_checksums(client, ward_data):
     response = submit(client, ward_data)
-    assert response.status_code == 302 and response["Location"] == "/reports/submissions/?period=2025"
+    assert response.status_code == 302 and response["Location"] == "/reports/submissions/?period=2025&kind=results"
     submission = Submission.objects.get()
     assert (submission.version, submission.state, submission.submitted_by) == (
         1, "done", ward_data.users["ward_officer_hb"]
@@ -191,3 +191,26 @@ def test_due_dates_today(ward_data):
         user=ward_data.users["upper_level"], period=parse_period("2025-H1"), kind="results", today=date(2025, 7, 5)
     )
     assert [(r["ward"].name, r["state"]) for r in rows] == [("Hưng Bình", "not_due"), ("Quang Trung", "not_due")]
+
+
+def test_the_progress_report_is_submitted_and_versioned_apart(client, ward_data):
+    client.force_login(ward_data.users["ward_officer_hb"])
+    url = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H1/"
+    assert client.post(url, {"kind": "progress"}).status_code == 302
+    assert client.post(url, {"kind": "results"}).status_code == 302
+    assert client.post(url, {"kind": "nonsense"}).status_code == 400
+    progress = Submission.objects.get(kind="progress")
+    assert progress.version == 1 and Submission.objects.get(kind="results").version == 1
+    workbook = load_workbook(BytesIO(_body(client.get(f"/reports/submissions/{progress.pk}.xlsx"))))
+    assert "ho-tro" in workbook.sheetnames
+    page = client.get("/reports/submissions/?period=2025-H1&kind=progress").content.decode()
+    assert f"/reports/submissions/{progress.pk}.pdf" in page
+
+
+def test_the_upper_level_downloads_the_consolidated_tables_from_the_page(client, ward_data):
+    client.force_login(ward_data.users["upper_level"])
+    page = client.get("/reports/submissions/?period=2025").content.decode()
+    unit = ward_data.hb.upper_unit_id
+    assert f"/reports/results/upper/{unit}/2025.xlsx" in page
+    client.force_login(ward_data.users["ward_officer_hb"])
+    assert "/reports/results/upper/" not in client.get("/reports/submissions/?period=2025").content.decode()
