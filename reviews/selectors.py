@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from households.models import Khoi
@@ -115,3 +115,20 @@ def campaign_board(*, user, campaign: Campaign, today: date | None = None) -> li
         values = rows.get(khoi.pk, {})
         board.append(BoardRow(khoi=khoi, **{k: v for k, v in values.items() if k != "khoi_id"}))
     return board
+
+
+def latest_recognised_reviews(households) -> QuerySet[Review]:
+    """Each household's latest recognised review: its deprivations and causes are the household's own now.
+
+    `households` is a Household queryset (already scoped by the caller). One
+    query: the newest decision's review per household (the reports' tables of
+    deprivations and of causes of poverty read `deprivations` and `causes`).
+    """
+    newest = (
+        Review.objects.filter(household=OuterRef("household"), state=ReviewState.RECOGNISED)
+        .order_by("-closed_on", "-decision_id", "-id")
+        .values("id")[:1]
+    )
+    return Review.objects.filter(
+        household__in=households.order_by().values("pk"), state=ReviewState.RECOGNISED, id=Subquery(newest)
+    )

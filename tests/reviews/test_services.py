@@ -441,3 +441,23 @@ def test_regular_review_is_refused_in_writing(world, officer, leader, households
     assert (review.state, review.closed_on) == ("refused", date(2026, 3, 25))
     with pytest.raises(ValidationError):
         services.review_save(by=officer, review=review, income_per_capita=1)
+
+
+def test_latest_recognised_review_holds_the_households_deprivations(
+    world, campaign, officer, leader, households, reported
+):
+    from reviews.selectors import latest_recognised_reviews
+
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    services.decision_issue(by=leader, campaign=campaign, number="9/QĐ", signed_on=date(2025, 11, 20), reviews=[review])
+    later = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=2)
+    again = services.review_add_application(
+        by=officer, campaign=later, form="form_01", applied_on=date(2026, 2, 16), household=households["p1"]
+    )
+    survey = {"income_per_capita": 1_000_000, "deprivations": ["nha_tieu", "nguon_nuoc", "vien_thong"]}
+    again = to_posted(later, again, officer=officer, survey=survey, starts_on=date(2026, 2, 23))
+    services.decision_issue(by=leader, campaign=later, number="10/QĐ", signed_on=date(2026, 3, 5), reviews=[again])
+    latest = list(latest_recognised_reviews(Household.objects.filter(ward=world.hb)))
+    assert [(r.household_id, r.deprivations) for r in latest] == [
+        (households["p1"].pk, ["nguon_nuoc", "nha_tieu", "vien_thong"])
+    ]
