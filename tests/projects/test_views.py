@@ -437,3 +437,27 @@ def test_a_tasks_file_is_downloaded_within_the_scope(client, world, program, set
             assert "Bi%C3%AAn%20b%E1%BA%A3n.pdf" in response["Content-Disposition"]
     client.force_login(UnitMemberFactory(unit=program["women"]))
     assert client.get(url).status_code == 200
+
+
+def test_passing_the_allocation_is_confirmed_on_the_form(client, world, program):
+    plan = PlanFactory(ward=world.hb, year=TODAY.year, state="issued", issued_on=date(TODAY.year, 1, 1))
+    central = FundingSource.objects.get(code="central_budget")
+    Budget.objects.create(plan=plan, subproject=sub("2"), funding_source=central, allocated=100)
+    household = HouseholdFactory(khoi=world.hb_k1, status="poor")
+    client.force_login(world.users["ward_officer_hb"])
+    form = {
+        "household": household.pk,
+        "subproject": sub("2").pk,
+        "funding_source": central.pk,
+        "date": date(TODAY.year, 1, 1).strftime("%d/%m/%Y"),
+        "kind": "cash",
+        "quantity": 1,
+        "amount": "150",
+    }
+    response = client.post("/support/new/", form)
+    content = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="over-budget"' in content
+    assert not Intervention.objects.exists()
+    confirmed = response.context["form"]["over_budget_ok"].value()
+    response = client.post("/support/new/", {**form, "over_budget_ok": confirmed})
+    assert response.status_code == 302 and Intervention.objects.get().amount == 150
