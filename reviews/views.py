@@ -33,7 +33,7 @@ from .forms import (
     UpperAnswerForm,
     UpperReportForm,
 )
-from .models import CampaignKind, Review, ReviewSource, ReviewState
+from .models import CampaignKind, Certificate, Review, ReviewSource, ReviewState
 from .serializers import explanation
 
 S = ReviewState
@@ -207,6 +207,7 @@ def review_detail(request, pk):
             and not review.is_frozen,
             "classify_url": reverse("review-classify", args=[review.pk]),
             "events": list(review.events.select_related("by").order_by("-at", "-id")[:20]),
+            "certificate": Certificate.objects.filter(review=review).first() if review.decision_id else None,
             "due_on": rules.regular_due_on(review.applied_on)
             if review.campaign.kind == CampaignKind.REGULAR and review.applied_on
             else None,

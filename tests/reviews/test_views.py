@@ -149,6 +149,8 @@ def test_meeting_posting_and_decision_pages(client, world, campaign, households)
     response = leader.post(decision_url, {"number": "99/QĐ-UBND", "signed_on": "20/11/2025", "reviews": [review.pk]})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Review.objects.get(pk=review.pk).state == "recognised"
+    page = leader.get(reverse("reviews-review", args=[review.pk])).content.decode()
+    assert "1/GCN-HN.HCN, 20/11/2025" in page
 
 
 def count(client, url):
