@@ -10,6 +10,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
+from households.filters import IdFilter
+
 from . import selectors
 from .models import Submission
 
@@ -38,7 +40,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
 
 class SubmissionFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id")
+    ward = IdFilter(field_name="ward_id")
     period = filters.CharFilter()
     kind = filters.ChoiceFilter(choices=Submission.Kind.choices)
 

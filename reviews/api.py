@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from households.filters import IdFilter
 from households.models import StatusChange
 from households.rules import ChangeReason, Status
 from households.selectors import household_detail_queryset
@@ -46,9 +47,9 @@ class StandardViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CampaignFilter(filters.FilterSet):
-    ward = filters.NumberFilter(field_name="ward_id")
+    ward = IdFilter(field_name="ward_id")
     kind = filters.CharFilter()
-    year = filters.NumberFilter()
+    year = IdFilter(max_value=9999)
 
 
 BOARD_ROW = inline_serializer(
@@ -108,9 +109,9 @@ class CampaignViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ReviewFilter(filters.FilterSet):
-    campaign = filters.NumberFilter(field_name="campaign_id")
-    household = filters.NumberFilter(field_name="household_id")
-    khoi = filters.NumberFilter(field_name="khoi_id")
+    campaign = IdFilter(field_name="campaign_id")
+    household = IdFilter(field_name="household_id")
+    khoi = IdFilter(field_name="khoi_id")
     state = filters.ChoiceFilter(choices=Review._meta.get_field("state").choices)
 
 
