@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from . import documents, measure, program, reviews
+from . import documents, measure, program, reports, reviews
 from .data import ensure_households
 from .results import sections
 
@@ -106,6 +106,8 @@ def main(argv) -> int:
         lambda: program.measure_bulk_support(large=large),
         lambda: program.measure_program_page("budgets", large=large, small=small, repeat=args.repeat),
         lambda: program.measure_program_page("indicators", large=large, small=small, repeat=args.repeat),
+        lambda: reports.measure_progress(ward=review_large, small=review_small, repeat=args.slow_repeat),
+        lambda: reports.measure_results_tables(ward=review_large, repeat=args.slow_repeat),
     ):
         figure = step()
         print(f"  {figure.name}: {figure.ratio or 'not available'} {' '.join(figure.notes)}", flush=True)
