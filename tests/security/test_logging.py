@@ -107,3 +107,15 @@ def test_a_real_key_with_debug_from_the_dev_env_file_refuses_to_start():
     # Said in the environment itself, it is a deliberate choice, and starts; so does the dev key with the file.
     assert run_settings(SECRET_KEY=secrets.token_urlsafe(50), DEBUG="1").returncode == 0
     assert run_settings().returncode == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.security.error_urls")
+def test_a_locked_sqlite_database_is_a_503_that_says_to_retry(client, world, settings):
+    # Issue 11, item 4: a write lock held past the timeout is never a 500.
+    settings.DEBUG = False
+    client.raise_request_exception = False
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.get("/locked/")
+    assert response.status_code == 503
+    assert response["Retry-After"]
