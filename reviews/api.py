@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from households.api import CONFLICT
 from households.filters import IdFilter
 from households.models import StatusChange
 from households.rules import ChangeReason, Status
@@ -115,7 +116,11 @@ class ReviewFilter(filters.FilterSet):
     state = filters.ChoiceFilter(choices=Review._meta.get_field("state").choices)
 
 
-@extend_schema_view(create=extend_schema(request=ApplicationSerializer, responses={201: ReviewSerializer}))
+@extend_schema_view(
+    create=extend_schema(request=ApplicationSerializer, responses={201: ReviewSerializer}),
+    update=extend_schema(responses={200: ReviewSerializer, 409: CONFLICT}),
+    partial_update=extend_schema(responses={200: ReviewSerializer, 409: CONFLICT}),
+)
 class ReviewViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Household reviews. PATCH saves the survey (a draft); the steps are actions."""
 
@@ -149,7 +154,11 @@ class ReviewViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         )
 
     def update(self, request, *args, **kwargs):
-        super().update(request, *args, **kwargs)
+        try:
+            super().update(request, *args, **kwargs)
+        except services.StaleReview as stale:
+            body = {"detail": stale.message_dict["version"][0], "version": stale.current_version}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(self._out(self.get_object().pk))
 
     def _out(self, pk):

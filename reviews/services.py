@@ -306,6 +306,15 @@ SURVEY_FIELDS = [
 ]
 
 
+class StaleReview(ValidationError):
+    """The review changed after the user read it: nothing was written. A page shows it beside the form; the API
+    answers 409 with the current version, as for a household (docs/concurrent-edits.md)."""
+
+    def __init__(self, current_version: int):
+        super().__init__({"version": _("Someone else changed this review after you opened it; reload it.")})
+        self.current_version = current_version
+
+
 @transaction.atomic
 def review_save(*, by, review: Review, version: int | None = None, **fields) -> Review:
     """Save the survey (a draft): the proposed class is recomputed; bad figures are refused, nothing saved."""
@@ -313,7 +322,7 @@ def review_save(*, by, review: Review, version: int | None = None, **fields) -> 
     review = _lock_one(by, review)
     _require_state(review, EDITABLE)
     if version is not None and version != review.version:
-        raise ValidationError({"version": _("Someone else changed this review after you opened it; reload it.")})
+        raise StaleReview(review.version)
     for name, value in _clean_survey(review, fields).items():
         setattr(review, name, value)
     _propose(review, complete=False)

@@ -95,6 +95,20 @@ def test_survey_patch_proposes_and_explains(api_client, world, campaign, househo
     assert again.status_code == 400 and "Đã gửi" in again.json()["state"][0]
 
 
+def test_a_stale_survey_save_is_a_409_that_changes_nothing(api_client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    client = as_user(api_client, world, "khoi_member_hb_k1")
+    read = client.get(f"/api/v1/reviews/{review.pk}/").json()
+    first = client.patch(f"/api/v1/reviews/{review.pk}/", {**POOR_SURVEY, "version": read["version"]}, format="json")
+    assert first.status_code == 200, first.json()
+    stale = client.patch(
+        f"/api/v1/reviews/{review.pk}/", {"income_per_capita": 9_000_000, "version": read["version"]}, format="json"
+    )
+    assert stale.status_code == 409
+    assert stale.json()["version"] == first.json()["version"] and "reload" not in stale.json()["detail"]
+    assert Review.objects.get(pk=review.pk).income_per_capita == POOR_SURVEY["income_per_capita"]
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
