@@ -232,3 +232,25 @@ def review_paper_pdf(*, job, output, progress) -> JobOutput:
         raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
     progress(paper.size, total=paper.size)
     return JobOutput(paper.filename, PDF_CONTENT_TYPE)
+
+
+CAMPAIGN_RESULTS_XLSX = "campaign_results_xlsx"
+
+
+@job_kind(CAMPAIGN_RESULTS_XLSX, gettext_lazy("Campaign results (Excel)"))
+def campaign_results_xlsx(*, job, output, progress) -> JobOutput:
+    """A long campaign's results as a workbook, read again in the job's user's scope at the time it runs."""
+    from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+
+    from . import review_papers as papers
+    from .campaign_results import campaign_results, write_campaign_results_xlsx
+
+    try:
+        campaign = papers.campaign_get(user=job.user, pk=job.params.get("pk"))
+        papers.require_ward_wide(job.user)
+    except (ObjectDoesNotExist, PermissionDenied) as error:
+        raise JobFailed(_("This paper is no longer within your scope.")) from error
+    results = campaign_results(user=job.user, campaign=campaign)
+    write_campaign_results_xlsx(results, output)
+    progress(len(results.rows), total=len(results.rows))
+    return JobOutput(results.filename("xlsx"), XLSX_CONTENT_TYPE)

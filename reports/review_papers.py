@@ -652,6 +652,7 @@ class Paper:
 
 PAPER_KINDS = (
     "list",
+    "results",
     "application",
     "meeting",
     "posting",
@@ -703,6 +704,17 @@ def paper_get(*, user, kind: str, pk: int | None = None, khoi_id: int | None = N
         return _template_paper(
             "household_list.html", build, review_list_filename(campaign, khoi), rows.order_by().count()
         )
+    if kind == "results":
+        from .campaign_results import campaign_results, render_campaign_results_pdf
+
+        campaign = campaign_get(user=user, pk=pk)
+        require_ward_wide(user)
+
+        def render_results(target=None):
+            return render_campaign_results_pdf(campaign_results(user=user, campaign=campaign), target)
+
+        size = review_selectors.review_list(user=user).filter(campaign=campaign).order_by().count()
+        return Paper(filename=f"ket-qua-ra-soat-dot-{campaign.pk}.pdf", size=size, render=render_results)
     if kind == "meeting":
         meeting = meeting_get(user=user, pk=pk)
         size = meeting.votes.count()

@@ -104,3 +104,44 @@ def certificate_pdf(request, pk):
 def refusal_pdf(request, pk):
     """A regular review's written refusal with its reasons; 409 while the review is not refused."""
     return _serve(request, "refusal", pk=pk)
+
+
+@require_GET
+@report_access
+def campaign_results_pdf(request, campaign_id):
+    """The campaign's results per khối and household by household (ward-wide: 403 for a khối member)."""
+    return _serve(request, "results", pk=campaign_id)
+
+
+@require_GET
+@report_access
+def campaign_results_xlsx(request, campaign_id):
+    """The same results as a workbook: the counts, then the households."""
+    from .campaign_results import campaign_results, write_campaign_results_xlsx
+    from .tables import XLSX_CONTENT_TYPE
+
+    try:
+        campaign = papers.campaign_get(user=request.user, pk=campaign_id)
+    except ObjectDoesNotExist:
+        raise Http404(_("No such paper.")) from None
+    try:
+        papers.require_ward_wide(request.user)
+    except PermissionDenied as error:
+        return _plain(str(error), 403)
+    size = papers.review_selectors.review_list(user=request.user).filter(campaign=campaign).order_by().count()
+    if size > settings.REPORT_JOB_THRESHOLD:
+        job = services.job_create(
+            user=request.user,
+            kind=job_kinds.CAMPAIGN_RESULTS_XLSX,
+            params={"pk": campaign.pk},
+            path=request.get_full_path(),
+            total=size,
+        )
+        if _wants_json(request):
+            return JsonResponse(_job_json(job), status=202)
+        return redirect("report-job", pk=job.pk)
+    results = campaign_results(user=request.user, campaign=campaign)
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE)
+    write_campaign_results_xlsx(results, response)
+    response["Content-Disposition"] = f'attachment; filename="{results.filename("xlsx")}"'
+    return response

@@ -16,6 +16,8 @@ urlpatterns = [
         review_views.review_list_pdf,
         name="report-review-khoi-list-pdf",
     ),
+    path("reviews/<int:campaign_id>.pdf", review_views.campaign_results_pdf, name="report-campaign-results-pdf"),
+    path("reviews/<int:campaign_id>.xlsx", review_views.campaign_results_xlsx, name="report-campaign-results-xlsx"),
     path("reviews/applications/<int:pk>.pdf", review_views.application_pdf, name="report-application-pdf"),
     path("reviews/meetings/<int:pk>.pdf", review_views.meeting_pdf, name="report-meeting-pdf"),
     path("reviews/postings/<int:pk>.pdf", review_views.posting_pdf, name="report-posting-pdf"),

@@ -29,6 +29,8 @@ def campaign_papers(context, campaign):
         links.append(
             (_("List of households to review (Phụ lục I)"), reverse("report-review-list-pdf", args=[campaign.pk]))
         )
+        links.append((_("Campaign results (PDF)"), reverse("report-campaign-results-pdf", args=[campaign.pk])))
+        links.append((_("Campaign results (Excel)"), reverse("report-campaign-results-xlsx", args=[campaign.pk])))
     for decision in campaign.decisions.all():
         if _ward_wide(user):
             links.append(

@@ -30,6 +30,8 @@ ROUTES = [
             "reports/reviews/postings/{pk}.pdf",
             "reports/reviews/refusals/{pk}.pdf",
             "reports/reviews/{campaign_id}/households.pdf",
+            "reports/reviews/{campaign_id}.pdf",
+            "reports/reviews/{campaign_id}.xlsx",
             "reports/reviews/{campaign_id}/khoi/{khoi_id}/households.pdf",
         )
     ),

@@ -483,6 +483,7 @@ def test_reviews_pages_link_every_paper(client, world, campaign, decided, monkey
     board = _paper_links(client.get(f"/reviews/{campaign.pk}/").content.decode())
     assert board == [
         f"/reports/reviews/{campaign.pk}/households.pdf",
+        f"/reports/reviews/{campaign.pk}.pdf",
         f"/reports/reviews/decisions/{decided.pk}.pdf",
         f"/reports/reviews/decisions/{decided.pk}/certificates.pdf",
     ]
