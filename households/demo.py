@@ -123,6 +123,11 @@ def seed_demo(*, today: date | None = None) -> dict[str, int]:
     from projects.demo import seed_program_demo
 
     created.update(seed_program_demo(hb=hb, qt=qt, today=today))
+    from reports.demo import seed_population_demo
+    from reviews.demo import seed_reviews_demo
+
+    created["populations"] = seed_population_demo([hb, qt], by=officers, today=today)
+    created.update(seed_reviews_demo(hb=hb))
     return created
 
 

@@ -1,5 +1,6 @@
 """python manage.py seed_demo (README, "Tài khoản mẫu")."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -93,6 +94,7 @@ def test_force_runs_with_debug_off():
     out = StringIO()
     call_command("seed_demo", "--force", stdout=out)
     assert "users 6" in out.getvalue()  # the registry's six; the program adds the unit account
+    assert re.search(r"populations [1-9]\d*, reviews [1-9]\d*", out.getvalue())  # reports/demo.py, reviews/demo.py
     assert counts() == (1, 2, 18, 7)
 
 
@@ -198,11 +200,81 @@ def test_demo_households_are_deterministic_and_a_second_run_adds_nothing():
         Member.history.count(),
     ) == totals
     from projects.models import Intervention
+    from reviews.models import Campaign
 
     Intervention.objects.all().delete()  # the program's demo support protects its households
+    Campaign.objects.all().delete()  # and so does the demo review's list
     Household.objects.all().delete()
     seed()
     assert list(
         Household.objects.order_by("ward_id", "code").values_list("code", "head_name", "address", "status")
     ) == (snapshot)
     assert sorted(Member.objects.values_list("full_name", "id_number")) == ids
+
+
+# --- Demo review campaign and population figures (reviews/demo.py, reports/demo.py) --------
+
+
+def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
+    from django.db.models import Count
+
+    from households.models import Household, Member
+    from reports.models import KhoiPopulation
+    from reviews.models import Campaign, Meeting, Posting, Review, ReviewEvent
+
+    seed()
+    hb = Ward.objects.get(name="Hưng Bình")
+    campaign = Campaign.objects.get(ward=hb)
+    assert (campaign.kind, campaign.year, campaign.month) == ("periodic", 2025, None)
+    assert campaign.standard.year_from <= 2026 <= campaign.standard.year_to
+    reviews = list(Review.objects.filter(campaign=campaign).select_related("household"))
+    listed = Household.objects.filter(ward=hb, status__in=["poor", "near_poor"]).count()
+    assert len(reviews) == listed > 100
+    by_khoi = {}
+    for review in reviews:
+        by_khoi.setdefault(review.khoi.position, set()).add(review.state)
+    assert by_khoi[2] == by_khoi[3] == {"posted"}  # through the meeting and the posting
+    assert by_khoi[4] == by_khoi[5] == {"verified"}
+    assert {"listed", "draft", "submitted"} <= set().union(*(by_khoi[p] for p in range(6, 16)))
+    assert "listed" in by_khoi[1] and "draft" in by_khoi[1]  # khoi1 still has households to survey
+    assert not any(r.decision_id for r in reviews) and "decided" not in {r.state for r in reviews}
+    assert {r.proposed_status for r in reviews if r.state != "listed"} == {"poor", "near_poor", "average"}
+    assert Meeting.objects.filter(campaign=campaign).count() == Posting.objects.filter(campaign=campaign).count() == 2
+    assert set(
+        ReviewEvent.objects.filter(review__khoi__position=1, action="submit").values_list("by__username", flat=True)
+    ) == {"khoi1"}
+
+    years = set(KhoiPopulation.objects.values_list("year", flat=True))
+    assert {2021, 2025, 2026} <= years
+    assert KhoiPopulation.objects.count() == Ward.objects.get(name="Quang Trung").khois.count() * len(years) + 15 * len(
+        years
+    )
+    registered = dict(Household.objects.values("khoi_id").annotate(n=Count("pk")).values_list("khoi_id", "n"))
+    persons = dict(
+        Member.objects.values("household__khoi_id").annotate(n=Count("pk")).values_list("household__khoi_id", "n")
+    )
+    for figure in KhoiPopulation.objects.all():
+        assert registered.get(figure.khoi_id, 0) <= figure.households <= 500
+        assert persons.get(figure.khoi_id, 0) <= figure.persons and 3 * figure.households <= figure.persons
+
+    totals = (
+        Review.objects.count(),
+        ReviewEvent.objects.count(),
+        Meeting.objects.count(),
+        KhoiPopulation.objects.count(),
+    )
+    states = sorted(Review.objects.values_list("household__code", "state", "proposed_status", "income_per_capita"))
+    KhoiPopulation.objects.filter(year=2025, khoi__position=1, khoi__ward=hb).update(households=999, persons=3999)
+    seed()
+    assert (
+        Review.objects.count(),
+        ReviewEvent.objects.count(),
+        Meeting.objects.count(),
+        KhoiPopulation.objects.count(),
+    ) == totals
+    assert (
+        sorted(Review.objects.values_list("household__code", "state", "proposed_status", "income_per_capita")) == states
+    )
+    assert (
+        KhoiPopulation.objects.get(year=2025, khoi__position=1, khoi__ward=hb).households == 999
+    )  # a correction survives
