@@ -23,7 +23,7 @@ from reviews.models import Campaign, ReviewState
 
 from . import layout
 from .pdf import render_pdf
-from .review_papers import campaign_title, review_kind_name, status_name
+from .review_papers import ARCHIVE, CHAIRMAN, COMMITTEE_SIGNS, campaign_title, review_kind_name, status_name
 from .tables import HeaderCell, ReportTable, TableRow, write_sheet
 
 SURVEYED = set(review_selectors.REACHED["surveyed"])
@@ -165,6 +165,8 @@ def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
         on=timezone.localdate(),
         doc_type="BÁO CÁO",
         subject=("Kết quả rà soát hộ nghèo, hộ cận nghèo", where),
+        signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),  # signed by hand: no name
+        recipients=(f"- {review_selectors.settings_for(ward.pk).upper_level_addressee};", ARCHIVE),
         landscape=True,
         title=f"Kết quả rà soát hộ nghèo, hộ cận nghèo {campaign_title(campaign)} – {layout.ward_full_name(ward)}",
     )

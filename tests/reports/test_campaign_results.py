@@ -61,6 +61,7 @@ def test_pdf_counts_and_households(client, world, campaign, decided, households,
     assert "K2-01 Đặng Văn Khối Hai Hộ nghèo" in text
     assert "Bùi Văn Quang" not in text  # another ward
     assert "Tổng cộng: 6 hộ" in text
+    assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text and "Lưu: VT, LĐTBXH." in text
 
 
 def test_workbook_cells_equal_the_data(client, world, campaign, decided, households, officer):
