@@ -30,7 +30,7 @@ CLASSES = [Status.POOR, Status.NEAR_POOR, Status.AVERAGE, Status.NOT_POOR]
 YEAR = 2025  # a periodic campaign of 2025 sets the classes of 2026 (Nghị định 07/2021)
 
 
-def review_ward(code: str, count: int, *, khoi_count: int = 10, seed: int = 3, province: str = "042"):
+def review_ward(code: str, count: int, *, khoi_count: int = 10, seed: int = 3, province: str = "044"):
     """A bench ward of `count` households (its earlier campaigns removed first, so it can be regenerated).
 
     Each ward of the bench takes its own `province` so that generated ID numbers never collide.
