@@ -48,7 +48,11 @@ def append_row(sheet, values) -> None:
         row = []
         for value in values:
             if isinstance(value, str):
-                value = text_cell(sheet, value)
+                # openpyxl writes a plain str as a string cell unless it starts with "=": only such text needs a
+                # cell object of its own (one per value made whole exports about half as fast as bare openpyxl).
+                value = text(value)
+                if value.startswith("="):
+                    value = text_cell(sheet, value)
             elif isinstance(value, Cell):
                 _as_string(value)
             row.append(value)
