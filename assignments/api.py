@@ -1,4 +1,4 @@
-"""Units and tasks in the API (CONTRACT.md section 4). Reads follow the scope (a unit member: their unit's
+"""Units and tasks in the API (docs/program.md section 5). Reads follow the scope (a unit member: their unit's
 tasks; another ward's task: 404); writes go through assignments.services."""
 
 from django.utils import timezone

@@ -1,4 +1,4 @@
-"""API shapes of units and tasks (CONTRACT.md section 4)."""
+"""API shapes of units and tasks (docs/program.md section 5)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

@@ -22,7 +22,7 @@ router.register("meetings", reviews_api.MeetingViewSet, basename="meeting")
 router.register("postings", reviews_api.PostingViewSet, basename="posting")
 router.register("decisions", reviews_api.DecisionViewSet, basename="decision")
 router.register("movements", reviews_api.MovementViewSet, basename="movement")
-# The program (CONTRACT.md section 4, docs/program.md).
+# The program (docs/program.md section 5).
 router.register("programs", projects_api.ProgramViewSet, basename="program")
 router.register("subprojects", projects_api.SubProjectViewSet, basename="subproject")
 router.register("plans", projects_api.PlanViewSet, basename="plan")

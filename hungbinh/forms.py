@@ -5,7 +5,7 @@ Chromium it reads mm/dd/yyyy, so a day and a month could swap without a word.
 `VietnameseDateField` is a text field parsed here, on the server, with one
 order only (day, month, year); its widget adds a calendar (static/js/datepicker.js)
 and shows the date back in words before the form is saved. The REST API keeps
-ISO dates (CONTRACT.md); only HTML forms use this field.
+ISO dates (docs/dates.md, "In the API"); only HTML forms use this field.
 """
 
 import calendar

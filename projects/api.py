@@ -1,4 +1,4 @@
-"""The program's API (CONTRACT.md section 4): programs, sub-projects, plans, budgets,
+"""The program's API (docs/program.md section 5): programs, sub-projects, plans, budgets,
 indicators and support given. Reads follow the selectors' scope (another ward's
 object is a 404); writes go through the services (a role that may not act: 403;
 bad input: 400 with Vietnamese messages, nothing written)."""

@@ -1,4 +1,4 @@
-"""Demo data of the program (CONTRACT.md section 2): the 2025 plan of the seed for the
+"""Demo data of the program (README, demo accounts): the 2025 plan of the seed for the
 demo ward, as data, with budget lines, indicators, tasks, support given and one unit
 account (`mattran`, the Fatherland Front), so that every program page shows something
 real. Everything goes through the services, so the target rules hold as of each

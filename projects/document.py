@@ -1,8 +1,8 @@
 """A plan as the document it is, in reading order, rebuilt from its rows alone.
 
-`plan_blocks` gives typed blocks (what the official PDF lays out, DOMAIN.md
-section 7); `plan_text` joins them into plain text, which is what the test
-compares with the signed document. The fixed headings of a ward plan (I. MỤC
+`plan_blocks` gives typed blocks (what the official PDF lays out, docs/documents.md);
+`plan_text` joins them into plain text, which is what the test compares
+with the signed document. The fixed headings of a ward plan (I. MỤC
 ĐÍCH, YÊU CẦU …) belong to the document type, not to the data, and are always
 Vietnamese whatever the interface language.
 """

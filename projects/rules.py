@@ -31,7 +31,7 @@ class PlanOrigin(models.TextChoices):
 
 
 class TargetRule(models.TextChoices):
-    """Whom a sub-project supports (DOMAIN.md section 3; QĐ 90/QĐ-TTg section III)."""
+    """Whom a sub-project supports (docs/program.md section 4; QĐ 90/QĐ-TTg section III)."""
 
     ANYONE = "anyone", _("Anyone in the ward")
     TARGET_HOUSEHOLD = "target_household", _("A poor, near-poor or newly escaped household")

@@ -1,4 +1,4 @@
-"""API shapes of the program (CONTRACT.md section 4, "Program")."""
+"""API shapes of the program (docs/program.md section 5)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers

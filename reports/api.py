@@ -1,4 +1,4 @@
-"""Submitted reports through the API (CONTRACT section 5): `GET /api/v1/reports/` lists the frozen
+"""Submitted reports through the API (docs/reports.md, "Submissions"): `GET /api/v1/reports/` lists the frozen
 reports the user may see, `GET /api/v1/reports/<id>/download/?file=pdf|xlsx` returns the stored file."""
 
 from django.urls import reverse

@@ -1,4 +1,4 @@
-"""The reviews API (CONTRACT section 4, "Reviews"): thin views over reviews.selectors and reviews.services.
+"""The reviews API (docs/reviews.md, "API"): thin views over reviews.selectors and reviews.services.
 
 Reading follows the scope (another ward's or khối's object is a 404); each step
 is a POST whose service checks the role (403), the state and the data (400

@@ -1,4 +1,4 @@
-"""API shapes of the reviews (CONTRACT section 4, "Reviews")."""
+"""API shapes of the reviews (docs/reviews.md, "API")."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
