@@ -231,6 +231,9 @@ REPORT_JOB_THRESHOLD = env.int("REPORT_JOB_THRESHOLD", default=1000)
 REPORT_TABLE_JOB_THRESHOLD = env.int("REPORT_TABLE_JOB_THRESHOLD", default=20000)
 # A running job with no progress for this long may be retried (its worker died).
 REPORT_JOB_STALE_MINUTES = env.int("REPORT_JOB_STALE_MINUTES", default=15)
+# Jobs (and their files in the storage) untouched for this many days are deleted by
+# `manage.py sweep_jobs` (deploy/systemd/hungbinh-sweep.timer); 0 keeps them for ever.
+REPORT_JOB_RETENTION_DAYS = env.int("REPORT_JOB_RETENTION_DAYS", default=30)
 # An uploaded household workbook larger than this (bytes) is checked or imported as a job (docs/workbook.md).
 IMPORT_JOB_BYTES = env.int("IMPORT_JOB_BYTES", default=1024 * 1024)
 

@@ -1,8 +1,15 @@
-"""Writes of the reports app: creating, retrying and clearing jobs (one transaction each)."""
+"""Writes of the reports app: creating, retrying and sweeping jobs (one transaction each), population, submissions."""
 
+import contextlib
 import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -206,3 +213,128 @@ def _freeze_progress(ward, period):
 
 
 FREEZERS = {"results": _freeze_results, "progress": _freeze_progress}
+
+
+# --- Sweeping old jobs (docs/documents.md, "Jobs"; README, "Operations") ----------------
+
+SWEEP_BATCH = 500
+JOB_FOLDER = "jobs"  # reports.models.job_file_path: jobs/<year>/<month>/<job id>/<file>
+
+
+@dataclass(frozen=True)
+class JobSweep:
+    jobs: int  # job rows deleted
+    files: int  # stored files deleted (the jobs' results and inputs, and files no job row points to)
+    pending: int  # checked import workbooks past their 30 minutes (households.importing.pending)
+
+
+def job_retention_cutoff(*, now=None, days: int | None = None):
+    """The moment before which a job's last change makes it expired, or None when jobs are kept for ever.
+
+    Never later than the stale-job limit: a job that reported progress since then may still be running.
+    """
+    days = settings.REPORT_JOB_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return None
+    now = now or timezone.now()
+    return min(now - timedelta(days=days), now - timedelta(minutes=settings.REPORT_JOB_STALE_MINUTES))
+
+
+def jobs_sweep(*, before, storage=None) -> JobSweep:
+    """Delete the jobs nothing happened to since `before`, and their stored files.
+
+    A job's `updated_at` moves whenever it is queued, claimed, reports progress
+    or ends, so a job a worker is still writing is never taken; the rows are
+    locked (and ones locked by a retry skipped) and deleted first, and their
+    files only once that has committed: a crash in between leaves files without
+    a row, which the next sweep finds (`_orphan_files`), never a row without its
+    file.
+    """
+    from households.importing.pending import pending_sweep
+
+    storage = storage or default_storage
+    jobs = files = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Job.objects.filter(updated_at__lt=before)
+                .select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "file", "input_file")[:SWEEP_BATCH]
+            )
+            if not batch:
+                break
+            Job.objects.filter(pk__in=[pk for pk, _file, _input in batch]).delete()
+        for _pk, *names in batch:
+            files += sum(_delete_file(storage, name) for name in names if name)
+        jobs += len(batch)
+    files += _orphan_files(storage, before)
+    pending = pending_sweep(now=timezone.now(), storage=storage)
+    if jobs or files or pending:
+        logger.info("Swept %s jobs, %s stored files, %s pending imports", jobs, files, pending)
+    return JobSweep(jobs=jobs, files=files, pending=pending)
+
+
+def _delete_file(storage, name: str) -> bool:
+    try:
+        storage.delete(name)
+    except Exception:  # an unreachable bucket: the next sweep finds the file again as an orphan
+        logger.exception("Could not delete stored file %s", name)
+        return False
+    _remove_empty_folder(storage, name.rsplit("/", 1)[0])
+    return True
+
+
+def _remove_empty_folder(storage, folder: str) -> None:
+    """On a directory (not S3, which has no folders) remove the job's folder once it is empty."""
+    try:
+        path = storage.path(folder)
+    except NotImplementedError:
+        return
+    with contextlib.suppress(OSError):  # not empty, or already gone
+        os.rmdir(path)
+
+
+def _listdir(storage, folder: str) -> tuple[list[str], list[str]]:
+    try:
+        return storage.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return [], []
+
+
+def _orphan_files(storage, before) -> int:
+    """Delete the files of job folders without a job row, in months wholly before `before`.
+
+    A job's folder is named after the month it was created in (UTC); a month
+    that ended before the cutoff can hold no job being created now.
+    """
+    deleted = 0
+    for year in _listdir(storage, JOB_FOLDER)[0]:
+        for month in _listdir(storage, f"{JOB_FOLDER}/{year}")[0]:
+            if not (year.isdigit() and month.isdigit()) or not _month_ended_before(int(year), int(month), before):
+                continue
+            folder = f"{JOB_FOLDER}/{year}/{month}"
+            job_folders = _listdir(storage, folder)[0]
+            ids = [name for name in job_folders if _is_uuid(name)]
+            known = {str(pk) for pk in Job.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+            for name in job_folders:
+                if name in known:
+                    continue
+                for file in _listdir(storage, f"{folder}/{name}")[1]:
+                    deleted += _delete_file(storage, f"{folder}/{name}/{file}")
+    return deleted
+
+
+def _month_ended_before(year: int, month: int, before) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    next_month = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+    return next_month <= before
+
+
+def _is_uuid(name: str) -> bool:
+    try:
+        uuid.UUID(name)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,40 @@
+"""`manage.py sweep_jobs`: delete old jobs and their stored files (README, "Operations"; docs/documents.md, "Jobs")."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.services import job_retention_cutoff, jobs_sweep
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete the jobs untouched for REPORT_JOB_RETENTION_DAYS days with their result and input files, "
+        "stored files no job points to, and expired checked imports. Safe while workers run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, help="keep jobs touched in the last DAYS days (default: REPORT_JOB_RETENTION_DAYS)"
+        )
+
+    def handle(self, *args, days=None, **options):
+        with translation.override(settings.LANGUAGE_CODE):
+            before = job_retention_cutoff(now=timezone.now(), days=days)
+            if before is None:
+                self.stdout.write(_("Jobs are kept for ever (REPORT_JOB_RETENTION_DAYS is 0): nothing swept."))
+                return
+            swept = jobs_sweep(before=before)
+            self.stdout.write(
+                _(
+                    "Deleted %(jobs)s jobs untouched since %(before)s, %(files)s stored files and "
+                    "%(pending)s expired checked imports."
+                )
+                % {
+                    "jobs": swept.jobs,
+                    "before": timezone.localtime(before).strftime("%d/%m/%Y %H:%M"),
+                    "files": swept.files,
+                    "pending": swept.pending,
+                }
+            )
