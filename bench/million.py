@@ -4,7 +4,11 @@ python -m bench.million [--wards 300] [--households 1000000] [--repeat 7]
 
 Database `hb_million` (DATABASE_URL overrides), created and filled on the first
 run, reused after: 1,000,000 households and 3,500,000 members over 300 wards
-under 10 upper-level units (30 wards each, like the districts of a province).
+under 10 upper-level units (30 wards each, like the districts of a province),
+with a recognised review of last year's periodic campaign for a quarter of the
+poor and near-poor households and the khối's population figures (added to a
+database generated before they were, at the next run), so that the
+deprivation, cause and rate tables have rows.
 Generation goes ward by ward with COPY (bench/data.py), so a run that was
 stopped resumes where it stopped. Then it measures, with a ward officer and an
 upper-level user: the household list (first page, and a search), a household's
@@ -30,13 +34,16 @@ def generate(wards: int, households: int) -> list:
 
     Returns (upper unit, [(ward, [khối ids])]) pairs.
     """
-    from bench.million_data import fill
+    from django.utils import timezone
+
+    from bench.million_data import fill, fill_population, fill_reviews
     from households.models import AreaType, Khoi, UpperUnit, Ward
 
-    per_unit = wards // UNITS
+    units = min(UNITS, wards)  # a tiny run (--wards 6) still has wards under every unit
+    per_unit = wards // units
     plan = []
     started = time.perf_counter()
-    for u in range(UNITS):
+    for u in range(units):
         unit, _ = UpperUnit.objects.get_or_create(code=f"M{u:02d}", defaults={"name": f"Đơn vị cấp trên M{u:02d}"})
         unit_wards = []
         for w in range(per_unit):
@@ -51,7 +58,10 @@ def generate(wards: int, households: int) -> list:
             khoi_ids = list(Khoi.objects.filter(ward=ward).order_by("position").values_list("pk", flat=True))
             unit_wards.append((ward, khoi_ids))
         plan.append((unit, unit_wards))
-    fill(plan, households=households, wards=wards)
+    fill(plan, households=households, wards=units * per_unit)
+    # The periodic review of last year sets this year's classes: the year the result tables are measured for.
+    fill_reviews(plan, year=timezone.localdate().year - 1)
+    fill_population(year=timezone.localdate().year)
     print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     return plan
 
@@ -109,12 +119,12 @@ def main(argv=None) -> int:
         upper=upper_user(unit),
         repeat=args.repeat,
         wards=args.wards,
-        wards_per_unit=args.wards // UNITS,
+        wards_per_unit=len(unit_wards),
     )
     text = report(
         figures,
         header=f"Run on {datetime.now():%Y-%m-%d %H:%M}: {args.households:,} households over {args.wards} wards "
-        f"under {UNITS} upper-level units; medians of {args.repeat} runs; whole run "
+        f"under {len(plan)} upper-level units; medians of {args.repeat} runs; whole run "
         f"{time.perf_counter() - started:.0f} s (of which data generation or check {generated:.0f} s); "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end (other work shares them).",
     )

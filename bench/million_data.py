@@ -126,6 +126,8 @@ def fill(plan: list[tuple[object, list]], *, households: int, wards: int, progre
 
     _renice_backend()
     with connection.cursor() as cursor:
+        # The temporary tables of an earlier run in the same session (a test generates twice).
+        cursor.execute("DROP TABLE IF EXISTS bench_names, bench_genders, bench_streets, bench_wards")
         cursor.execute("SELECT setseed(0.42)")
         _pools(cursor)
         cursor.execute(
@@ -155,3 +157,100 @@ def fill(plan: list[tuple[object, list]], *, households: int, wards: int, progre
     with connection.cursor() as cursor:
         for table in ("households_household", "households_member"):
             cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+# Recognised reviews for the deprivation and cause tables (reports/analysis.py): a quarter of the poor and
+# near-poor households of each ward, in the ward's periodic review of `year` (it sets the classes of the next
+# year), each with about three of the standard's indicators and one or two causes, picked from the household's
+# id so that reruns give the same rows.
+REVIEWS_SQL = """
+INSERT INTO reviews_review (campaign_id, decision_id, household_id, khoi_id, source, from_status, state,
+    phieu_a_passed, deprivations, causes, cause_other, proposed_status, score_b, comment, refusal_reason,
+    closed_on, version, updated_at)
+SELECT w.campaign_id, w.decision_id, h.id, h.khoi_id, 'listed', h.status, 'recognised', false,
+       COALESCE((SELECT jsonb_agg(i.code ORDER BY i.ord) FROM bench_indicators i
+                 WHERE (h.id * 7 + i.ord * 13) %% 10 < 3), '[]'::jsonb),
+       COALESCE((SELECT jsonb_agg(c.code ORDER BY c.ord) FROM bench_causes c
+                 WHERE (h.id * 11 + c.ord * 5) %% 7 < 2), '["capital"]'::jsonb),
+       '', h.status, 0, '', '', w.signed_on, 1, now()
+FROM households_household h
+JOIN bench_review_wards w ON w.ward_id = h.ward_id
+WHERE w.unit = %s AND h.status IN ('poor', 'near_poor') AND h.id %% 4 = 0
+"""
+
+
+def fill_reviews(plan: list[tuple[object, list]], *, year: int, progress=print) -> None:
+    """A periodic review of `year` with its recognition decision in every ward, and its recognised reviews."""
+    from datetime import date
+
+    from reviews.models import Campaign, CampaignKind, Cause, Decision, Review, Standard
+
+    standard = Standard.objects.filter(year_from__lte=year + 1, year_to__gte=year + 1).first()
+    if standard is None:
+        progress(f"  no poverty standard for {year + 1}: no reviews generated")
+        return
+    signed_on = date(year, 12, 20)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_indicators, bench_causes, bench_review_wards")
+        cursor.execute("CREATE TEMP TABLE bench_indicators (ord int, code text)")
+        cursor.executemany(
+            "INSERT INTO bench_indicators VALUES (%s, %s)",
+            list(enumerate(standard.indicators.order_by("order").values_list("code", flat=True))),
+        )
+        cursor.execute("CREATE TEMP TABLE bench_causes (ord int, code text)")
+        cursor.executemany(
+            "INSERT INTO bench_causes VALUES (%s, %s)", list(enumerate(c for c in Cause.values if c != Cause.OTHER))
+        )
+        cursor.execute(
+            "CREATE TEMP TABLE bench_review_wards (unit int, ward_id bigint, campaign_id bigint,"
+            " decision_id bigint, signed_on date)"
+        )
+    for u, (unit, unit_wards) in enumerate(plan):
+        ward_ids = [ward.pk for ward, _khoi in unit_wards]
+        if Review.objects.filter(campaign__ward_id__in=ward_ids, campaign__year=year).exists():
+            progress(f"  unit {unit.code}: reviews already made")
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            for ward, _khoi in unit_wards:
+                campaign, _ = Campaign.objects.get_or_create(
+                    ward=ward,
+                    kind=CampaignKind.PERIODIC,
+                    year=year,
+                    defaults={"starts_on": date(year, 9, 1), "ends_on": date(year, 12, 15), "standard": standard},
+                )
+                decision, _ = Decision.objects.get_or_create(
+                    ward=ward,
+                    number=f"{ward.pk}/QĐ-UBND-{year}",
+                    defaults={"campaign": campaign, "signed_on": signed_on},
+                )
+                cursor.execute(
+                    "INSERT INTO bench_review_wards VALUES (%s, %s, %s, %s, %s)",
+                    [u, ward.pk, campaign.pk, decision.pk, signed_on],
+                )
+            cursor.execute(REVIEWS_SQL, [u])
+            progress(f"  unit {unit.code}: {cursor.rowcount:,} recognised reviews", flush=True)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE reviews_review")
+
+
+# The ward's yearly totals of households and persons per khối (reports.KhoiPopulation), which the rates of the
+# result tables divide by: the registry's households of the khối and a tenth more (households the program does
+# not follow), about 3.6 persons each, for the last five years and this one. Existing figures are kept.
+POPULATION_SQL = """
+INSERT INTO reports_khoipopulation (khoi_id, year, households, persons, updated_at)
+SELECT h.khoi_id, y.year, count(*) * 11 / 10, count(*) * 4, now()
+FROM households_household h
+JOIN households_khoi k ON k.id = h.khoi_id
+JOIN households_ward w ON w.id = k.ward_id
+CROSS JOIN generate_series(%s, %s) AS y(year)
+WHERE w.code LIKE 'M%%'
+GROUP BY h.khoi_id, y.year
+ON CONFLICT (khoi_id, year) DO NOTHING
+"""
+
+
+def fill_population(*, year: int, progress=print) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(POPULATION_SQL, [year - 5, year])
+        if cursor.rowcount:
+            progress(f"  population figures of {cursor.rowcount:,} khối-years", flush=True)

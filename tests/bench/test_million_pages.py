@@ -28,3 +28,29 @@ def test_the_result_tables_measured_by_make_million_answer(world):
         with override_settings(REPORT_TABLE_JOB_THRESHOLD=10**9):
             response = client.get(url)
         assert response.status_code == 200, (name, url, response.content[:300])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_generator_makes_recognised_reviews_and_population_so_every_table_has_rows():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the million's generator runs inside PostgreSQL (generate_series, COPY-like inserts)")
+    from django.utils import timezone
+
+    from bench.million import generate
+    from reports.analysis import review_figures, upper_units
+    from reports.models import KhoiPopulation
+    from reports.periods import Period
+    from reviews.models import Review
+
+    plan = generate(3, 600)  # a tiny run: three units of one ward each
+    unit, unit_wards = plan[0]
+    reviews = Review.objects.filter(campaign__ward__upper_unit=unit)
+    assert reviews.exists() and not reviews.exclude(state="recognised").exists()
+    assert KhoiPopulation.objects.filter(khoi__ward=unit_wards[0][0]).exists()
+    # What the deprivation and cause tables of this year read (`make million` measures this year's tables).
+    figures = review_figures(upper_units(unit), Period(timezone.localdate().year, "Y"))
+    assert figures.reviews == reviews.count() and any(figures.deprivations.values())
+    generate(3, 600)  # a rerun adds nothing
+    assert Review.objects.filter(campaign__ward__upper_unit=unit).count() == reviews.count()
