@@ -9,26 +9,27 @@ urlpatterns = [
     path("households.pdf", views.households_pdf, name="report-households-pdf"),
     path("households.xlsx", views.households_xlsx, name="report-households-xlsx"),
     path("plans/<int:pk>.pdf", views.plan_pdf, name="report-plan-pdf"),
-    # The review's papers (docs/documents.md, "The review's papers").
-    path("reviews/<int:campaign_id>/households.pdf", review_views.review_list_pdf, name="report-review-list-pdf"),
-    path(
-        "reviews/<int:campaign_id>/khoi/<int:khoi_id>/households.pdf",
-        review_views.review_list_pdf,
-        name="report-review-khoi-list-pdf",
-    ),
-    path("reviews/<int:campaign_id>.pdf", review_views.campaign_results_pdf, name="report-campaign-results-pdf"),
-    path("reviews/<int:campaign_id>.xlsx", review_views.campaign_results_xlsx, name="report-campaign-results-xlsx"),
-    path("reviews/applications/<int:pk>.pdf", review_views.application_pdf, name="report-application-pdf"),
-    path("reviews/meetings/<int:pk>.pdf", review_views.meeting_pdf, name="report-meeting-pdf"),
-    path("reviews/postings/<int:pk>.pdf", review_views.posting_pdf, name="report-posting-pdf"),
-    path("reviews/decisions/<int:pk>.pdf", review_views.decision_pdf, name="report-decision-pdf"),
-    path(
-        "reviews/decisions/<int:pk>/certificates.pdf",
-        review_views.decision_certificates_pdf,
-        name="report-decision-certificates-pdf",
-    ),
-    path("reviews/certificates/<int:pk>.pdf", review_views.certificate_pdf, name="report-certificate-pdf"),
-    path("reviews/refusals/<int:pk>.pdf", review_views.refusal_pdf, name="report-refusal-pdf"),
+    # The review's papers (docs/documents.md, "The review's papers"): one view, the paper named here.
+    *[
+        path(route, review_views.paper_pdf, {"paper": paper}, name=name)
+        for route, paper, name in (
+            ("reviews/<int:pk>/households.pdf", "list", "report-review-list-pdf"),
+            ("reviews/<int:pk>/khoi/<int:khoi_id>/households.pdf", "list", "report-review-khoi-list-pdf"),
+            ("reviews/<int:pk>.pdf", "results", "report-campaign-results-pdf"),
+            ("reviews/applications/<int:pk>.pdf", "application", "report-application-pdf"),
+            ("reviews/meetings/<int:pk>.pdf", "meeting", "report-meeting-pdf"),
+            ("reviews/postings/<int:pk>.pdf", "posting", "report-posting-pdf"),
+            ("reviews/decisions/<int:pk>.pdf", "decision", "report-decision-pdf"),
+            (
+                "reviews/decisions/<int:pk>/certificates.pdf",
+                "decision_certificates",
+                "report-decision-certificates-pdf",
+            ),
+            ("reviews/certificates/<int:pk>.pdf", "certificate", "report-certificate-pdf"),
+            ("reviews/refusals/<int:pk>.pdf", "refusal", "report-refusal-pdf"),
+        )
+    ],
+    path("reviews/<int:pk>.xlsx", review_views.campaign_results_xlsx, name="report-campaign-results-xlsx"),
     path("", views.report_index, name="report-index"),
     path("population/<int:ward_id>/<int:year>/", views.population_page, name="report-population"),
     re_path(RESULTS + r"/$", views.results_page, name="report-results"),

@@ -48,10 +48,17 @@ def _wants_json(request) -> bool:
     return getattr(request, "auth_by_token", False) or "application/json" in request.headers.get("Accept", "")
 
 
-def _start_job(request, kind: str, total: int):
-    """Hand a large list to the job runner: a browser goes to the job's page, a script gets 202 and the URLs."""
+def _start_job(request, kind: str, total: int, params: dict | None = None):
+    """Hand a large list to the job runner: a browser goes to the job's page, a script gets 202 and the URLs.
+
+    The job's parameters are the query string's unless `params` says otherwise (the review papers name their
+    object in the path)."""
     job = services.job_create(
-        user=request.user, kind=kind, params=request.GET.dict(), path=request.get_full_path(), total=total
+        user=request.user,
+        kind=kind,
+        params=request.GET.dict() if params is None else params,
+        path=request.get_full_path(),
+        total=total,
     )
     if _wants_json(request):
         return JsonResponse(_job_json(job), status=202)

@@ -29,10 +29,10 @@ ROUTES = [
             "reports/reviews/meetings/{pk}.pdf",
             "reports/reviews/postings/{pk}.pdf",
             "reports/reviews/refusals/{pk}.pdf",
-            "reports/reviews/{campaign_id}/households.pdf",
-            "reports/reviews/{campaign_id}.pdf",
-            "reports/reviews/{campaign_id}.xlsx",
-            "reports/reviews/{campaign_id}/khoi/{khoi_id}/households.pdf",
+            "reports/reviews/{pk}/households.pdf",
+            "reports/reviews/{pk}.pdf",
+            "reports/reviews/{pk}.xlsx",
+            "reports/reviews/{pk}/khoi/{khoi_id}/households.pdf",
         )
     ),
     # Submissions to the upper level: roles and scopes in tests/reports/test_submissions.py.
