@@ -62,30 +62,34 @@ def _run(request, form, action, success_message):
     return result or True
 
 
+def _form_page(request, form, *, action, success, done, context, template="reviews/simple_form.html"):
+    """Every review form's round trip: a valid POST calls the service with the cleaned data (its errors go next to
+    the fields) and answers `done(result)`; a GET, an invalid form or a refused step shows the form again."""
+    if request.method == "POST" and form.is_valid():
+        result = _run(request, form, lambda: action(form.cleaned_data), success)
+        if result:
+            return done(result)
+    return render(request, template, {"form": form, **context})
+
+
 @login_required
 def campaign_list(request):
     campaigns = list(selectors.campaign_list(user=request.user).order_by("-year", "-month", "kind"))
     wards = list(ward_list(user=request.user)) if can_manage_ward(request.user) else []
     form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year, "kind": "periodic"})
-    if request.method == "POST":
-        if not can_manage_ward(request.user) or len(wards) != 1:
-            raise PermissionDenied(_("Only ward staff may open a review campaign."))
-        if form.is_valid():
-            data = form.cleaned_data
-            campaign = _run(
-                request,
-                form,
-                lambda: services.campaign_open(
-                    by=request.user, ward=wards[0], kind=data["kind"], year=data["year"], month=data["month"]
-                ),
-                _("The campaign is open."),
-            )
-            if campaign:
-                return redirect("reviews-campaign", campaign.pk)
-    return render(
+    can_open = can_manage_ward(request.user) and len(wards) == 1
+    if request.method == "POST" and not can_open:
+        raise PermissionDenied(_("Only ward staff may open a review campaign."))
+    return _form_page(
         request,
-        "reviews/campaign_list.html",
-        {"campaigns": campaigns, "form": form, "can_open": can_manage_ward(request.user) and len(wards) == 1},
+        form,
+        action=lambda data: services.campaign_open(
+            by=request.user, ward=wards[0], kind=data["kind"], year=data["year"], month=data["month"]
+        ),
+        success=_("The campaign is open."),
+        done=lambda campaign: redirect("reviews-campaign", campaign.pk),
+        template="reviews/campaign_list.html",
+        context={"campaigns": campaigns, "can_open": can_open},
     )
 
 
@@ -176,14 +180,12 @@ def review_detail(request, pk):
             "cause_other": review.cause_other,
         },
     )
-    return_form = ReturnForm(request.POST if request.POST.get("step") == "return" else None)
-    complaint_form = ComplaintForm(request.POST if request.POST.get("step") == "complaint" else None)
-    resolve_form = ComplaintResolveForm(request.POST if request.POST.get("step") == "resolve" else None)
-    refuse_form = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
-    if request.method == "POST":
-        done = _review_step(request, review, form, return_form, refuse_form, complaint_form, resolve_form)
-        if done:
-            return redirect("reviews-review", review.pk)
+    step = request.POST.get("step")
+    forms = {"survey": form}
+    for name, form_class in STEP_FORMS.items():
+        forms[name] = form_class(request.POST if step == name else None)
+    if request.method == "POST" and _review_step(request, review, step, forms):
+        return redirect("reviews-review", review.pk)
     indicator_rows = [(field, facts.get(field.data["value"])) for field in form["deprivations"]]
     return render(
         request,
@@ -193,12 +195,12 @@ def review_detail(request, pk):
             "campaign": review.campaign,
             "form": form,
             "indicator_rows": indicator_rows,
-            "return_form": return_form,
-            "complaint_form": complaint_form,
-            "resolve_form": resolve_form,
+            "return_form": forms["return"],
+            "complaint_form": forms["complaint"],
+            "resolve_form": forms["resolve"],
             "complaints": list(review.complaints.order_by("received_on", "id")),
             "can_complain": can_manage_ward(request.user) and review.state == S.POSTED,
-            "refuse_form": refuse_form,
+            "refuse_form": forms["refuse"],
             "explanation": explanation(review, {}),
             "editable": editable,
             "can_check": can_manage_ward(request.user) and review.state in (S.SUBMITTED, S.VERIFIED),
@@ -230,50 +232,44 @@ def _review_or_404(user, pk):
         raise Http404 from error
 
 
-def _review_step(request, review, form, return_form, refuse_form, complaint_form=None, resolve_form=None):
-    step = request.POST.get("step")
+# The steps posted from a review's page with a form of their own; save, submit and verify use the survey's.
+STEP_FORMS = {"return": ReturnForm, "refuse": RefuseForm, "complaint": ComplaintForm, "resolve": ComplaintResolveForm}
+
+
+def _review_step(request, review, step, forms):
+    """One step posted from the review's page: its form is checked, then its service is called."""
     user = request.user
-    if step in ("save", "submit"):
-        if not form.is_valid():
-            return None
-        data = dict(form.cleaned_data)
-        if step == "submit":
-            return _run(
-                request, form, lambda: services.review_submit(by=user, review=review, **data), _("Review submitted.")
-            )
-        return _run(request, form, lambda: services.review_save(by=user, review=review, **data), _("Draft saved."))
-    if step == "verify":
-        return _run(request, form, lambda: services.review_verify(by=user, review=review), _("Review verified."))
-    if step == "return":
-        if not return_form.is_valid():
-            return None
-        comment = return_form.cleaned_data["comment"]
-        return _run(
-            request,
-            return_form,
-            lambda: services.review_return(by=user, review=review, comment=comment),
-            _("Review returned to the surveyor."),
+
+    def resolve(data):
+        complaint = get_object_or_404(review.complaints, pk=data["complaint"])
+        return services.complaint_resolve(
+            by=user, complaint=complaint, upheld=data["upheld"], result=data["result"], resolved_on=data["resolved_on"]
         )
-    if step == "refuse":
-        if not refuse_form.is_valid():
-            return None
-        data = refuse_form.cleaned_data
-        return _run(
-            request,
-            refuse_form,
-            lambda: services.review_refuse(
+
+    steps = {
+        # step: (form checked first, or None; service; message)
+        "save": ("survey", lambda data: services.review_save(by=user, review=review, **data), _("Draft saved.")),
+        "submit": (
+            "survey",
+            lambda data: services.review_submit(by=user, review=review, **data),
+            _("Review submitted."),
+        ),
+        "verify": (None, lambda data: services.review_verify(by=user, review=review), _("Review verified.")),
+        "return": (
+            "return",
+            lambda data: services.review_return(by=user, review=review, comment=data["comment"]),
+            _("Review returned to the surveyor."),
+        ),
+        "refuse": (
+            "refuse",
+            lambda data: services.review_refuse(
                 by=user, review=review, reason=data["reason"], refused_on=data["refused_on"]
             ),
             _("The refusal is recorded."),
-        )
-    if step == "complaint":
-        if not complaint_form.is_valid():
-            return None
-        data = complaint_form.cleaned_data
-        return _run(
-            request,
-            complaint_form,
-            lambda: services.complaint_record(
+        ),
+        "complaint": (
+            "complaint",
+            lambda data: services.complaint_record(
                 by=user,
                 review=review,
                 received_on=data["received_on"],
@@ -281,25 +277,19 @@ def _review_step(request, review, form, return_form, refuse_form, complaint_form
                 complainant=data["complainant"],
             ),
             _("The complaint is recorded; re-check it before the decision."),
-        )
-    if step == "resolve":
-        if not resolve_form.is_valid():
-            return None
-        data = resolve_form.cleaned_data
-        complaint = get_object_or_404(review.complaints, pk=data["complaint"])
-        return _run(
-            request,
-            resolve_form,
-            lambda: services.complaint_resolve(
-                by=user,
-                complaint=complaint,
-                upheld=data["upheld"],
-                result=data["result"],
-                resolved_on=data["resolved_on"],
-            ),
-            _("The complaint is resolved."),
-        )
-    raise Http404
+        ),
+        "resolve": ("resolve", resolve, _("The complaint is resolved.")),
+    }
+    if step not in steps:
+        raise Http404
+    name, action, message = steps[step]
+    if name is None:
+        return _run(request, forms["survey"], lambda: action({}), message)
+    form = forms[name]
+    if not form.is_valid():
+        return None
+    data = dict(form.cleaned_data)
+    return _run(request, form, lambda: action(data), message)
 
 
 @login_required
@@ -312,33 +302,26 @@ def khoi_meeting(request, pk, khoi_pk):
         .order_by("household__name_key", "id")
     )
     form = MeetingForm(request.POST or None, reviews=reviews)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        meeting = _run(
-            request,
-            form,
-            lambda: services.meeting_record(
-                by=request.user,
-                campaign=campaign,
-                khoi=khoi,
-                held_on=data["held_on"],
-                attendees=data["attendees"],
-                votes=form.votes(),
-                households_represented=data.get("households_represented") or 0,
-                chair=data["chair"],
-                secretary=data["secretary"],
-            ),
-            _("The meeting is recorded."),
-        )
-        if meeting:
-            return redirect("reviews-khoi", campaign.pk, khoi.pk)
-    return render(
+    return _form_page(
         request,
-        "reviews/meeting_form.html",
-        {
+        form,
+        action=lambda data: services.meeting_record(
+            by=request.user,
+            campaign=campaign,
+            khoi=khoi,
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            votes=form.votes(),
+            households_represented=data.get("households_represented") or 0,
+            chair=data["chair"],
+            secretary=data["secretary"],
+        ),
+        success=_("The meeting is recorded."),
+        done=lambda meeting: redirect("reviews-khoi", campaign.pk, khoi.pk),
+        template="reviews/meeting_form.html",
+        context={
             "campaign": campaign,
             "khoi": khoi,
-            "form": form,
             "reviews": reviews,
             "vote_fields": [form[name] for _review, name in form.vote_fields],
         },
@@ -349,31 +332,27 @@ def khoi_meeting(request, pk, khoi_pk):
 def khoi_posting(request, pk, khoi_pk):
     campaign = _campaign(request.user, pk)
     khoi = _khoi(request.user, campaign, khoi_pk)
-    form = PostingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        posting = _run(
+
+    def posted(posting):
+        messages.info(
             request,
-            form,
-            lambda: services.posting_open(
-                by=request.user, campaign=campaign, khoi=khoi, starts_on=form.cleaned_data["starts_on"]
-            ),
-            _("The results are posted."),
+            _("Posted from %(start)s through %(end)s.")
+            % {"start": f"{posting.starts_on:%d/%m/%Y}", "end": f"{posting.ends_on:%d/%m/%Y}"},
         )
-        if posting:
-            messages.info(
-                request,
-                _("Posted from %(start)s through %(end)s.")
-                % {"start": f"{posting.starts_on:%d/%m/%Y}", "end": f"{posting.ends_on:%d/%m/%Y}"},
-            )
-            return redirect("reviews-khoi", campaign.pk, khoi.pk)
+        return redirect("reviews-khoi", campaign.pk, khoi.pk)
+
     settings = selectors.settings_for(campaign.ward_id)
-    return render(
+    return _form_page(
         request,
-        "reviews/simple_form.html",
-        {
+        PostingForm(request.POST or None),
+        action=lambda data: services.posting_open(
+            by=request.user, campaign=campaign, khoi=khoi, starts_on=data["starts_on"]
+        ),
+        success=_("The results are posted."),
+        done=posted,
+        context={
             "campaign": campaign,
             "khoi": khoi,
-            "form": form,
             "title": _("Post the results of %(khoi)s") % {"khoi": khoi},
             "lead": _(
                 "The posting lasts %(n)s working days; weekends, public holidays and the ward's days off do not count."
@@ -389,29 +368,20 @@ def khoi_posting(request, pk, khoi_pk):
 def upper_report(request, pk):
     campaign = _campaign(request.user, pk)
     settings = selectors.settings_for(campaign.ward_id)
-    form = UpperReportForm(request.POST or None, initial={"addressee": settings.upper_level_addressee})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        report = _run(
-            request,
-            form,
-            lambda: services.upper_report_record(
-                by=request.user,
-                campaign=campaign,
-                sent_on=data["sent_on"],
-                number=data["number"],
-                addressee=data["addressee"],
-            ),
-            _("The report to the upper level is recorded."),
-        )
-        if report:
-            return redirect("reviews-campaign", campaign.pk)
-    return render(
+    return _form_page(
         request,
-        "reviews/simple_form.html",
-        {
+        UpperReportForm(request.POST or None, initial={"addressee": settings.upper_level_addressee}),
+        action=lambda data: services.upper_report_record(
+            by=request.user,
+            campaign=campaign,
+            sent_on=data["sent_on"],
+            number=data["number"],
+            addressee=data["addressee"],
+        ),
+        success=_("The report to the upper level is recorded."),
+        done=lambda report: redirect("reviews-campaign", campaign.pk),
+        context={
             "campaign": campaign,
-            "form": form,
             "title": _("Report to the upper level"),
             "submit": _("Save"),
             "back": reverse("reviews-campaign", args=[campaign.pk]),
@@ -429,24 +399,21 @@ def decision_create(request, pk):
         .filter(campaign=campaign, state=S.POSTED)
         .order_by("khoi__position", "household__name_key", "id")
     )
-    form = DecisionForm(request.POST or None, reviews=reviews, initial={"reviews": [str(r.pk) for r in reviews]})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def issue(data):
         chosen = [r for r in reviews if str(r.pk) in set(data["reviews"])]
-        decision = _run(
-            request,
-            form,
-            lambda: services.decision_issue(
-                by=request.user, campaign=campaign, number=data["number"], signed_on=data["signed_on"], reviews=chosen
-            ),
-            _("The decision is recorded and the households' classes are changed."),
+        return services.decision_issue(
+            by=request.user, campaign=campaign, number=data["number"], signed_on=data["signed_on"], reviews=chosen
         )
-        if decision:
-            return redirect("reviews-campaign", campaign.pk)
-    return render(
+
+    return _form_page(
         request,
-        "reviews/decision_form.html",
-        {"campaign": campaign, "form": form, "reviews": reviews},
+        DecisionForm(request.POST or None, reviews=reviews, initial={"reviews": [str(r.pk) for r in reviews]}),
+        action=issue,
+        success=_("The decision is recorded and the households' classes are changed."),
+        done=lambda decision: redirect("reviews-campaign", campaign.pk),
+        template="reviews/decision_form.html",
+        context={"campaign": campaign, "reviews": reviews},
     )
 
 
@@ -458,29 +425,20 @@ def household_movement(request, pk):
     if not can_manage_ward(request.user):
         raise PermissionDenied(_("Only ward staff may record a household's move, dissolution or split."))
     household = get_object_or_404(household_detail_queryset(user=request.user), pk=pk)
-    form = MovementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        change = _run(
-            request,
-            form,
-            lambda: services.household_movement_record(
-                by=request.user,
-                household=household,
-                movement=data["movement"],
-                occurred_on=data["occurred_on"],
-                reason=data["reason"],
-                to_status=data["to_status"],
-            ),
-            _("The movement is recorded in the household's history."),
-        )
-        if change:
-            return redirect("household-detail", household.pk)
-    return render(
+    return _form_page(
         request,
-        "reviews/simple_form.html",
-        {
-            "form": form,
+        MovementForm(request.POST or None),
+        action=lambda data: services.household_movement_record(
+            by=request.user,
+            household=household,
+            movement=data["movement"],
+            occurred_on=data["occurred_on"],
+            reason=data["reason"],
+            to_status=data["to_status"],
+        ),
+        success=_("The movement is recorded in the household's history."),
+        done=lambda change: redirect("household-detail", household.pk),
+        context={
             "title": _("%(household)s: moved, dissolved or split") % {"household": household},
             "lead": _(
                 "A move away, a dissolution or a split takes the household off the lists from that day; "
@@ -509,9 +467,8 @@ def khoi_apply(request, pk, khoi_pk):
         .select_related(None)
         .order_by("name_key", "id")
     )
-    form = ApplicationForm(request.POST or None, households=candidates)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def apply(data):
         household = next((h for h in candidates if h.pk == data["household"]), None)
         new_household = None
         if household is None:
@@ -521,28 +478,24 @@ def khoi_apply(request, pk, khoi_pk):
                 "head_name": data["head_name"],
                 "address": data["address"],
             }
-        review = _run(
-            request,
-            form,
-            lambda: services.review_add_application(
-                by=request.user,
-                campaign=campaign,
-                form=data["source"],
-                applied_on=data["applied_on"],
-                household=household,
-                new_household=new_household,
-            ),
-            _("The application is on the list."),
+        return services.review_add_application(
+            by=request.user,
+            campaign=campaign,
+            form=data["source"],
+            applied_on=data["applied_on"],
+            household=household,
+            new_household=new_household,
         )
-        if review:
-            return redirect("reviews-review", review.pk)
-    return render(
+
+    return _form_page(
         request,
-        "reviews/simple_form.html",
-        {
+        ApplicationForm(request.POST or None, households=candidates),
+        action=apply,
+        success=_("The application is on the list."),
+        done=lambda review: redirect("reviews-review", review.pk),
+        context={
             "campaign": campaign,
             "khoi": khoi,
-            "form": form,
             "title": _("Application of a household of %(khoi)s") % {"khoi": khoi},
             "lead": _("Choose the household, or leave it empty and enter an applicant not yet in the registry."),
             "submit": _("Add to the list"),
@@ -580,25 +533,16 @@ def upper_answer(request, pk, report_pk):
     report = get_object_or_404(campaign.upper_reports, pk=report_pk)
     if not can_manage_ward(request.user):
         raise PermissionDenied(_("Only ward staff may do this step of the review."))
-    form = UpperAnswerForm(request.POST or None, initial={"report": report.pk})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        done = _run(
-            request,
-            form,
-            lambda: services.upper_report_answer(
-                by=request.user, report=report, answered_on=data["answered_on"], answer=data["answer"]
-            ),
-            _("The upper level's answer is recorded."),
-        )
-        if done:
-            return redirect("reviews-campaign", campaign.pk)
-    return render(
+    return _form_page(
         request,
-        "reviews/simple_form.html",
-        {
+        UpperAnswerForm(request.POST or None, initial={"report": report.pk}),
+        action=lambda data: services.upper_report_answer(
+            by=request.user, report=report, answered_on=data["answered_on"], answer=data["answer"]
+        ),
+        success=_("The upper level's answer is recorded."),
+        done=lambda answered: redirect("reviews-campaign", campaign.pk),
+        context={
             "campaign": campaign,
-            "form": form,
             "title": _("Answer of the upper level"),
             "lead": str(report),
             "submit": _("Save"),
