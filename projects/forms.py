@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from households.forms import add_service_errors, date_field  # noqa: F401  (re-exported for the views)
 from households.rules import Status
 
-from .models import FundingSource, Plan, Program, SubProject
+from .models import (
+    PLAN_BODY_FIELDS,
+    PLAN_HEADER_FIELDS,
+    PLAN_PARAGRAPH_FIELDS,
+    FundingSource,
+    Plan,
+    Program,
+    SubProject,
+)
 from .rules import SupportKind
 
 TEXTAREA = {"rows": 4}
@@ -19,38 +27,8 @@ class PlanEditForm(forms.ModelForm):
 
     class Meta:
         model = Plan
-        fields = [
-            "issuing_body_parent",
-            "issuing_body",
-            "symbol",
-            "place",
-            "dated_on",
-            "subject",
-            "basis",
-            "purposes",
-            "requirements",
-            "target_groups",
-            "scope",
-            "closing",
-            "recipients",
-            "signer_authority",
-            "signer_title",
-            "signer_name",
-        ]
-        widgets = {
-            name: forms.Textarea(attrs=TEXTAREA)
-            for name in (
-                "subject",
-                "basis",
-                "purposes",
-                "requirements",
-                "target_groups",
-                "scope",
-                "closing",
-                "recipients",
-                "signer_authority",
-            )
-        }
+        fields = [*PLAN_HEADER_FIELDS, "dated_on", *PLAN_BODY_FIELDS]
+        widgets = {name: forms.Textarea(attrs=TEXTAREA) for name in PLAN_PARAGRAPH_FIELDS}
 
 
 class PlanCopyForm(forms.Form):

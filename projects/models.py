@@ -144,6 +144,25 @@ class FundingSource(models.Model):
 # --- The ward's plan ------------------------------------------------------------------
 
 
+# The plan's text as its document prints it, in that order; its forms, API and copies share these lists.
+PLAN_HEADER_FIELDS = ("issuing_body_parent", "issuing_body", "symbol", "place")
+PLAN_BODY_FIELDS = (
+    "subject",
+    "basis",
+    "purposes",
+    "requirements",
+    "target_groups",
+    "scope",
+    "closing",
+    "recipients",
+    "signer_authority",
+    "signer_title",
+    "signer_name",
+)
+# Body fields of more than one line (the signer's title and name are one line each).
+PLAN_PARAGRAPH_FIELDS = PLAN_BODY_FIELDS[:-2]
+
+
 class Plan(models.Model):
     """A ward's yearly plan (kế hoạch) implementing a program, with its whole text.
 

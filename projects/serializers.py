@@ -3,7 +3,17 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Budget, FundingSource, Indicator, Intervention, Plan, PlanItem, Program, SubProject
+from .models import (
+    PLAN_BODY_FIELDS,
+    Budget,
+    FundingSource,
+    Indicator,
+    Intervention,
+    Plan,
+    PlanItem,
+    Program,
+    SubProject,
+)
 from .rules import SupportKind
 
 WHOLE_DONG = {"invalid": _("The amount is a whole number of đồng, without decimals.")}
@@ -67,17 +77,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "number",
             "issued_on",
             "dated_on",
-            "subject",
-            "basis",
-            "purposes",
-            "requirements",
-            "target_groups",
-            "scope",
-            "closing",
-            "recipients",
-            "signer_authority",
-            "signer_title",
-            "signer_name",
+            *PLAN_BODY_FIELDS,
             "items",
         ]
         read_only_fields = ["version", "state", "origin", "previous", "number", "issued_on", "items"]

@@ -27,6 +27,8 @@ from hungbinh.accounts.roles import (
 
 from . import rules, selectors
 from .models import (
+    PLAN_BODY_FIELDS,
+    PLAN_HEADER_FIELDS,
     Budget,
     FundingSource,
     Indicator,
@@ -76,24 +78,7 @@ def _plan_label(plan: Plan) -> str:
 
 # --- Plans -------------------------------------------------------------------------
 
-PLAN_TEXT_FIELDS = (
-    "number",
-    "symbol",
-    "issuing_body_parent",
-    "issuing_body",
-    "place",
-    "subject",
-    "basis",
-    "purposes",
-    "requirements",
-    "target_groups",
-    "scope",
-    "closing",
-    "recipients",
-    "signer_authority",
-    "signer_title",
-    "signer_name",
-)
+PLAN_TEXT_FIELDS = ("number", *PLAN_HEADER_FIELDS, *PLAN_BODY_FIELDS)
 PLAN_EDITABLE_FIELDS = (*PLAN_TEXT_FIELDS, "dated_on")
 PLAN_COPIED_FIELDS = tuple(f for f in PLAN_EDITABLE_FIELDS if f not in ("number", "dated_on"))
 
@@ -539,8 +524,6 @@ def indicator_save(*, by, plan: Plan, indicator: Indicator | None = None, **fiel
 
 
 # --- Support given ------------------------------------------------------------------------
-
-SUPPORT_FIELDS = ("subproject", "funding_source", "date", "kind", "quantity", "amount", "description")
 
 
 def _support_common(*, by, subproject, funding_source, on, kind, quantity, amount, unit, today) -> tuple[dict, object]:
