@@ -196,7 +196,12 @@ class StatusChange(models.Model):
                 | Q(movement__in=sorted(OTHER_DECREASES | OTHER_INCREASES), note__gt=""),
             ),
         ]
-        indexes = [models.Index(fields=["movement", "effective_on"], name="status_change_movement")]
+        indexes = [
+            models.Index(fields=["movement", "effective_on"], name="status_change_movement"),
+            # A household's class on a day is its latest change up to that day (reports.results.status_on):
+            # the first entry of this index read backwards, without a sort.
+            models.Index(fields=["household", "effective_on", "id"], name="status_change_household_day"),
+        ]
 
     def __str__(self):
         return f"{self.household_id}: {self.from_status or '–'} → {self.to_status} ({self.effective_on})"

@@ -129,6 +129,10 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
     )
+    # No JIT compilation: the report tables' aggregates evaluate correlated subqueries per household,
+    # which PostgreSQL costs high enough to compile, and the compiling took seconds of every such query
+    # while the app's other queries are too short to gain from it (docs/reports.md, "Queries").
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -79,7 +79,7 @@ def rates_chart(table: ResultsTable) -> str:
 
 
 def trend_points(
-    households, population_by_year: dict[int, int | None], period: Period
+    households, population_by_year: dict[int, int | None], period: Period, group_by: str = "ward_id"
 ) -> list[tuple[int, float | None, float | None]]:
     """(year, poverty rate, near-poverty rate) for the last years up to the period: one query per year."""
     from households.rules import percent
@@ -87,7 +87,7 @@ def trend_points(
     points = []
     for year in range(period.year - TREND_YEARS + 1, period.year + 1):
         day = period.end if year == period.year else date(year, 12, 31)
-        counts = class_counts(households, day, "ward_id")
+        counts = class_counts(households, day, group_by, persons=False)
         poor = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.POOR)
         near = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.NEAR_POOR)
         total = population_by_year.get(year)

@@ -5,7 +5,7 @@
 `write_results_xlsx` all start from the same `ResultsReport`.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,6 +18,7 @@ from .results import (
     movements_report_table,
     population_totals,
     results_report_table,
+    shared_class_counts,
     upper_movements,
     upper_results,
     ward_movements,
@@ -36,6 +37,8 @@ class ResultsReport:
     tables: list[ReportTable]
     heading: list[str]  # the lines above each sheet of the workbook
     unit: object = None  # the Ward or UpperUnit
+    results: object = None  # the official table's ResultsTable, which the rates chart draws
+    counts: dict = field(default_factory=dict)  # the class counts the tables made, shared with the charts
 
     @property
     def filename_stem(self) -> str:
@@ -45,13 +48,19 @@ class ResultsReport:
         return f"{self.filename_stem}.{extension}"
 
 
-def _tables(level: str, unit, period: Period) -> list[ReportTable]:
+def _tables(level: str, unit, period: Period):
+    """The official results (kept for the rates chart), every table of the report, and the class counts made."""
+    with shared_class_counts() as counts:
+        return (*_count_tables(level, unit, period), counts)
+
+
+def _count_tables(level: str, unit, period: Period):
     if level == "ward":
         results, movements = ward_results(unit, period), ward_movements(unit, period)
     else:
         results, movements = upper_results(unit, period), upper_movements(unit, period)
     units = ward_units(unit) if level == "ward" else upper_units(unit)
-    return [
+    return results, [
         results_report_table(results),
         *(movements_report_table(t, results.unit_label) for t in movements),
         *analysis_tables(units, period),
@@ -68,8 +77,9 @@ def ward_results_report(ward, period: Period) -> ResultsReport:
         landscape=True,
         title=f"Kết quả rà soát {layout.ward_full_name(ward)} {period.key}",
     )
+    results, tables, counts = _tables("ward", ward, period)
     return ResultsReport(
-        "ward", ward.pk, ward.name, period, document, _tables("ward", ward, period), list(issuer), unit=ward
+        "ward", ward.pk, ward.name, period, document, tables, list(issuer), unit=ward, results=results, counts=counts
     )
 
 
@@ -83,31 +93,36 @@ def upper_results_report(unit, period: Period) -> ResultsReport:
         landscape=True,
         title=f"Kết quả rà soát {unit.name} {period.key}",
     )
+    results, tables, counts = _tables("upper", unit, period)
     return ResultsReport(
-        "upper", unit.pk, unit.name, period, document, _tables("upper", unit, period), list(issuer), unit=unit
+        "upper", unit.pk, unit.name, period, document, tables, list(issuer), unit=unit, results=results, counts=counts
     )
 
 
 CHARTS = ("rates", "trend")
 
 
-def report_chart(level: str, unit, period: Period, name: str) -> str:
-    """One chart of the report as SVG: `rates` (per khối or ward) or `trend` (the last years)."""
+def report_chart(level: str, unit, period: Period, name: str, results=None) -> str:
+    """One chart of the report as SVG: `rates` (per khối or ward; from `results` when the tables are
+    already counted) or `trend` (the last years)."""
     from households.models import Household, Khoi, Ward
 
     from . import charts
 
     if name == "rates":
-        table = ward_results(unit, period) if level == "ward" else upper_results(unit, period)
-        return charts.rates_chart(table)
+        if results is None:
+            results = ward_results(unit, period) if level == "ward" else upper_results(unit, period)
+        return charts.rates_chart(results)
+    # The households and grouping of the official table, so that the period's own year is its counts again.
     if level == "ward":
-        households = Household.objects.filter(ward=unit)
+        households, group_by = Household.objects.filter(ward=unit), "khoi_id"
         khoi_ids = list(Khoi.objects.filter(ward=unit).values_list("pk", flat=True))
     else:
-        households = Household.objects.filter(ward__in=Ward.objects.filter(upper_unit=unit).values("pk"))
+        ward_ids = list(Ward.objects.filter(upper_unit=unit).order_by("name").values_list("pk", flat=True))
+        households, group_by = Household.objects.filter(ward__in=ward_ids), "ward_id"
         khoi_ids = list(Khoi.objects.filter(ward__upper_unit=unit).values_list("pk", flat=True))
     years = range(period.year - charts.TREND_YEARS + 1, period.year + 1)
-    points = charts.trend_points(households, population_totals(khoi_ids, years), period)
+    points = charts.trend_points(households, population_totals(khoi_ids, years), period, group_by)
     return charts.trend_chart(points, unit.name)
 
 
@@ -115,7 +130,9 @@ def render_results_pdf(report: ResultsReport, target=None):
     """The tables, then the charts (the same SVG the page shows), in the landscape layout."""
     from . import charts
 
-    images = [charts.data_url(report_chart(report.level, report.unit, report.period, name)) for name in CHARTS]
+    images = [
+        charts.data_url(report_chart(report.level, report.unit, report.period, name, report.results)) for name in CHARTS
+    ]
     context = {"doc": report.document, "report": report, "chart_images": images}
     return render_pdf("reports/results_pdf.html", context, target)
 

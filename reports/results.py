@@ -6,6 +6,8 @@ the day (the latest status change on or before it), with the persons of each
 household summed in the same query; the ward's population figures in one more.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,16 +34,24 @@ def status_on(day: date, household_ref: str = "pk"):
     A household with no recorded change at all (saved before the history was
     kept) has its current status from `status_since` on. NULL when the
     household was not on the registry yet.
+
+    The latest change is the first entry of the index on (household,
+    effective_on, id), read backwards; whether the household has any change
+    is asked only when it has none up to `day` (COALESCE stops at the first
+    value), so most households cost one index probe.
     """
     changes = StatusChange.objects.filter(household_id=OuterRef(household_ref))
     latest = changes.filter(effective_on__lte=day).order_by("-effective_on", "-id").values("to_status")[:1]
     prefix = "" if household_ref == "pk" else household_ref.removesuffix("_id") + "__"
-    return Case(
-        When(Exists(changes), then=Subquery(latest)),
-        When(**{f"{prefix}status_since__lte": day}, then=F(f"{prefix}status")),
+    unrecorded = Case(
+        When(
+            Q(**{f"{prefix}status_since__lte": day}) & ~Exists(changes),
+            then=F(f"{prefix}status"),
+        ),
         default=Value(None),
         output_field=CharField(),
     )
+    return Coalesce(Subquery(latest), unrecorded, output_field=CharField())
 
 
 def persons_on(day: date, household_ref: str = "pk"):
@@ -65,16 +75,53 @@ def persons_on(day: date, household_ref: str = "pk"):
     )
 
 
-def class_counts(households, day: date, group_by: str) -> dict[tuple[int, str], tuple[int, int]]:
-    """{(unit id, status): (households, persons)} for the poor, near-poor and average households on `day`. One query."""
-    rows = (
-        households.order_by()
-        .annotate(status_then=status_on(day), persons_then=persons_on(day))
-        .filter(status_then__in=CLASSES)
-        .values(group_by, "status_then")
-        .annotate(households_n=Count("pk"), persons_n=Sum("persons_then"))
-    )
-    return {(row[group_by], row["status_then"]): (row["households_n"], row["persons_n"] or 0) for row in rows}
+_shared_counts: ContextVar[dict | None] = ContextVar("shared_class_counts", default=None)
+
+
+@contextmanager
+def shared_class_counts(counts: dict | None = None):
+    """Inside the block, `class_counts` of the same households, day and grouping is counted once.
+
+    The tables and the charts of one report ask for the same counts (the end of
+    the period for the official table, the movements and the trend); pass the
+    dict yielded by one block to a later one to keep sharing them.
+    """
+    counts = {} if counts is None else counts
+    token = _shared_counts.set(counts)
+    try:
+        yield counts
+    finally:
+        _shared_counts.reset(token)
+
+
+def class_counts(
+    households, day: date, group_by: str, *, persons: bool = True
+) -> dict[tuple[int, str], tuple[int, int]]:
+    """{(unit id, status): (households, persons)} for the poor, near-poor and average households on `day`. One query.
+
+    Every class is grouped and the other classes dropped here: a filter on the
+    class would make the database work it out twice per household (in WHERE
+    and in GROUP BY). `persons=False` leaves the persons out (0), for counts
+    of households alone (the trend chart).
+    """
+    shared = _shared_counts.get()
+    key = (str(households.query), day, group_by)
+    if shared is not None and (key, True) in shared:
+        return shared[(key, True)]
+    if shared is not None and not persons and (key, False) in shared:
+        return shared[(key, False)]
+    totals = {"households_n": Count("pk")}
+    if persons:
+        totals["persons_n"] = Sum(persons_on(day))
+    rows = households.order_by().annotate(status_then=status_on(day)).values(group_by, "status_then").annotate(**totals)
+    counts = {
+        (row[group_by], row["status_then"]): (row["households_n"], row.get("persons_n") or 0)
+        for row in rows
+        if row["status_then"] in CLASSES
+    }
+    if shared is not None:
+        shared[(key, persons)] = counts
+    return counts
 
 
 # --- The official results table -----------------------------------------------------

@@ -112,6 +112,41 @@ def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num
         upper_results(registry.hb.upper_unit, period)
 
 
+def _consolidated_report_with_charts(unit, period):
+    from reports.result_documents import CHARTS, report_chart, upper_results_report
+    from reports.results import shared_class_counts
+
+    report = upper_results_report(unit, period)
+    with shared_class_counts(report.counts):
+        return report, [report_chart("upper", unit, period, name, report.results) for name in CHARTS]
+
+
+def test_consolidated_tables_and_charts_count_each_day_once(registry, django_assert_num_queries):
+    """The official table, the movements, the rates and the trend chart of one report share the class counts
+    of a day (each a pass over every household and its history, the costly part on 150,000 households): the
+    period's end is counted once, the day before its start once, the earlier years of the trend once each,
+    and the number of queries does not grow with the wards or the households (bench/RESULTS.md, "Reports")."""
+    period = parse_period("2025")
+    unit = registry.hb.upper_unit
+    with CaptureQueriesContext(connection) as queries:
+        report, _svgs = _consolidated_report_with_charts(unit, period)
+    days = sorted((day, persons) for (_households, day, _group), persons in report.counts)
+    assert days == [
+        (date(2021, 12, 31), False),
+        (date(2022, 12, 31), False),
+        (date(2023, 12, 31), False),
+        (date(2024, 12, 31), True),  # the day before the period: the movements' start
+        (date(2025, 12, 31), True),  # the period's end: the official table, the movements, the rates, the trend
+    ]
+    pinned = len(queries.captured_queries)
+    assert pinned <= 30, [q["sql"][:120] for q in queries.captured_queries]
+    for khoi in (registry.hb_k1, registry.hb_k2, registry.qt_k1, KhoiFactory(ward=registry.hb, name="Khối 3")):
+        for status in ("poor", "near_poor", "average"):
+            household(khoi, status)
+    with django_assert_num_queries(pinned):
+        _consolidated_report_with_charts(unit, period)
+
+
 # --- Downloads --------------------------------------------------------------------
 
 
