@@ -64,15 +64,20 @@ class BenchWard:
 
 
 class IdNumbers:
-    """Unique CCCD numbers agreeing with birth year and gender, from a province code."""
+    """Unique CCCD numbers agreeing with birth year and gender, from a province code.
 
-    def __init__(self, province: str):
+    `start` is the first serial: wards generated one by one under the same
+    province code take disjoint ranges of serials.
+    """
+
+    def __init__(self, province: str, start: int = 0):
         self.province = province
+        self.start = start
         self.next: dict[str, int] = {}
 
     def __call__(self, birth_year: int, gender: str) -> str:
         prefix = f"{self.province}{(0 if birth_year < 2000 else 2) + (gender == Gender.FEMALE)}{birth_year % 100:02d}"
-        serial = self.next.get(prefix, 0)
+        serial = self.next.get(prefix, self.start)
         self.next[prefix] = serial + 1
         return f"{prefix}{serial:06d}"
 
@@ -136,10 +141,11 @@ def _upper_unit():
     return unit
 
 
-def bench_ward(code: str, *, khoi_count: int) -> BenchWard:
+def bench_ward(code: str, *, khoi_count: int, upper_unit: UpperUnit | None = None) -> BenchWard:
     """The ward, its khối and its officer (created when missing); households not included."""
     ward, _ = Ward.objects.get_or_create(
-        code=code, defaults={"name": f"Phường đo {code}", "area_type": AreaType.URBAN, "upper_unit": _upper_unit()}
+        code=code,
+        defaults={"name": f"Phường đo {code}", "area_type": AreaType.URBAN, "upper_unit": upper_unit or _upper_unit()},
     )
     khois = [
         Khoi.objects.get_or_create(ward=ward, name=f"Khối {n}", defaults={"position": n})[0]
@@ -163,13 +169,14 @@ def ensure_households(
     province: str = "040",
     id_numbers: IdNumbers | None = None,
     analyze: bool = True,
+    upper_unit: UpperUnit | None = None,
 ):
     """A ward holding exactly `count` generated households (regenerated when the count differs).
 
     Wards generated together share `id_numbers`, so that ID numbers stay unique
     across them; `analyze=False` leaves the statistics to the caller (many wards).
     """
-    bench = bench_ward(code, khoi_count=khoi_count)
+    bench = bench_ward(code, khoi_count=khoi_count, upper_unit=upper_unit)
     if bench.households == count and _members_match(bench.ward, count):
         return bench
     with transaction.atomic():

@@ -15,3 +15,33 @@ def test_reports_bench(settings, catalogue):
     assert figure.met, (figure.measured, figure.notes)
     figure = reports.measure_results_tables(ward=large, repeat=1)
     assert figure.met, (figure.measured, figure.notes)
+
+
+def test_consolidated_tables_bench(settings, tmp_path):
+    """Every consolidated table measured against its raw SQL, the small unit's queries equal to the large one's;
+    over the job threshold the documents go through the job runner."""
+    from bench.consolidated_data import consolidated_unit
+    from households.models import StatusChange
+    from reviews.models import Review
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    settings.MEDIA_ROOT = tmp_path
+    small = consolidated_unit("BENCH-TT2", wards=2, households=20, province="046")
+    large = consolidated_unit("BENCH-TT3", wards=3, households=60, province="047")
+    assert StatusChange.objects.filter(household__ward__upper_unit=large.unit).exists()
+    reviews = Review.objects.filter(campaign__ward__upper_unit=large.unit)
+    assert reviews.exists() and reviews.exclude(deprivations=[]).exists()
+    first = large.wards[0].ward.households.order_by("pk").first().pk
+    assert consolidated_unit("BENCH-TT3", wards=3, households=60, province="047").households == 180
+    assert large.wards[0].ward.households.order_by("pk").first().pk == first  # reused, not regenerated
+
+    for name, build, raw in reports.consolidated_tables():
+        figure = reports.measure_consolidated_table(name, build, raw, large=large, small=small, repeat=1)
+        assert figure.met, (figure.name, figure.measured, figure.notes)
+        assert raw(large.unit, reports.parse_period(reports.PERIOD)), name
+    settings.REPORT_TABLE_JOB_THRESHOLD = 100  # the large unit (180) as a job, the small one (40) at once
+    for extension in ("pdf", "xlsx"):
+        figure = reports.measure_consolidated_document(extension, large=large, small=small, repeat=1)
+        assert figure.measured.endswith(" s") and "served as a job" in figure.notes[-1], figure.notes
+        counts = figure.notes[-1].split("queries of the document: ")[1]
+        assert counts.split(" for ")[0] == counts.split(", ")[1].split(" for ")[0], counts
