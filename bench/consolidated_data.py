@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 
-from households.models import Household, Member, MemberRemoval, StatusChange, UpperUnit
+from households.models import Household, Member, MemberRemoval, StatusChange, UpperUnit, Ward
 from households.rules import ChangeReason, Status
 from households.vocab import MemberRemovalReason, Movement
 from hungbinh.accounts.models import User
@@ -78,15 +78,34 @@ def _clear_reviews(ward) -> None:
     Campaign.objects.filter(ward=ward).delete()
 
 
+def _park_extra_wards(unit: UpperUnit, wards: int) -> None:
+    """Wards of an earlier, larger run leave the unit empty (their ID numbers freed), under a unit of their own."""
+    extra = list(unit.wards.order_by("code")[wards:])
+    if not extra:
+        return
+    parking, _made = UpperUnit.objects.get_or_create(
+        code=f"{unit.code}-X", defaults={"name": f"Phường đo không dùng ({unit.code})"}
+    )
+    for ward in extra:
+        _clear_reviews(ward)
+        Member.objects.filter(household__ward=ward).delete()
+        Household.objects.filter(ward=ward).delete()
+        Ward.objects.filter(pk=ward.pk).update(upper_unit=parking)
+
+
 def consolidated_unit(code: str, *, wards: int, households: int, province: str, seed: int = 30) -> BenchUnit:
     """The unit `code` with `wards` wards of `households` households each, generated when missing."""
     if wards * SERIALS_PER_WARD > 1_000_000:
         raise ValueError("at most 33 wards per province code")
     unit, _made = UpperUnit.objects.get_or_create(code=code, defaults={"name": f"Đơn vị tổng hợp {code}"})
     benches, generated = [], False
+    _park_extra_wards(unit, wards)
     for index in range(wards):
         ward_code = f"{code}-{index + 1:02d}"
         bench = bench_ward(ward_code, khoi_count=KHOI_PER_WARD, upper_unit=unit)
+        if bench.ward.upper_unit_id != unit.pk:  # parked by an earlier run with fewer wards
+            Ward.objects.filter(pk=bench.ward.pk).update(upper_unit=unit)
+            bench.ward.upper_unit = unit
         if not _complete(bench, households):
             _clear_reviews(bench.ward)
             bench = ensure_households(

@@ -45,3 +45,9 @@ def test_consolidated_tables_bench(settings, tmp_path):
         assert figure.measured.endswith(" s") and "served as a job" in figure.notes[-1], figure.notes
         counts = figure.notes[-1].split("queries of the document: ")[1]
         assert counts.split(" for ")[0] == counts.split(", ")[1].split(" for ")[0], counts
+    # A later run with fewer wards parks the extra ones, emptied (their ID numbers free for a new generation).
+    fewer = consolidated_unit("BENCH-TT3", wards=2, households=60, province="047")
+    assert fewer.unit.wards.count() == 2 and fewer.households == 120
+    assert not Review.objects.filter(campaign__ward__code="BENCH-TT3-03").exists()
+    again = consolidated_unit("BENCH-TT3", wards=3, households=60, province="047")
+    assert again.unit.wards.count() == 3 and again.wards[2].ward.households.count() == 60
