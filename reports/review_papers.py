@@ -270,6 +270,18 @@ def percent(part: int, whole: int) -> str:
     return f"{part * 100 / whole:.1f}".replace(".", ",") + "%"
 
 
+# The groups of attendees as the minutes write them (reviews.rules.ATTENDANCE_GROUPS; docs/reviews.md).
+ATTENDANCE_LINES = {
+    "ward": "Đại diện Ban Chỉ đạo rà soát, Ủy ban nhân dân phường (kể cả công chức phụ trách giảm nghèo)",
+    "khoi": "Trưởng khối, Bí thư chi bộ, Ban cán sự khối",
+    "front": "Đại diện Mặt trận Tổ quốc (giám sát)",
+    "organisations": "Đại diện các tổ chức đoàn thể",
+    "reviewers": "Rà soát viên",
+    "households": "Đại diện các hộ gia đình được rà soát",
+    "others": "Đại diện các hộ gia đình khác và thành phần khác",
+}
+
+
 def meeting_paper(meeting: Meeting):
     """Phụ lục V of TT 07: “Biên bản kết quả họp dân để thống nhất kết quả rà soát”."""
     votes = list(
@@ -308,6 +320,7 @@ def meeting_paper(meeting: Meeting):
         "ward_text": layout.ward_full_name(ward),
         "held_on": short_date(meeting.held_on),
         "represented_share": percent(meeting.households_represented, meeting.households_listed),
+        "attendance": [(ATTENDANCE_LINES[group], n) for group, n in (meeting.attendance() or {}).items()],
         "rows": rows,
         "passed": sum(1 for r in rows if r.passed),
         "failed": sum(1 for r in rows if not r.passed),

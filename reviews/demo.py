@@ -90,14 +90,23 @@ def seed_reviews_demo(*, hb: Ward) -> dict[str, int]:
             if done:
                 services.review_verify(by=officer, review=review)
         if position in POSTED_KHOI:
-            attendees = 30 + len(reviews) % 12
+            attendance = {
+                "ward": 2,
+                "khoi": 3,
+                "front": 1,
+                "organisations": 4,
+                "reviewers": 2,
+                "households": len(reviews),
+                "others": 18 + len(reviews) % 12,
+            }
+            attendees = sum(attendance.values())
             votes = [(r, attendees - i % 4) for i, r in enumerate(reviews)]
             services.meeting_record(
                 by=officer,
                 campaign=campaign,
                 khoi=khoi,
                 held_on=MEETING_DAY,
-                attendees=attendees,
+                attendance=attendance,
                 votes=votes,
                 households_represented=len(reviews),
                 chair=f"Trưởng {khoi.name.lower()}",

@@ -1,13 +1,15 @@
 """Forms of the review pages; the checks themselves are the services' (reviews/services.py)."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from households.rules import Status
 from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
 from hungbinh.forms import VietnameseDateField
 
-from .models import CampaignKind, Cause, ReviewSource
+from .models import CampaignKind, Cause, Meeting, ReviewSource
+from .rules import ATTENDANCE_GROUPS
 
 YES_NO_UNKNOWN = [("", _("Not filled in")), ("true", _("Yes: go on to Phiếu B")), ("false", _("No: clearly not poor"))]
 
@@ -73,13 +75,27 @@ class MeetingForm(forms.Form):
     held_on = VietnameseDateField(label=_("Date of the meeting"))
     chair = forms.CharField(label=_("Chair"), required=False, max_length=200)
     secretary = forms.CharField(label=_("Secretary"), required=False, max_length=200)
-    attendees = forms.IntegerField(label=_("Attendees"), min_value=0)
     households_represented = forms.IntegerField(
         label=_("Listed households represented"), min_value=0, required=False, initial=0
     )
 
     def __init__(self, *args, reviews=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The attendees by group, as the minutes list them; the total is their sum (reviews.services.meeting_record).
+        self.attendance_fields = []
+        for group in ATTENDANCE_GROUPS:
+            name = f"attendees_{group}"
+            self.fields[name] = forms.IntegerField(
+                label=capfirst(Meeting.attendance_label(group)),
+                min_value=0,
+                required=False,
+                initial=0,
+                error_messages={
+                    "invalid": _("Enter the number of people as a whole number (0 when nobody came)."),
+                    "min_value": _("The number of people may not be negative."),
+                },
+            )
+            self.attendance_fields.append(name)
         self.vote_fields = []
         for review in reviews:
             name = f"agreed_{review.pk}"
@@ -87,6 +103,9 @@ class MeetingForm(forms.Form):
                 label=f"{review.household.code} – {review.household.head_name}", required=False, min_value=0
             )
             self.vote_fields.append((review, name))
+
+    def attendance(self) -> dict[str, int]:
+        return {name.removeprefix("attendees_"): self.cleaned_data.get(name) or 0 for name in self.attendance_fields}
 
     def votes(self):
         return [

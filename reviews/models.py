@@ -380,6 +380,14 @@ class Meeting(models.Model):
     chair = models.CharField(_("chair"), max_length=200, blank=True)
     secretary = models.CharField(_("secretary"), max_length=200, blank=True)
     attendees = models.PositiveIntegerField(_("attendees"))
+    # The attendees by group (rules.ATTENDANCE_GROUPS); all empty for a meeting recorded with its total only.
+    attendees_ward = models.PositiveIntegerField(_("ward committee and officers"), null=True, blank=True)
+    attendees_khoi = models.PositiveIntegerField(_("khối head, party cell and committee"), null=True, blank=True)
+    attendees_front = models.PositiveIntegerField(_("Fatherland Front"), null=True, blank=True)
+    attendees_organisations = models.PositiveIntegerField(_("mass organisations"), null=True, blank=True)
+    attendees_reviewers = models.PositiveIntegerField(_("reviewers"), null=True, blank=True)
+    attendees_households = models.PositiveIntegerField(_("reviewed households' representatives"), null=True, blank=True)
+    attendees_others = models.PositiveIntegerField(_("other households and others"), null=True, blank=True)
     households_listed = models.PositiveIntegerField(_("listed households"), default=0)
     households_represented = models.PositiveIntegerField(_("households represented"), default=0)
     notes = models.TextField(_("notes"), blank=True)
@@ -394,6 +402,16 @@ class Meeting(models.Model):
         ordering = ["campaign_id", "khoi_id", "held_on", "id"]
         constraints = [
             models.CheckConstraint(name="meeting_has_attendees", condition=Q(attendees__gte=1)),
+            # Either no group is recorded (a meeting recorded with its total only) or every group is, and the
+            # total is their sum: the ≥ 50 % rule always counts against the attendees the minutes list.
+            models.CheckConstraint(
+                name="meeting_attendance_adds_up",
+                condition=Q(**{f"attendees_{g}__isnull": True for g in rules.ATTENDANCE_GROUPS})
+                | Q(
+                    **{f"attendees_{g}__isnull": False for g in rules.ATTENDANCE_GROUPS},
+                    attendees=sum((F(f"attendees_{g}") for g in rules.ATTENDANCE_GROUPS[1:]), F("attendees_ward")),
+                ),
+            ),
             models.CheckConstraint(
                 name="meeting_represented_within_listed",
                 condition=Q(households_represented__lte=F("households_listed")),
@@ -402,6 +420,15 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.khoi} {self.held_on:%d/%m/%Y}"
+
+    @classmethod
+    def attendance_label(cls, group: str):
+        return cls._meta.get_field(f"attendees_{group}").verbose_name
+
+    def attendance(self) -> dict[str, int] | None:
+        """The attendees by group, or None for a meeting recorded with its total only."""
+        counts = {group: getattr(self, f"attendees_{group}") for group in rules.ATTENDANCE_GROUPS}
+        return None if all(n is None for n in counts.values()) else counts
 
 
 class MeetingVote(models.Model):

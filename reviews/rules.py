@@ -295,6 +295,16 @@ def campaign_window(*, kind: str, year: int, month: int | None = None) -> tuple[
     return date(year, month, 15), date(next_year, next_month, 14)
 
 
+# Who attended a khối's meeting, by group, as the minutes (Phụ lục V of TT 07) list them (docs/reviews.md,
+# "The meeting's attendance"). Stored as the columns `attendees_<group>` of reviews.Meeting: never rename one.
+ATTENDANCE_GROUPS = ("ward", "khoi", "front", "organisations", "reviewers", "households", "others")
+
+
+def attendance_total(attendance: dict[str, int]) -> int:
+    """The meeting's attendees: the sum of its groups (what the ≥ 50 % rule is counted against)."""
+    return sum(attendance.get(group) or 0 for group in ATTENDANCE_GROUPS)
+
+
 def meeting_passed(*, agreed: int, attendees: int) -> bool:
     """At least half of the attendees agreed (≥ 50 %, not > 50 %)."""
     return 2 * agreed >= attendees

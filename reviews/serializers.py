@@ -214,8 +214,23 @@ class VoteSerializer(serializers.Serializer):
     agreed = serializers.IntegerField()
 
 
+class AttendanceSerializer(serializers.Serializer):
+    """The attendees by group (docs/reviews.md, "The meeting's attendance"); a group left out is 0."""
+
+    def get_fields(self):
+        return {
+            group: serializers.IntegerField(required=False, label=Meeting.attendance_label(group))
+            for group in rules.ATTENDANCE_GROUPS
+        }
+
+
 class MeetingSerializer(serializers.ModelSerializer):
     votes = VoteSerializer(many=True)
+    attendance = AttendanceSerializer(
+        required=False,
+        allow_null=True,
+        help_text="The attendees by group; `attendees` is then their sum. Null: a meeting with its total only.",
+    )
 
     class Meta:
         model = Meeting
@@ -227,13 +242,17 @@ class MeetingSerializer(serializers.ModelSerializer):
             "chair",
             "secretary",
             "attendees",
+            "attendance",
             "households_listed",
             "households_represented",
             "notes",
             "votes",
         ]
         read_only_fields = ["households_listed"]
-        extra_kwargs = {"attendees": {"min_value": None}, "households_represented": {"required": False}}
+        extra_kwargs = {
+            "attendees": {"min_value": None, "required": False, "allow_null": True},
+            "households_represented": {"required": False},
+        }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -242,7 +261,12 @@ class MeetingSerializer(serializers.ModelSerializer):
         return fields
 
     def to_representation(self, meeting):
-        data = {name: getattr(meeting, name) for name in self.Meta.fields if name not in ("campaign", "khoi", "votes")}
+        data = {
+            name: getattr(meeting, name)
+            for name in self.Meta.fields
+            if name not in ("campaign", "khoi", "votes", "attendance")
+        }
+        data["attendance"] = meeting.attendance()
         data["held_on"] = meeting.held_on.isoformat()
         data.update(campaign=meeting.campaign_id, khoi=meeting.khoi_id)
         data["votes"] = [{"review": v.review_id, "agreed": v.agreed, "passed": v.passed} for v in meeting.votes.all()]

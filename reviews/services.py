@@ -380,14 +380,20 @@ def meeting_record(
     campaign: Campaign,
     khoi: Khoi,
     held_on: date,
-    attendees: int,
     votes: list[tuple[Review, int]],
+    attendees: int | None = None,
+    attendance: dict[str, int] | None = None,
     households_represented: int = 0,
     chair: str = "",
     secretary: str = "",
     notes: str = "",
 ) -> Meeting:
-    """Record a khối's meeting; a household agreed by fewer than half of the attendees goes back to the survey."""
+    """Record a khối's meeting; a household agreed by fewer than half of the attendees goes back to the survey.
+
+    `attendance` gives the attendees by group (rules.ATTENDANCE_GROUPS, a missing group is 0), as the minutes
+    list them; the total is then their sum, and `attendees`, when given too, must equal it. Without it the
+    meeting keeps its total only (the API's older form).
+    """
     if not (can_manage_ward(by) or (role_of(by) == Role.KHOI_MEMBER and by.khoi_id == khoi.pk)):
         raise PermissionDenied(_("Only ward staff or the khối's committee may record its meeting."))
     _require_campaign_in_scope(by, campaign)
@@ -395,6 +401,24 @@ def meeting_record(
         raise ValidationError({"khoi": _("Choose a khối of the campaign's ward.")})
     if held_on > _today():
         raise ValidationError({"held_on": _("The meeting date may not be in the future.")})
+    groups = {}
+    if attendance is not None:
+        groups = _attendance_checked(attendance)
+        total = rules.attendance_total(groups)
+        if attendees is not None and attendees != total:
+            raise ValidationError(
+                {
+                    "attendees": _(
+                        "%(attendees)s attendees were entered, but the groups add up to %(total)s: correct one of them."
+                    )
+                    % {"attendees": attendees, "total": total}
+                }
+            )
+        attendees = total
+        if attendees < 1:
+            raise ValidationError(
+                {"attendance": _("Enter how many people of each group attended (at least 1 in all).")}
+            )
     if attendees is None or attendees < 1:
         raise ValidationError({"attendees": _("Enter how many people attended (at least 1).")})
     if not votes:
@@ -423,6 +447,7 @@ def meeting_record(
         khoi=khoi,
         held_on=held_on,
         attendees=attendees,
+        **{f"attendees_{group}": n for group, n in groups.items()},
         households_listed=listed,
         households_represented=households_represented,
         chair=chair,
@@ -446,6 +471,24 @@ def meeting_record(
                 review, S.RETURNED, by=by, action="meeting", comment=review.comment, extra=["agreed_votes", "comment"]
             )
     return meeting
+
+
+def _attendance_checked(attendance: dict[str, int]) -> dict[str, int]:
+    unknown = sorted(set(attendance) - set(rules.ATTENDANCE_GROUPS))
+    if unknown:
+        raise ValidationError(
+            {"attendance": _("Unknown group of attendees: %(groups)s.") % {"groups": ", ".join(unknown)}}
+        )
+    groups = {group: attendance.get(group) or 0 for group in rules.ATTENDANCE_GROUPS}
+    negative = [str(Meeting.attendance_label(g)) for g, n in groups.items() if n < 0]
+    if negative:
+        raise ValidationError(
+            {
+                "attendance": _("The number of attendees may not be negative: %(groups)s.")
+                % {"groups": ", ".join(negative)}
+            }
+        )
+    return groups
 
 
 @transaction.atomic

@@ -310,7 +310,7 @@ def khoi_meeting(request, pk, khoi_pk):
             campaign=campaign,
             khoi=khoi,
             held_on=data["held_on"],
-            attendees=data["attendees"],
+            attendance=form.attendance(),
             votes=form.votes(),
             households_represented=data.get("households_represented") or 0,
             chair=data["chair"],
@@ -324,6 +324,7 @@ def khoi_meeting(request, pk, khoi_pk):
             "khoi": khoi,
             "reviews": reviews,
             "vote_fields": [form[name] for _review, name in form.vote_fields],
+            "attendance_fields": [form[name] for name in form.attendance_fields],
         },
     )
 

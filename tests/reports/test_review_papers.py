@@ -211,6 +211,42 @@ def test_meeting_minutes_with_attendees_and_votes(client, world, campaign, offic
     assert "Danh sách trống" in text and "Chủ trì: ……" in text
 
 
+def test_meeting_minutes_list_the_attendees_by_group(client, world, campaign, officer, households):
+    review = review_of(campaign, households["stays"])
+    services.review_save(by=officer, review=review, **SURVEYS["stays"])
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    attendance = {"ward": 2, "khoi": 3, "front": 1, "organisations": 4, "reviewers": 2, "households": 5, "others": 3}
+    meeting = services.meeting_record(
+        by=officer,
+        campaign=campaign,
+        khoi=world.hb_k1,
+        held_on=date(2025, 10, 20),
+        attendance=attendance,
+        votes=[(review, 10)],
+        households_represented=4,
+    )
+    content = download(client, officer, f"/reports/reviews/meetings/{meeting.pk}.pdf").content
+    assert_official(content)
+    text = flat_text(content)
+    for expected in (
+        "I. Thành phần tham dự",
+        "Số người tham dự: 20 người, gồm:",
+        "- Đại diện Ban Chỉ đạo rà soát, Ủy ban nhân dân phường (kể cả công chức phụ trách giảm nghèo): 2 người;",
+        "- Trưởng khối, Bí thư chi bộ, Ban cán sự khối: 3 người;",
+        "- Đại diện Mặt trận Tổ quốc (giám sát): 1 người;",
+        "- Đại diện các tổ chức đoàn thể: 4 người;",
+        "- Rà soát viên: 2 người;",
+        "- Đại diện các hộ gia đình được rà soát: 5 người;",
+        "- Đại diện các hộ gia đình khác và thành phần khác: 3 người.",
+        "số hộ có đại diện tham dự: 4 hộ (80,0%)",
+        "10/20 50,0% Thống nhất",  # the votes are counted against the groups' sum
+    ):
+        assert expected in text, expected
+    # The groups stand in the form's order, before the households' votes.
+    assert text.index("Đại diện Mặt trận") < text.index("Rà soát viên") < text.index("II. Kết quả biểu quyết")
+
+
 # --- Posting, decision, certificates ------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from households.models import Household
 from reviews import services
-from reviews.models import Decision, Review
+from reviews.models import Decision, Meeting, Review
 from tests.factories import HouseholdFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted
@@ -204,6 +204,47 @@ def test_meeting_posting_decision_through_the_api(api_client, world, campaign, h
     household = Household.objects.get(pk=households["p2"].pk)
     assert (household.status, household.status_since) == ("average", date(2025, 11, 20))
     assert leader.pk == Decision.objects.get().signed_by_id
+
+
+def test_meeting_by_group_through_the_api(api_client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    client = as_user(api_client, world, "khoi_member_hb_k1")
+    attendance = {"ward": 2, "khoi": 3, "front": 1, "organisations": 4, "reviewers": 2, "households": 5, "others": 3}
+    body = {
+        "campaign": campaign.pk,
+        "khoi": world.hb_k1.pk,
+        "held_on": "2025-10-20",
+        "attendees": 21,
+        "attendance": attendance,
+        "votes": [{"review": review.pk, "agreed": 10}],
+    }
+    mismatch = client.post("/api/v1/meetings/", body, format="json")
+    assert mismatch.status_code == 400
+    assert "cộng các thành phần được 20 người" in str(mismatch.json()["attendees"])
+    negative = client.post(
+        "/api/v1/meetings/", {**body, "attendees": None, "attendance": {**attendance, "front": -2}}, format="json"
+    )
+    assert negative.status_code == 400 and "không được âm: Mặt trận Tổ quốc" in str(negative.json()["attendance"])
+    nobody = client.post("/api/v1/meetings/", {**body, "attendees": None, "attendance": {}}, format="json")
+    assert nobody.status_code == 400 and "ít nhất 1" in str(nobody.json()["attendance"])
+    assert not Meeting.objects.exists() and Review.objects.get(pk=review.pk).state == "verified"
+    del body["attendees"]
+    response = client.post("/api/v1/meetings/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["attendees"], response.json()["attendance"]) == (20, attendance)
+    assert response.json()["votes"] == [{"review": review.pk, "agreed": 10, "passed": True}]
+    listed = client.get("/api/v1/meetings/", {"campaign": campaign.pk}).json()["results"]
+    assert listed[0]["attendance"] == attendance
+
+
+def test_meeting_with_its_total_only_has_no_attendance_by_group(api_client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    meeting = as_user(api_client, world, "ward_officer_hb").get("/api/v1/meetings/").json()["results"][0]
+    assert (meeting["attendees"], meeting["attendance"]) == (12, None)
 
 
 def test_decision_over_an_unposted_review_is_a_400(api_client, world, campaign, households):

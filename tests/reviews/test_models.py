@@ -10,7 +10,7 @@ from django.urls import reverse
 from households.models import StatusChange
 from households.vocab import Movement
 from reviews import rules
-from reviews.models import Standard
+from reviews.models import Campaign, Meeting, Standard
 from tests.factories import HouseholdFactory
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,35 @@ def test_status_change_movement_must_be_known(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         StatusChange.objects.create(**base, movement="gone")
     assert StatusChange.objects.create(**base, movement=Movement.NEW_POOR).get_movement_display()
+
+
+GROUPS = {f"attendees_{g}": 1 for g in rules.ATTENDANCE_GROUPS}  # 7 attendees in all
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {**GROUPS, "attendees": 8},  # the total is not the groups' sum
+        {"attendees": 7, "attendees_ward": 7},  # one group without the others
+        {**GROUPS, "attendees": 5, "attendees_front": -1, "attendees_ward": 0},  # a negative count
+    ],
+)
+def test_database_refuses_a_meeting_whose_groups_do_not_add_up(world, fields):
+    campaign = Campaign.objects.create(
+        ward=world.hb,
+        kind="periodic",
+        year=2025,
+        starts_on=date(2025, 9, 1),
+        ends_on=date(2025, 12, 14),
+        standard=Standard.objects.get(code="nd-07-2021"),
+    )
+    base = {"campaign": campaign, "khoi": world.hb_k1, "held_on": date(2025, 10, 20)}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Meeting.objects.create(**base, **fields)
+    assert Meeting.objects.create(**base, attendees=12).attendance() is None  # a total alone, as before
+    assert Meeting.objects.create(**base, **GROUPS, attendees=7).attendance() == dict.fromkeys(
+        rules.ATTENDANCE_GROUPS, 1
+    )
 
 
 def test_admin_adds_the_next_standard_with_its_indicators(client, world):

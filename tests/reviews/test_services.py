@@ -9,7 +9,7 @@ from django.utils import translation
 from households.models import Household, StatusChange
 from households.vocab import Movement
 from reviews import services
-from reviews.models import Certificate, Complaint, Decision, Review, ReviewEvent, ReviewSettings, WardDayOff
+from reviews.models import Certificate, Complaint, Decision, Meeting, Review, ReviewEvent, ReviewSettings, WardDayOff
 from tests.factories import KhoiMemberFactory
 
 from .conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted
@@ -226,6 +226,79 @@ def test_meeting_bad_counts_change_nothing(world, campaign, officer, households,
         )
     assert field in excinfo.value.message_dict
     assert snapshot() == before
+
+
+ATTENDANCE = {"ward": 2, "khoi": 3, "front": 1, "organisations": 4, "reviewers": 2, "households": 5, "others": 3}
+
+
+def test_meeting_by_group_counts_the_votes_against_their_sum(world, campaign, officer, households):
+    a, b = verified(campaign, officer, households["p1"]), verified(campaign, officer, households["p2"])
+    meeting = services.meeting_record(
+        by=officer,
+        campaign=campaign,
+        khoi=world.hb_k1,
+        held_on=date(2025, 10, 20),
+        attendance=ATTENDANCE,
+        votes=[(a, 10), (b, 9)],
+    )
+    meeting.refresh_from_db()
+    assert meeting.attendees == 20 and meeting.attendance() == ATTENDANCE
+    assert (meeting.attendees_front, meeting.attendees_households) == (1, 5)
+    assert Review.objects.get(pk=a.pk).state == "agreed"  # 10 of 20: exactly half passes
+    assert Review.objects.get(pk=b.pk).state == "returned"
+
+
+def test_meeting_by_group_a_missing_group_is_zero_and_a_matching_total_is_accepted(
+    world, campaign, officer, households
+):
+    review = verified(campaign, officer, households["p1"])
+    meeting = services.meeting_record(
+        by=officer,
+        campaign=campaign,
+        khoi=world.hb_k1,
+        held_on=date(2025, 10, 20),
+        attendees=7,
+        attendance={"ward": 2, "households": 5},
+        votes=[(review, 4)],
+    )
+    assert meeting.attendance() == {**dict.fromkeys(ATTENDANCE, 0), "ward": 2, "households": 5}
+
+
+def test_meeting_with_its_total_only_keeps_it(world, campaign, officer, households):
+    review = verified(campaign, officer, households["p1"])
+    meeting = services.meeting_record(
+        by=officer, campaign=campaign, khoi=world.hb_k1, held_on=date(2025, 10, 20), attendees=12, votes=[(review, 6)]
+    )
+    meeting.refresh_from_db()
+    assert meeting.attendees == 12 and meeting.attendance() is None
+
+
+@pytest.mark.parametrize(
+    ("attendees", "attendance", "field", "message"),
+    [
+        (21, ATTENDANCE, "attendees", "21"),  # the total entered does not match the groups (20)
+        (None, {**ATTENDANCE, "front": -1}, "attendance", "Mặt trận"),
+        (None, dict.fromkeys(ATTENDANCE, 0), "attendance", "ít nhất 1"),
+        (None, {"ward": 1, "visitors": 3}, "attendance", "visitors"),
+    ],
+)
+def test_meeting_bad_attendance_changes_nothing(
+    world, campaign, officer, households, attendees, attendance, field, message
+):
+    review = verified(campaign, officer, households["p1"])
+    before = snapshot(), Meeting.objects.count()
+    with pytest.raises(ValidationError) as excinfo:
+        services.meeting_record(
+            by=officer,
+            campaign=campaign,
+            khoi=world.hb_k1,
+            held_on=date(2025, 10, 20),
+            attendees=attendees,
+            attendance=attendance,
+            votes=[(review, 1)],
+        )
+    assert message in text(excinfo, field)
+    assert (snapshot(), Meeting.objects.count()) == before
 
 
 def test_meeting_needs_verified_reviews(world, campaign, officer, households):

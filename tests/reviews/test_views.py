@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reviews import services
-from reviews.models import Campaign, Review
+from reviews.models import Campaign, Meeting, Review
 from tests.factories import HouseholdFactory, MemberFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted
@@ -137,9 +137,12 @@ def test_meeting_posting_and_decision_pages(client, world, campaign, households)
     services.review_verify(by=officer, review=review)
     client = login(client, world, "ward_officer_hb")
     url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
-    bad = client.post(url, {"held_on": "20/10/2025", "attendees": "10", f"agreed_{review.pk}": "11"})
+    groups = {"attendees_ward": "2", "attendees_khoi": "3", "attendees_households": "5"}  # 10 in all
+    bad = client.post(url, {"held_on": "20/10/2025", **groups, f"agreed_{review.pk}": "11"})
     assert bad.status_code == 200 and "11" in bad.content.decode()
-    assert client.post(url, {"held_on": "20/10/2025", "attendees": "10", f"agreed_{review.pk}": "5"}).status_code == 302
+    assert client.post(url, {"held_on": "20/10/2025", **groups, f"agreed_{review.pk}": "5"}).status_code == 302
+    meeting = Meeting.objects.get(campaign=campaign)
+    assert meeting.attendees == 10 and (meeting.attendees_ward, meeting.attendees_front) == (2, 0)
     posting = client.post(reverse("reviews-posting", args=[campaign.pk, world.hb_k1.pk]), {"starts_on": "07/11/2025"})
     assert posting.status_code == 302
     assert client.post(reverse("reviews-report", args=[campaign.pk]), {"sent_on": "12/11/2025"}).status_code == 302
@@ -151,6 +154,28 @@ def test_meeting_posting_and_decision_pages(client, world, campaign, households)
     assert Review.objects.get(pk=review.pk).state == "recognised"
     page = leader.get(reverse("reviews-review", args=[review.pk])).content.decode()
     assert "1/GCN-HN.HCN, 20/11/2025" in page
+
+
+@pytest.mark.parametrize(
+    ("groups", "message"),
+    [
+        ({"attendees_front": "-1", "attendees_ward": "3"}, "Số người không được âm."),
+        ({"attendees_front": "hai"}, "Hãy nhập số người là một số nguyên (0 nếu không ai đến)."),
+        ({}, "Hãy nhập số người dự họp của từng thành phần (tổng cộng ít nhất 1 người)."),
+    ],
+)
+def test_meeting_page_bad_attendance_saves_nothing(client, world, campaign, households, groups, message):
+    officer = world.users["ward_officer_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    client = login(client, world, "khoi_member_hb_k1")
+    url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
+    page = client.get(url).content.decode()
+    assert "Thành phần dự họp" in page and "Mặt trận Tổ quốc" in page and 'name="attendees"' not in page
+    response = client.post(url, {"held_on": "20/10/2025", **groups, f"agreed_{review.pk}": "1"})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Meeting.objects.exists() and Review.objects.get(pk=review.pk).state == "verified"
 
 
 def count(client, url):
