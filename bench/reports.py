@@ -99,10 +99,11 @@ CONSOLIDATED_GOAL = 10.0
 # Households of the unit, through its wards: every raw query below reads the unit's households this way.
 UNIT_HOUSEHOLDS = "FROM households_household h JOIN households_ward w ON w.id = h.ward_id WHERE w.upper_unit_id = %s"
 STATUS_THEN = """
-CASE WHEN EXISTS (SELECT 1 FROM households_statuschange c WHERE c.household_id = h.id)
-     THEN (SELECT c.to_status FROM households_statuschange c WHERE c.household_id = h.id AND c.effective_on <= %s
-           ORDER BY c.effective_on DESC, c.id DESC LIMIT 1)
-     WHEN h.status_since <= %s THEN h.status END
+COALESCE((SELECT c.to_status FROM households_statuschange c WHERE c.household_id = h.id AND c.effective_on <= %s
+          ORDER BY c.effective_on DESC, c.id DESC LIMIT 1),
+         CASE WHEN h.status_since <= %s
+                   AND NOT EXISTS (SELECT 1 FROM households_statuschange c WHERE c.household_id = h.id)
+              THEN h.status END)
 """
 PERSONS_THEN = """
 (SELECT COUNT(*) FROM households_member m WHERE m.household_id = h.id)
