@@ -336,16 +336,8 @@ def _results_download(request, level, unit_id, period, extension):
     total = _results_too_large(level, unit)
     if total is not None:
         kind = job_kinds.RESULTS_PDF if extension == "pdf" else job_kinds.RESULTS_XLSX
-        job = services.job_create(
-            user=request.user,
-            kind=kind,
-            params={"level": level, "unit_id": unit_id, "period": parsed.key},
-            path=request.get_full_path(),
-            total=total,
-        )
-        if _wants_json(request):
-            return JsonResponse(_job_json(job), status=202)
-        return redirect("report-job", pk=job.pk)
+        params = {"level": level, "unit_id": unit_id, "period": parsed.key}
+        return _start_job(request, kind, total, params=params)
     from django.utils import translation
 
     with translation.override("vi"):
@@ -388,9 +380,7 @@ def report_index(request):
     """Which tables the user may open, for a year (`?year=`), and where the ward enters its figures."""
     from django.utils import timezone
 
-    from households.models import UpperUnit
     from households.selectors import ward_list
-    from hungbinh.accounts.roles import Role, role_of
 
     from .periods import periods_of_year
 
@@ -400,14 +390,8 @@ def report_index(request):
         selectors.period_get(str(year))
     except (ValueError, selectors.ReportRequestError):
         year = today.year
-    role = role_of(request.user)
     wards = list(ward_list(user=request.user)) if selectors.may_see_ward_reports(request.user) else []
-    if role == Role.ADMIN:
-        units = list(UpperUnit.objects.all())
-    elif role == Role.UPPER_LEVEL:
-        units = list(UpperUnit.objects.filter(pk=request.user.upper_unit_id))
-    else:
-        units = []
+    units = selectors.submission_upper_units(user=request.user)
     periods = periods_of_year(year)[:3]
     context = {
         "year": year,

@@ -148,9 +148,13 @@ def test_verify_and_return_roles(api_client, world, campaign, households, role, 
     )
     services.review_submit(by=world.users["ward_officer_hb"], review=review)
     client = as_user(api_client, world, role)
-    assert client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": "Xem lại"}).status_code == code
     if code == 200:
-        assert client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": ""}).status_code == 400
+        response = client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": ""})
+        assert response.status_code == 400 and list(response.json()) == ["comment"]
+        assert Review.objects.get(pk=review.pk).state == "submitted"
+    assert client.post(f"/api/v1/reviews/{review.pk}/return/", {"comment": "Xem lại"}).status_code == code
+    returned = Review.objects.get(pk=review.pk)
+    assert (returned.state, returned.comment) == (("returned", "Xem lại") if code == 200 else ("submitted", ""))
 
 
 def test_application_for_a_household_of_another_khoi_is_a_404(api_client, world, campaign):

@@ -122,12 +122,14 @@ def test_member_cannot_verify(client, world, campaign, households):
         reverse("reviews-review", args=[review.pk]), {"step": "verify"}
     )
     assert response.status_code == 403
+    assert Review.objects.get(pk=review.pk).state == "submitted"
     assert (
         login(client, world, "ward_officer_hb")
         .post(reverse("reviews-review", args=[review.pk]), {"step": "verify"})
         .status_code
         == 302
     )
+    assert Review.objects.get(pk=review.pk).state == "verified"
 
 
 def test_meeting_posting_and_decision_pages(client, world, campaign, households):
