@@ -55,6 +55,10 @@ def test_survey_proposes_as_the_member_types(browser, live_server, campaign, vie
     proposal = page.get_by_test_id("proposal")
     assert "Chưa xác định" in proposal.inner_text()
 
+    # Each box sits level with its label (a box at the top of a two-line-high row read as the line above).
+    for label in page.locator("fieldset.field label:has(input[type=checkbox])").all():
+        field, text = label.locator("input").bounding_box(), label.bounding_box()
+        assert abs((field["y"] + field["height"] / 2) - (text["y"] + text["height"] / 2)) <= 2, label.inner_text()
     page.fill("input[name=income_per_capita]", "1500000")
     for code in ("viec_lam", "bao_hiem_y_te", "nha_tieu"):
         page.check(f"input[name=deprivations][value={code}]")

@@ -1,0 +1,88 @@
+"""Tables wider than the screen: the campaign board and the upper level's review-result tables.
+
+A wide table scrolls inside its own frame, never the page; the frame can be reached from the keyboard and
+named; the khối column of the board stays in view while its counts scroll; a table's title wraps to the
+screen instead of running off with the table; the formula of a column ("2 = 3+4+…+14") wraps so that the
+twelve indicators fit a desktop screen.
+"""
+
+import importlib
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from households.models import UpperUnit
+from reviews.models import Campaign
+
+from .chromium import PHONE, WIDE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def campaign():
+    from django.apps import apps
+
+    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+    return Campaign.objects.get(ward__name="Hưng Bình", kind="periodic", year=2025)
+
+
+def log_in(browser, live_server, username, viewport):
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "hungbinh@2025")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return context, page
+
+
+def box(locator):
+    return locator.bounding_box()
+
+
+def test_the_board_and_the_result_tables_fit_the_screen(browser, live_server, campaign):
+    context, page = log_in(browser, live_server, "canbo", PHONE)
+    page.goto(f"{live_server.url}/reviews/{campaign.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    frame = page.get_by_test_id("board-scroll")
+    # A frame that scrolls is a named region the keyboard can reach.
+    assert frame.get_attribute("tabindex") == "0" and frame.get_attribute("role") == "region"
+    assert frame.get_attribute("aria-label")
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")  # nine columns do not fit 360 px
+    frame.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    late = page.get_by_role("columnheader", name="Trễ hạn")
+    assert box(late)["x"] + box(late)["width"] <= PHONE["width"]
+    # The khối stays in view while the counts scroll under it.
+    first = page.get_by_test_id("board-row").first.locator("th")
+    assert box(first)["x"] >= box(frame)["x"] - 1
+    context.close()
+
+    unit = UpperUnit.objects.get()
+    url = f"{live_server.url}/reports/results/upper/{unit.pk}/2025/"
+    context, page = log_in(browser, live_server, "thanhpho", PHONE)
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    titles = page.locator("h2.report-table-title")
+    assert titles.count() >= 5
+    for i in range(titles.count()):
+        title = box(titles.nth(i))
+        assert title["x"] + title["width"] <= PHONE["width"], titles.nth(i).inner_text()
+    context.close()
+
+    context, page = log_in(browser, live_server, "thanhpho", WIDE)
+    page.goto(url)
+    frames = page.locator(".table-scroll")
+    overflowing = [
+        frames.nth(i).locator("table").get_attribute("id")
+        for i in range(frames.count())
+        if frames.nth(i).evaluate("e => e.scrollWidth > e.clientWidth")
+    ]
+    assert overflowing == []  # 1366 px: every table, the twelve indicators too, fits without scrolling
+    context.close()
