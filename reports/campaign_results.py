@@ -164,6 +164,7 @@ def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
         place=ward.name,
         on=timezone.localdate(),
         doc_type="BÁO CÁO",
+        symbol="BC-UBND",  # numbered by hand when it is signed, like the progress report
         subject=("Kết quả rà soát hộ nghèo, hộ cận nghèo", where),
         signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),  # signed by hand: no name
         recipients=(f"- {review_selectors.settings_for(ward.pk).upper_level_addressee};", ARCHIVE),

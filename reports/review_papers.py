@@ -89,6 +89,16 @@ def campaign_title(campaign: Campaign) -> str:
     return f"năm {campaign.year}"
 
 
+def address_line(address: str, *places: str) -> str:
+    """The household's address, then its khối and ward, each left out where the address already names it
+    (officers often type "…, khối 2" into the address, which the certificate then repeated as "khối 2, Khối 2")."""
+    address = (address or "").strip()
+    folded = fold(address)
+    parts = [address] if address else []
+    parts += [p for p in places if p and not re.search(rf"(?<!\w){re.escape(fold(p))}(?!\w)", folded)]
+    return ", ".join(parts)
+
+
 def review_kind_name(campaign: Campaign) -> str:
     return "rà soát thường xuyên" if campaign.kind == CampaignKind.REGULAR else "rà soát định kỳ"
 
@@ -450,8 +460,9 @@ def decision_paper(decision: Decision):
         on=decision.signed_on,
         doc_type="QUYẾT ĐỊNH",
         subject=(
+            # One phrase over two lines: the second goes on in lower case.
             "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
-            f"{period[0].upper()}{period[1:]} trên địa bàn {layout.ward_full_name(ward)}",
+            f"qua {period} trên địa bàn {layout.ward_full_name(ward)}",
         ),
         number=decision.number,
         signer=leader_signer(decision.signed_by),
@@ -489,6 +500,7 @@ class CertificatePaper:
     years: list[int]
     grid: dict  # status → list of "x" or "" per year
     decision_text: str
+    address: str
 
 
 def certificate_papers(certificates) -> list[CertificatePaper]:
@@ -539,6 +551,7 @@ def certificate_papers(certificates) -> list[CertificatePaper]:
                 decision_text=(
                     f"Quyết định số {decision.number} ngày {short_date(decision.signed_on)}" if decision else ""
                 ),
+                address=address_line(certificate.household.address, certificate.household.khoi.name),
             )
         )
     return papers
@@ -582,6 +595,7 @@ def refusal_paper(review: Review):
         "form": form,
         "applied_on": short_date(review.applied_on),
         "reasons": [line.strip() for line in review.refusal_reason.splitlines() if line.strip()],
+        "address": address_line(household.address, review.khoi.name),
     }
     return document, context
 
@@ -630,6 +644,7 @@ def application_paper(review: Review):
         "escaped": escaped,
         "ward_text": layout.ward_full_name(ward),
         "current": status_name(review.from_status or household.status).lower(),
+        "address": address_line(household.address, review.khoi.name, layout.ward_full_name(ward)),
     }
     return document, context
 

@@ -50,6 +50,7 @@ def test_pdf_counts_and_households(client, world, campaign, decided, households,
     assert set(page_sizes(content)) == {(842, 595)}
     text = flat_text(content)
     assert "BÁO CÁO" in text and "Kết quả rà soát hộ nghèo, hộ cận nghèo" in text
+    assert "Số: /BC-UBND" in text.replace("\u00a0", "")  # Nghị định 30: a report has its number line
     assert "Rà soát định kỳ năm 2025 – phường Hưng Bình" in text
     # Khối 1: five listed and surveyed; proposed 2 poor (stays, falls), 1 near-poor, 2 not poor; all recognised.
     assert "1 Khối 1 5 5 2 1 2 2 1 2 0 0" in text

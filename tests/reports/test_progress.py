@@ -116,6 +116,8 @@ def test_the_pdf_is_an_official_bao_cao(client, program_data):
     assert "TM. ỦY BAN NHÂN DÂN" in text and "Nơi nhận:" in text
     # The November task is outside the first half.
     assert layout_row(response.content, "Trạm Y tế phường")[:5] == ["1", "0", "0", "0", "1"]
+    # A unit's name has the room of its line (a khối's narrow column wrapped it over two or three).
+    assert layout_row(response.content, "Công chức LĐ-TB&XH")[0].isdigit()
 
 
 @pytest.mark.parametrize(

@@ -291,7 +291,9 @@ def test_decision_with_its_four_lists(client, world, decided, households):
         "Số: 215/QĐ-UBND",
         "Hưng Bình, ngày 20 tháng 11 năm 2025",
         "QUYẾT ĐỊNH",
-        "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo",
+        # The subject is one phrase over two lines: its second line goes on in lower case.
+        "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo qua rà soát định kỳ năm "
+        "2025 trên địa bàn phường Hưng Bình",
         "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH",
         "Căn cứ Quyết định số 24/2021/QĐ-TTg",
         "Điều 1. Công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm 2026",
@@ -359,6 +361,8 @@ def test_certificates_one_per_page_with_members_and_yearly_grid(client, world, d
     stays = pages["K1-01"]
     first = flat_text(content, first=stays, last=stays)
     assert "Là hộ nghèo năm 2026" in first and "Nguyễn Thị Hường" in first
+    address = Certificate.objects.get(household__code="K1-01").household.address
+    assert f"Địa chỉ: {address}, Khối 1 Là hộ nghèo" in first
     assert page_row(content, stays, "1 Nguyễn Thị Hường") == ["1970", "Nữ", "Chủ", "hộ"]
     assert page_row(content, stays, "2 Hoàng Minh Đạt") == ["Nam", "Con"]
     assert page_row(content, stays, "Hộ nghèo") == ["x"]  # 2026 is the only year with a certificate
@@ -685,3 +689,53 @@ def test_application_forms(client, world, officer, households):
     download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/applications/{applied.pk}.pdf", 404)
     download(client, world.users["ward_officer_qt"], f"/reports/reviews/applications/{applied.pk}.pdf", 404)
     download(client, world.users["upper_level"], f"/reports/reviews/applications/{applied.pk}.pdf")
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Số 23, ngõ 36, đường Đinh Công Tráng", "Số 23, ngõ 36, đường Đinh Công Tráng, Khối 2, phường Hưng Bình"),
+        ("Số 23, ngõ 36, khối 2", "Số 23, ngõ 36, khối 2, phường Hưng Bình"),
+        ("Số 5, khoi 2, Phường Hưng Bình", "Số 5, khoi 2, Phường Hưng Bình"),
+        ("Số 7, khối 20", "Số 7, khối 20, Khối 2, phường Hưng Bình"),
+        ("", "Khối 2, phường Hưng Bình"),
+    ],
+)
+def test_an_address_names_its_khoi_and_ward_once(address, expected):
+    from reports.review_papers import address_line
+
+    assert address_line(address, "Khối 2", "phường Hưng Bình") == expected
+
+
+def test_the_signatures_never_stand_alone_on_the_last_page(world, campaign, officer, households):
+    """Whatever the length of the minutes, the page that carries the signatures carries the text's last
+    paragraph too (a signature alone on a page signs nothing: Nghị định 30 keeps them together)."""
+    from reports import review_papers as papers
+
+    review = review_of(campaign, households["stays"])
+    services.review_save(by=officer, review=review, **SURVEYS["stays"])
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    review.refresh_from_db()
+    meeting = services.meeting_record(
+        by=officer,
+        campaign=campaign,
+        khoi=world.hb_k1,
+        held_on=date(2025, 10, 20),
+        attendees=12,
+        votes=[(review, 6)],
+        chair="Trần Văn Trưởng",
+        secretary="Lê Thị Thư",
+        notes="",
+    )
+    checked_two_pages = False
+    # The notes grow a line at a time until the signatures would fall on page 2 by themselves.
+    for lines in range(14, 40, 2):
+        Meeting.objects.filter(pk=meeting.pk).update(notes="\n".join(["Ý kiến của các hộ: đồng ý."] * lines))
+        content = papers.paper_get(user=officer, kind="meeting", pk=meeting.pk).render()
+        pages = len(page_sizes(content))
+        last = flat_text(content, first=pages, last=pages)
+        assert "THƯ KÝ" in last
+        assert "Biên bản được lập thành 02 bản" in last, lines
+        checked_two_pages = checked_two_pages or pages == 2
+    assert checked_two_pages
