@@ -39,45 +39,41 @@ DASHBOARD_COUNTS = (
 
 
 def _household_counts(as_of: date) -> dict[str, Count]:
-    """Counts of a khối's households by status and target group, as aggregate expressions."""
+    """Counts of households by status and target group, as aggregate expressions over Household."""
     counts = {
-        "total": Count("households"),
-        "newly_escaped": Count("households", filter=_prefixed(newly_escaped_q(as_of), "households__")),
-        "newly_escaped_near_poor": Count(
-            "households", filter=_prefixed(newly_escaped_q(as_of) & Q(status=Status.NEAR_POOR), "households__")
-        ),
-        "target": Count("households", filter=_prefixed(target_q(as_of), "households__")),
+        "total": Count("id"),
+        "newly_escaped": Count("id", filter=newly_escaped_q(as_of)),
+        "newly_escaped_near_poor": Count("id", filter=newly_escaped_q(as_of) & Q(status=Status.NEAR_POOR)),
+        "target": Count("id", filter=target_q(as_of)),
     }
     for status in Status:
-        counts[status.value] = Count("households", filter=Q(households__status=status))
+        counts[status.value] = Count("id", filter=Q(status=status))
     return counts
-
-
-def _prefixed(condition: Q, prefix: str) -> Q:
-    """The same condition, seen from a model that reaches Household through `prefix`."""
-    clone = Q(_connector=condition.connector, _negated=condition.negated)
-    for child in condition.children:
-        if isinstance(child, Q):
-            clone.children.append(_prefixed(child, prefix))
-        else:
-            lookup, value = child
-            clone.children.append((prefix + lookup, value))
-    return clone
 
 
 def dashboard_wards(*, user, as_of: date | None = None) -> list[Ward]:
     """The user's wards, each with the khối the user may see attached as `.visible_khois`.
 
     Every khối and ward carries `.counts` (DASHBOARD_COUNTS: households by status,
-    newly escaped and target households as of `as_of`). The counts come with the
-    khối in one aggregate query: the households a user may see are exactly those
-    of the khối the user may see.
+    newly escaped and target households as of `as_of`). The households a user
+    may see are exactly those of the khối the user may see, so the counts are
+    one aggregate of the households alone, grouped by khối: joined to the khối
+    and grouped by them, PostgreSQL sorted every household of a province by
+    khối before counting (docs/scaling.md, "The whole-province dashboard").
     """
     as_of = as_of or timezone.localdate()
     wards = list(ward_list(user=user))
+    counted = (
+        Household.objects.filter(scope_q(user, ward="ward__", khoi="khoi_id"))
+        .order_by()
+        .values("khoi_id")
+        .annotate(**_household_counts(as_of))
+    )
+    counts = {row.pop("khoi_id"): row for row in counted}
+    zero = dict.fromkeys(DASHBOARD_COUNTS, 0)
     by_ward: dict[int, list[Khoi]] = {w.pk: [] for w in wards}
-    for khoi in khoi_list(user=user).annotate(**_household_counts(as_of)):
-        khoi.counts = {name: getattr(khoi, name) for name in DASHBOARD_COUNTS}
+    for khoi in Khoi.objects.filter(scope_q(user, ward="ward__", khoi="id")):
+        khoi.counts = {name: counts.get(khoi.pk, zero)[name] for name in DASHBOARD_COUNTS}
         by_ward.setdefault(khoi.ward_id, []).append(khoi)
     for ward in wards:
         ward.visible_khois = by_ward.get(ward.pk, [])
