@@ -11,7 +11,7 @@ of `make test`.
 """
 
 import argparse
-import csv
+import contextlib
 import json
 import os
 import secrets
@@ -140,9 +140,52 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
     raise SystemExit(f"gunicorn did not start; see {log}")
 
 
-def read_stats(prefix: Path) -> list[dict]:
-    with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def _percentile(response_times: dict, count: int, percent: float) -> int:
+    """Locust's own percentile over its response-time histogram (locust.stats.calculate_response_time_percentile),
+    here so that this process need not import locust (it patches the standard library with gevent)."""
+    below = int(count * percent)
+    processed = 0
+    for time_ms in sorted(response_times, reverse=True):
+        processed += response_times[time_ms]
+        if count - processed <= below:
+            return time_ms
+    return 0
+
+
+def read_stats(json_file: Path) -> list[dict]:
+    """Rows per kind of request and an "Aggregated" row from locust's final JSON (`--json-file`).
+
+    The JSON is written after the last simulated officer stopped; the CSV file is a snapshot taken every second
+    and missed the requests of the last one (a 10-second report download was absent from a short run).
+    """
+    entries = json.loads(json_file.read_text(encoding="utf-8"))
+    started = min((e["start_time"] for e in entries), default=0)
+    ended = max((e["last_request_timestamp"] or 0 for e in entries), default=0)
+    seconds = max(ended - started, 1e-9)
+    total = {"name": "Aggregated", "num_requests": 0, "num_failures": 0, "max_response_time": 0, "times": {}}
+    kinds = []
+    for entry in sorted(entries, key=lambda e: e["name"]):
+        times = {int(k): v for k, v in entry["response_times"].items()}
+        kinds.append({**entry, "times": times})
+        total["num_requests"] += entry["num_requests"]
+        total["num_failures"] += entry["num_failures"]
+        total["max_response_time"] = max(total["max_response_time"], entry["max_response_time"] or 0)
+        for time_ms, count in times.items():
+            total["times"][time_ms] = total["times"].get(time_ms, 0) + count
+    rows = []
+    for entry in [*kinds, total]:
+        count = entry["num_requests"]
+        rows.append(
+            {
+                "Name": entry["name"],
+                "Request Count": count,
+                "Failure Count": entry["num_failures"],
+                "Requests/s": count / seconds,
+                **{f"{p}%": _percentile(entry["times"], count, p / 100) for p in (50, 95, 99)},
+                "Max Response Time": entry["max_response_time"] or 0,
+            }
+        )
+    return rows
 
 
 def report(rows: list[dict], *, args, duration: float, households: int) -> tuple[str, bool]:
@@ -152,29 +195,65 @@ def report(rows: list[dict], *, args, duration: float, households: int) -> tuple
         f"{households:,} households, all on this 2-core machine (locust included); whole run {duration:.0f} s; "
         f"load average {os.getloadavg()[0]:.1f} at the end (other work shares the cores).",
         "",
-        "| Request | Requests | Errors | Req/s | p50 | p95 | p99 | Max |",
-        "|---|---|---|---|---|---|---|---|",
+        f"| Request | Requests | Errors | Req/s | p50 | p95 | p99 | Max | Page goal (p95 < {PAGE_GOAL_MS} ms) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    errors, pages_ok = 0, True
+    errors, missed = 0, []
     for row in rows:
         name = row["Name"]
         if name == "Aggregated":
             name = "**all**"
-        errors += int(row["Failure Count"]) if row["Name"] != "Aggregated" else 0
+        else:
+            errors += int(row["Failure Count"])
+        goal = ""
+        if row["Name"] in PAGES:
+            if float(row["95%"]) >= PAGE_GOAL_MS:
+                goal = "**missed**"
+                missed.append(row["Name"])
+            else:
+                goal = "met"
         lines.append(
             f"| {name} | {int(row['Request Count']):,} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
-            f"{row['50%']} ms | {row['95%']} ms | {row['99%']} ms | {float(row['Max Response Time']):.0f} ms |"
+            f"{row['50%']} ms | {row['95%']} ms | {row['99%']} ms | {float(row['Max Response Time']):.0f} ms | "
+            f"{goal} |"
         )
-        if row["Name"] in PAGES and float(row["95%"]) >= PAGE_GOAL_MS:
-            pages_ok = False
-    met = errors == 0 and pages_ok
+    met = errors == 0 and not missed
+    verdict = "**met**." if met else f"**not met**: {errors} errors"
+    if missed:
+        verdict += f"; p95 over {PAGE_GOAL_MS} ms on " + ", ".join(missed)
     lines += [
         "",
         f"Goal: 0 errors and p95 of pages (lists, household page, a review read and saved) under {PAGE_GOAL_MS} ms — "
-        + ("**met**." if met else f"**not met** ({errors} errors; see the p95 column)."),
-        "Exports and report downloads are files built in the request and are not held to the page goal.",
+        + (verdict if met else verdict + "."),
+        "Exports and report downloads are files built in the request (or a job's page when larger) and are not held "
+        "to the page goal; their errors count.",
     ]
     return "\n".join(lines), met
+
+
+def warm_up(port: int, data: dict, rounds: int) -> None:
+    """Each gunicorn worker's first requests load the URL configuration, templates and catalogues: made before
+    the clock starts, so that a short run does not measure them (a 12-second run had every page at 8 s)."""
+    from urllib.request import Request, urlopen
+
+    urls = [
+        "/households/?q=nguyen",
+        f"/households/?khoi={data['khoi_ids'][0]}&status=poor",
+        f"/households/{data['household_ids'][0]}/",
+    ]
+    if data.get("review_ids"):
+        urls.append(f"/api/v1/reviews/{data['review_ids'][0]}/")
+    for _ in range(rounds):
+        for url in urls:
+            request = Request(f"http://127.0.0.1:{port}{url}", headers={"Cookie": f"sessionid={data['sessions'][0]}"})
+            with contextlib.suppress(OSError):  # a page that fails here fails again, counted, in the run
+                urlopen(request, timeout=120).read()
+
+
+def _print_failures(prefix: Path) -> None:
+    failures = Path(f"{prefix}_failures.csv")
+    if failures.exists() and len(failures.read_text(encoding="utf-8").splitlines()) > 1:
+        print("Failures (locust):\n" + failures.read_text(encoding="utf-8"))
 
 
 def main(argv=None) -> int:
@@ -229,6 +308,7 @@ def main(argv=None) -> int:
         data_file.write_text(json.dumps(data))
         server = start_gunicorn(server_env, port, args.workers, tmp / "gunicorn.log")
         try:
+            warm_up(port, data, rounds=2 * args.workers)
             prefix = tmp / "locust"
             result = subprocess.run(
                 [
@@ -244,6 +324,8 @@ def main(argv=None) -> int:
                     f"{int(args.minutes * 60)}s",
                     "--host",
                     f"http://127.0.0.1:{port}",
+                    "--json-file",
+                    str(prefix),
                     "--csv",
                     str(prefix),
                     "--only-summary",
@@ -254,7 +336,8 @@ def main(argv=None) -> int:
                 env={**os.environ, "LOADTEST_DATA": str(data_file)},
                 check=False,
             )
-            rows = read_stats(prefix)
+            rows = read_stats(prefix.with_name(prefix.name + ".json"))
+            _print_failures(prefix)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)

@@ -110,3 +110,9 @@ class Officer(HttpUser):
     def report(self):
         # The ward's review-result tables of the year (reports app), as Excel.
         self.get(DATA["report_path"], name="report (review-result tables, xlsx)")
+
+    @task(1)
+    def campaign_results(self):
+        # The results of the review month being worked (every khối's counts and the household list), as Excel:
+        # what the ward sends upward at the end of the campaign.
+        self.get(f"/reports/reviews/{DATA['campaign_id']}.xlsx", name="report (campaign results, xlsx)", job_ok=True)
