@@ -69,6 +69,7 @@ def job_retry(*, user, job: Job) -> Job:
     if job.user_id != user.pk:
         raise PermissionDenied(_("Only the person who asked for a job may run it again."))
     with transaction.atomic():
+        # Job.DoesNotExist when the sweep (manage.py sweep_jobs) deleted it meanwhile: the view answers 404.
         job = Job.objects.select_for_update().get(pk=job.pk)
         if not job_can_retry(job):
             raise JobNotRetryable(_("This job is still running or its file is ready; there is nothing to retry."))

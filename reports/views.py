@@ -236,6 +236,8 @@ def job_retry(request, pk):
     job = _job(request, pk)
     try:
         job = services.job_retry(user=request.user, job=job)
+    except Job.DoesNotExist:
+        raise Http404(_("No such job.")) from None
     except services.JobNotRetryable as error:
         if _wants_json(request):
             return JsonResponse({"detail": error.message, **_job_json(job)}, status=409)

@@ -166,6 +166,25 @@ def test_a_running_job_cannot_be_retried_until_it_stalls(client, world):
     assert services.job_can_retry(job)
 
 
+def test_a_job_the_sweep_deletes_during_a_retry_is_a_404(client, world, monkeypatch):
+    """manage.py sweep_jobs may delete an old failed job between the page's lookup and the retry's row lock."""
+    from reports import selectors
+
+    user = world.users["ward_officer_hb"]
+    job = Job.objects.create(user=user, kind="household_list_pdf", state="failed", message="Lỗi")
+    found = selectors.job_get
+
+    def found_then_swept(**kwargs):
+        stale = found(**kwargs)
+        Job.objects.filter(pk=stale.pk).delete()
+        return stale
+
+    monkeypatch.setattr(selectors, "job_get", found_then_swept)
+    client.force_login(user)
+    assert client.post(f"/reports/jobs/{job.pk}/retry/").status_code == 404
+    assert not Job.objects.filter(pk=job.pk).exists()
+
+
 def test_a_broker_that_is_down_fails_the_job_with_a_message(world, monkeypatch, django_capture_on_commit_callbacks):
     from reports import tasks
 
