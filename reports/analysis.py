@@ -3,15 +3,15 @@ deprivations and causes from the recognised reviews.
 
 Target groups: two aggregate queries (households, persons) grouped by unit and
 by the class on the period's last day. Deprivations and causes: one query
-reading the recognised reviews that set the classes of the period's year
-(their deprivation codes and causes are lists, counted here), and one for the
-standard's indicators.
+reading each household's latest recognised review among those that set the
+classes of the period's year (their deprivation codes and causes are lists,
+counted here), and two for the standard and its indicators.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -155,10 +155,16 @@ class ReviewFigures:
 
 
 def review_figures(units: Units, period: Period) -> ReviewFigures | None:
-    """The recognised reviews that set the classes of the period's year, or None without a standard for it.
+    """Each household's latest recognised review in the period's window, or None without a standard for it.
 
-    The periodic review of the year before (it sets this year's classes) and
-    the regular reviews of this year up to the period's end (docs/reports.md).
+    The window is the periodic review of the year before (it sets this year's
+    classes) and the regular reviews of this year up to the period's last
+    month. A household reviewed more than once there counts once, by its latest
+    recognised review: the one whose decision was signed last (then the later
+    decision, then the later review). Only if that review recognised it poor or
+    near-poor is it counted, with that review's deprivations and causes
+    (docs/reports.md, "Deprivations and causes"). One query: the latest review
+    is a correlated subquery per household.
     """
     from reviews.models import CampaignKind, Review, ReviewState, Standard
 
@@ -172,19 +178,26 @@ def review_figures(units: Units, period: Period) -> ReviewFigures | None:
     figures = ReviewFigures([(i.code, i.name) for i in standard.indicators.all()], standard.name)
     review_unit = "khoi_id" if units.level == "ward" else "campaign__ward_id"
     unit_ids = [pk for pk, _n, _name in units.rows]
-    reviews = Review.objects.filter(
-        state=ReviewState.RECOGNISED,
-        proposed_status__in=CLASSES,
-        **({"khoi_id__in": unit_ids} if units.level == "ward" else {"campaign__ward_id__in": unit_ids}),
-    ).filter(
+    in_window = Review.objects.filter(state=ReviewState.RECOGNISED).filter(
         Q(campaign__kind=CampaignKind.PERIODIC, campaign__year=period.year - 1)
         | Q(campaign__kind=CampaignKind.REGULAR, campaign__year=period.year, campaign__month__lte=period.last_month)
+    )
+    latest = (
+        in_window.filter(household=OuterRef("household"))
+        .order_by("-decision__signed_on", "-decision_id", "-id")
+        .values("id")[:1]
+    )
+    reviews = in_window.filter(
+        id=Subquery(latest),
+        **({"khoi_id__in": unit_ids} if units.level == "ward" else {"campaign__ward_id__in": unit_ids}),
     )
     for unit_id, status, deprivations, causes in reviews.values_list(
         review_unit, "proposed_status", "deprivations", "causes"
     ).iterator(chunk_size=2000):
-        key = (status, unit_id)
         figures.reviews += 1
+        if status not in CLASSES:
+            continue  # its latest review took it out of both classes
+        key = (status, unit_id)
         figures.households[key] += 1
         figures.deprivations.setdefault(key, Counter()).update(set(deprivations or []))
         figures.causes.setdefault(key, Counter()).update(set(causes or []))

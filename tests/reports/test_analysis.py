@@ -54,8 +54,8 @@ def test_households_counted_equal_the_registry(people):
 def _recognised(world, household, *, status, deprivations, causes, campaign):
     from reviews.models import Decision, Review
 
-    decision, _created = Decision.objects.get_or_create(
-        ward=world.hb, campaign=campaign, number="5/QĐ-UBND", defaults={"signed_on": date(2024, 12, 20)}
+    decision = campaign.decisions.first() or Decision.objects.create(
+        ward=world.hb, campaign=campaign, number="5/QĐ-UBND", signed_on=date(2024, 12, 20)
     )
     return Review.objects.create(
         campaign=campaign,
@@ -104,11 +104,62 @@ def test_deprivations_and_causes_from_the_recognised_reviews(reviewed):
     assert "2026" in later["thieu-hut-ho-ngheo"].notes[0]
 
 
+def _regular(world, month, *, number, signed_on):
+    from reviews.models import Campaign, Decision, Standard
+
+    campaign = Campaign.objects.create(
+        ward=world.hb, kind="regular", year=2025, month=month, starts_on=date(2025, month, 15),
+        ends_on=date(2025, month, 28), standard=Standard.objects.get(code="nd-07-2021"),
+    )  # fmt: skip
+    Decision.objects.create(ward=world.hb, campaign=campaign, number=number, signed_on=signed_on)
+    return campaign
+
+
+def test_a_household_reviewed_twice_counts_once_by_its_latest_review(reviewed):
+    """Regression: the periodic review of 2024 and a regular review of 2025 both counted the household."""
+    from reviews.models import Decision
+
+    poor, near = reviewed.hb_k1.households.order_by("pk")[:2]
+    may = _regular(reviewed, 5, number="7/QĐ-UBND", signed_on=date(2025, 5, 30))
+    _recognised(reviewed, poor, status="near_poor", deprivations=["nguon_nuoc"], causes=["land"], campaign=may)
+    june = _regular(reviewed, 6, number="8/QĐ-UBND", signed_on=date(2025, 6, 30))
+    _recognised(reviewed, near, status="average", deprivations=[], causes=[], campaign=june)
+    assert Decision.objects.filter(ward=reviewed.hb).count() == 3
+
+    def tables(period):
+        return {t.key: t for t in analysis_tables(ward_units(reviewed.hb), parse_period(period))}
+
+    # The first quarter's window holds only the periodic review: as before.
+    q1 = tables("2025-Q1")
+    assert q1["thieu-hut-ho-ngheo"].rows[-2].values[:3] == [1, 3, 1]
+    assert q1["thieu-hut-ho-can-ngheo"].rows[-2].values[:3] == [1, 1, 1]
+    # The year: the poor household became near-poor in May (its May deprivations and causes, once), the
+    # near-poor one rose above the line in June (counted in neither table).
+    year = tables("2025")
+    assert year["thieu-hut-ho-ngheo"].rows[-2].values[:2] == [0, 0]
+    near_total = year["thieu-hut-ho-can-ngheo"].rows[-2].values
+    assert near_total[:3] == [1, 1, 0]  # households, deprivations, việc làm
+    assert near_total[2 + 8] == 1  # 9. nguồn nước
+    causes = {row.label: row.values for row in year["nguyen-nhan"].rows}
+    assert causes["Tổng cộng: hộ nghèo"] == [0] * 8
+    assert causes["Tổng cộng: hộ cận nghèo"] == [1, 1, 0, 0, 0, 0, 0, 0]
+    # Consolidated: the same households, once.
+    upper = {t.key: t for t in analysis_tables(upper_units(reviewed.hb.upper_unit), parse_period("2025"))}
+    assert upper["thieu-hut-ho-can-ngheo"].rows[-2].values[:3] == [1, 1, 0]
+    assert upper["thieu-hut-ho-ngheo"].rows[-2].values[0] == 0
+
+
 def test_review_figures_take_one_query_for_any_number_of_reviews(reviewed, django_assert_num_queries):
     units = ward_units(reviewed.hb)
     with django_assert_num_queries(3):  # standard, its indicators, the reviews
         figures = review_figures(units, parse_period("2025"))
     assert figures.reviews == 2
+    may = _regular(reviewed, 5, number="7/QĐ-UBND", signed_on=date(2025, 5, 30))
+    for household in reviewed.hb_k1.households.all():
+        _recognised(reviewed, household, status="poor", deprivations=["viec_lam"], causes=[], campaign=may)
+    with django_assert_num_queries(3):  # reviewed twice: still one query, one row per household
+        figures = review_figures(units, parse_period("2025"))
+    assert figures.reviews == reviewed.hb_k1.households.count()
 
 
 def test_files_carry_every_table_and_the_charts(client, reviewed):
