@@ -1,5 +1,8 @@
 """Report rules as plain functions over plain values (docs/reports.md), tested without a database."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from households.rules import Status
 from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
 
@@ -63,20 +66,54 @@ def end_from(columns: dict[int, int]) -> int:
     return columns.get(START, 0) - sum(columns.get(c, 0) for c in DECREASES) + sum(columns.get(c, 0) for c in INCREASES)
 
 
-# --- Submissions: when a period's report is due (docs/reports.md, "Submissions") ----------
+# --- Submissions: when a period's report is due (docs/reports.md, "Due dates") -----------
 
-DUE_DAY = 5  # reports go up on the 5th of the month after the period (Quyết định 24/2021, Điều 7)
+DUE_DAY = 5  # the monthly reporting day of Quyết định 24/2021, Điều 7
+
+# The periodic review's results go to the upper level before the province's deadlines
+# (Quyết định 24/2021, Điều 7): the preliminary results by 15/11, the official ones by 20/12.
+PRELIMINARY, OFFICIAL, REPORT = "preliminary", "official", "report"
+PRELIMINARY_DUE = (11, 15)
+OFFICIAL_DUE = (12, 20)
+RESULTS = "results"  # reports.Submission.Kind.RESULTS
 
 
-def due_on(period_end):
-    """The day a period's report is due: the 5th of the month after the period's last day."""
-    from datetime import date
+@dataclass(frozen=True)
+class Deadline:
+    """One day a submission is due; versions sent on or after `opens` (any, when None) count for it."""
 
+    key: str  # PRELIMINARY, OFFICIAL or REPORT
+    due: date
+    opens: date | None = None
+
+
+def due_on(period_end: date) -> date:
+    """The 5th of the month after the period's last day."""
     year, month = (period_end.year + 1, 1) if period_end.month == 12 else (period_end.year, period_end.month + 1)
     return date(year, month, DUE_DAY)
 
 
+def deadlines(*, kind: str, period) -> list[Deadline]:
+    """When a ward's submission of `kind` for `period` (a reports.periods.Period) is due.
+
+    The review-result tables of a year answer the periodic review's two
+    deadlines: a version sent by 15/11 of that year is the preliminary result;
+    the official result is a version sent after 15/11, due by 20/12. Any other
+    report (the tables of a half-year or a quarter, the progress report) is due
+    on the 5th of the month after the period.
+    """
+    if kind == RESULTS and period.kind == "Y":
+        preliminary = date(period.year, *PRELIMINARY_DUE)
+        return [
+            Deadline(PRELIMINARY, preliminary),
+            Deadline(OFFICIAL, date(period.year, *OFFICIAL_DUE), opens=preliminary + timedelta(days=1)),
+        ]
+    return [Deadline(REPORT, due_on(period.end))]
+
+
 ON_TIME, SUBMITTED_LATE, LATE, NOT_DUE = "on_time", "submitted_late", "late", "not_due"
+# The state a ward's row shows: the worst of its deadlines', in this order.
+STATE_RANK = (LATE, SUBMITTED_LATE, ON_TIME, NOT_DUE)
 
 
 def submission_state(*, due, first_submitted_on, today) -> str:
@@ -84,3 +121,14 @@ def submission_state(*, due, first_submitted_on, today) -> str:
     if first_submitted_on is not None:
         return ON_TIME if first_submitted_on <= due else SUBMITTED_LATE
     return LATE if today > due else NOT_DUE
+
+
+def deadline_state(deadline: Deadline, *, sent_on: list[date], today: date) -> str:
+    """The state of one deadline, from the (local) days the ward's versions were sent."""
+    counted = [day for day in sent_on if deadline.opens is None or day >= deadline.opens]
+    return submission_state(due=deadline.due, first_submitted_on=min(counted, default=None), today=today)
+
+
+def overall_state(states: list[str]) -> str:
+    """A late deadline makes the ward late; otherwise a late sending shows, then on time, then not due."""
+    return min(states, key=STATE_RANK.index)

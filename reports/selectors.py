@@ -88,6 +88,7 @@ def submission_get(*, user, pk):
 
 def submission_overview(*, user, period: Period, kind: str, today) -> list[dict]:
     """Per ward in the user's scope: its versions for the period (newest first) and whether it is late. Two queries."""
+    from django.utils import timezone
 
     from . import rules
 
@@ -95,13 +96,15 @@ def submission_overview(*, user, period: Period, kind: str, today) -> list[dict]
     versions: dict[int, list] = {}
     for submission in submission_list(user=user).filter(period=period.key, kind=kind, ward__in=[w.pk for w in wards]):
         versions.setdefault(submission.ward_id, []).append(submission)
-    due = rules.due_on(period.end)
+    deadlines = rules.deadlines(kind=kind, period=period)
     rows = []
     for ward in wards:
         sent = sorted(versions.get(ward.pk, []), key=lambda s: s.version, reverse=True)
-        first = min((s.submitted_at for s in sent), default=None)
-        state = rules.submission_state(due=due, first_submitted_on=first.date() if first else None, today=today)
-        rows.append({"ward": ward, "versions": sent, "state": state, "due": due})
+        # The day in Vietnam (TIME_ZONE), not in UTC: 06:00 on the 6th is late though UTC still says the 5th.
+        sent_on = [timezone.localdate(s.submitted_at) for s in sent]
+        states = [{"deadline": d, "state": rules.deadline_state(d, sent_on=sent_on, today=today)} for d in deadlines]
+        state = rules.overall_state([s["state"] for s in states])
+        rows.append({"ward": ward, "versions": sent, "state": state, "deadlines": states, "due": deadlines[-1].due})
     return rows
 
 

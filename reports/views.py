@@ -455,6 +455,11 @@ SUBMISSION_STATE_LABELS = {
     "late": gettext_lazy("Late: not submitted"),
     "not_due": gettext_lazy("Not submitted yet"),
 }
+DEADLINE_LABELS = {
+    "preliminary": gettext_lazy("Preliminary results"),
+    "official": gettext_lazy("Official results"),
+    "report": gettext_lazy("Report"),
+}
 
 
 @require_GET
@@ -479,6 +484,9 @@ def submission_page(request):
     rows = selectors.submission_overview(user=request.user, period=period, kind=kind, today=today)
     for row in rows:
         row["state_label"] = SUBMISSION_STATE_LABELS[row["state"]]
+        for item in row["deadlines"]:
+            item["label"] = DEADLINE_LABELS[item["deadline"].key]
+            item["state_label"] = SUBMISSION_STATE_LABELS[item["state"]]
     context = {
         "period": period,
         "periods": [p for year in (today.year, today.year - 1) for p in periods_of_year(year)],

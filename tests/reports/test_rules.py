@@ -82,3 +82,69 @@ def test_submission_states(first, today, state):
 
     first = date.fromisoformat(first) if first else None
     assert submission_state(due=date(2025, 7, 5), first_submitted_on=first, today=date.fromisoformat(today)) == state
+
+
+# --- The periodic review's deadlines (Quyết định 24/2021, Điều 7: preliminary by 15/11, official by 20/12) ---
+
+
+def _deadlines(kind, period):
+    from reports.periods import parse_period
+    from reports.rules import deadlines
+
+    return deadlines(kind=kind, period=parse_period(period))
+
+
+def test_the_years_review_results_are_due_on_15_november_and_20_december():
+    from datetime import date
+
+    preliminary, official = _deadlines("results", "2025")
+    assert (preliminary.key, preliminary.due, preliminary.opens) == ("preliminary", date(2025, 11, 15), None)
+    assert (official.key, official.due, official.opens) == ("official", date(2025, 12, 20), date(2025, 11, 16))
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "due"),
+    [
+        ("results", "2025-H1", "2025-07-05"),
+        ("results", "2025-H2", "2026-01-05"),
+        ("results", "2025-Q4", "2026-01-05"),
+        ("progress", "2025", "2026-01-05"),
+        ("progress", "2025-Q3", "2025-10-05"),
+    ],
+)
+def test_other_reports_are_due_on_the_fifth_of_the_next_month(kind, period, due):
+    from datetime import date
+
+    (deadline,) = _deadlines(kind, period)
+    assert (deadline.key, deadline.due) == ("report", date.fromisoformat(due))
+
+
+@pytest.mark.parametrize(
+    ("sent", "today", "preliminary", "official", "row"),
+    [
+        # Nothing sent: the preliminary is late from 16/11, the official from 21/12.
+        ([], "2025-11-15", "not_due", "not_due", "not_due"),
+        ([], "2025-11-16", "late", "not_due", "late"),
+        ([], "2025-12-21", "late", "late", "late"),
+        # Sent on 15/11: the preliminary is in on time; it is not the official result.
+        (["2025-11-15"], "2025-12-20", "on_time", "not_due", "on_time"),
+        (["2025-11-15"], "2025-12-21", "on_time", "late", "late"),
+        # Sent on 16/11 only: the preliminary came late, the official is in on time.
+        (["2025-11-16"], "2025-12-21", "submitted_late", "on_time", "submitted_late"),
+        # Both in time, then a correction after 20/12 changes nothing.
+        (["2025-11-10", "2025-12-20", "2026-01-03"], "2026-02-01", "on_time", "on_time", "on_time"),
+        # The official result sent on 21/12.
+        (["2025-11-01", "2025-12-21"], "2026-01-10", "on_time", "submitted_late", "submitted_late"),
+    ],
+)
+def test_deadline_states_at_the_boundaries(sent, today, preliminary, official, row):
+    from datetime import date
+
+    from reports.rules import deadline_state, overall_state
+
+    sent_on = [date.fromisoformat(day) for day in sent]
+    states = [
+        deadline_state(d, sent_on=sent_on, today=date.fromisoformat(today)) for d in _deadlines("results", "2025")
+    ]
+    assert states == [preliminary, official]
+    assert overall_state(states) == row

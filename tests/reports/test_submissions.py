@@ -193,6 +193,31 @@ def test_due_dates_today(ward_data):
     assert [(r["ward"].name, r["state"]) for r in rows] == [("Hưng Bình", "not_due"), ("Quang Trung", "not_due")]
 
 
+def test_the_years_results_answer_the_periodic_reviews_deadlines(client, ward_data):
+    """Preliminary by 15/11, official by 20/12; the day a version was sent is Vietnam's, not UTC's."""
+    from datetime import UTC, datetime
+
+    from reports import selectors
+
+    submit(client, ward_data)
+    # 23:30 UTC on 15/11 is 06:30 on 16/11 in Vietnam: the preliminary result came a day late.
+    Submission.objects.update(submitted_at=datetime(2025, 11, 15, 23, 30, tzinfo=UTC))
+    upper = ward_data.users["upper_level"]
+
+    def states(today):
+        rows = selectors.submission_overview(user=upper, period=parse_period("2025"), kind="results", today=today)
+        return [(r["ward"].name, r["state"], [d["state"] for d in r["deadlines"]]) for r in rows]
+
+    assert states(date(2025, 12, 20)) == [
+        ("Hưng Bình", "submitted_late", ["submitted_late", "on_time"]),
+        ("Quang Trung", "late", ["late", "not_due"]),
+    ]
+    assert states(date(2025, 12, 21))[1] == ("Quang Trung", "late", ["late", "late"])
+    client.force_login(upper)
+    page = client.get("/reports/submissions/?period=2025").content.decode()
+    assert "Kết quả sơ bộ: hạn 15/11/2025" in page and "Kết quả chính thức: hạn 20/12/2025" in page
+
+
 def test_the_progress_report_is_submitted_and_versioned_apart(client, ward_data):
     client.force_login(ward_data.users["ward_officer_hb"])
     url = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H1/"
