@@ -5,7 +5,8 @@ Target groups: two aggregate queries (households, persons) grouped by unit and
 by the class on the period's last day. Deprivations and causes: one query
 reading each household's latest recognised review among those that set the
 classes of the period's year (their deprivation codes and causes are lists,
-counted here), and two for the standard and its indicators.
+counted here), one for the children of those households, and two for the
+standard and its indicators.
 """
 
 from collections import Counter
@@ -152,6 +153,9 @@ class ReviewFigures:
     deprivations: dict = field(default_factory=dict)
     causes: dict = field(default_factory=dict)
     reviews: int = 0
+    # (status, unit id) -> children under 16 in those households, and per indicator those in a deprived one
+    children: Counter = field(default_factory=Counter)
+    children_deprived: dict = field(default_factory=dict)
 
 
 def review_figures(units: Units, period: Period) -> ReviewFigures | None:
@@ -191,17 +195,38 @@ def review_figures(units: Units, period: Period) -> ReviewFigures | None:
         id=Subquery(latest),
         **({"khoi_id__in": unit_ids} if units.level == "ward" else {"campaign__ward_id__in": unit_ids}),
     )
-    for unit_id, status, deprivations, causes in reviews.values_list(
-        review_unit, "proposed_status", "deprivations", "causes"
+    children = _children_per_household(reviews, period)
+    for household_id, unit_id, status, deprivations, causes in reviews.values_list(
+        "household_id", review_unit, "proposed_status", "deprivations", "causes"
     ).iterator(chunk_size=2000):
         figures.reviews += 1
         if status not in CLASSES:
             continue  # its latest review took it out of both classes
         key = (status, unit_id)
+        deprived = set(deprivations or [])
         figures.households[key] += 1
-        figures.deprivations.setdefault(key, Counter()).update(set(deprivations or []))
+        figures.deprivations.setdefault(key, Counter()).update(deprived)
         figures.causes.setdefault(key, Counter()).update(set(causes or []))
+        n = children.get(household_id, 0)
+        figures.children[key] += n
+        figures.children_deprived.setdefault(key, Counter()).update(dict.fromkeys(deprived, n))
     return figures
+
+
+def _children_per_household(reviews, period: Period) -> dict[int, int]:
+    """Children under 16 on the period's last day, per reviewed household (its members now): one query."""
+    day = period.end
+    rows = (
+        Member.objects.filter(
+            household_id__in=reviews.values("household_id"),
+            birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
+            birth_date__lte=day,
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["household_id"]: row["n"] for row in rows}
 
 
 def deprivations_table(units: Units, period: Period, figures: ReviewFigures, status: str) -> ReportTable:
@@ -244,6 +269,59 @@ def deprivations_table(units: Units, period: Period, figures: ReviewFigures, sta
         column_numbers=numbers,
         rows=rows,
         notes=[_("Shares: deprived households over the households of the row, in %.")],
+    )
+
+
+def children_table(units: Units, period: Period, figures: ReviewFigures) -> ReportTable:
+    """Children under 16 of poor and near-poor households, and per indicator those living in a deprived household.
+
+    The reviews record deprivations per household, not per person: which child
+    is stunted or out of school is not known (docs/reports.md, "Deprivations of
+    children"), so a child counts under an indicator when its household is
+    deprived on it.
+    """
+    codes = [code for code, _name in figures.indicators]
+    width = 2 + len(codes)
+    values: dict[int, list[int]] = {}
+    for (status, unit_id), n in figures.children.items():
+        row = values.setdefault(unit_id, [0] * width)
+        counts = figures.children_deprived.get((status, unit_id), Counter())
+        row[0] += n
+        row[1] += n if status == Status.POOR else 0
+        for i, code in enumerate(codes):
+            row[2 + i] += counts[code]
+    rows = []
+    for row in _with_total(units, values, width):
+        rows.append(row)
+        children = row.values[0]
+        shares = [None, None, *(percent(v, children) for v in row.values[2:])]
+        rows.append(TableRow("", _("%(unit)s: share (%%)") % {"unit": row.label}, shares, row.is_total, True))
+    header = [
+        [
+            HeaderCell(_("No."), rowspan=2),
+            HeaderCell(units.unit_label, rowspan=2),
+            HeaderCell(_("Children under 16 of poor and near-poor households"), rowspan=2),
+            HeaderCell(_("Of them in poor households"), rowspan=2),
+            HeaderCell(_("Children living in a household deprived of the indicator"), colspan=len(codes)),
+        ],
+        [HeaderCell(f"{i}. {name}") for i, (_code, name) in enumerate(figures.indicators, start=1)],
+    ]
+    return ReportTable(
+        key="thieu-hut-tre-em",
+        title=_("Deprivations of children"),
+        subtitle=_("%(unit)s, children under 16 on %(date)s of the households recognised for %(year)s")
+        % {"unit": units.name, "date": period.end.strftime("%d/%m/%Y"), "year": period.year},
+        header_rows=header,
+        column_numbers=["A", "B", *(str(n) for n in range(1, width + 1))],
+        rows=rows,
+        notes=[
+            _(
+                "The reviews record deprivations per household, not per child: a child counts under an indicator "
+                "when its household is deprived of it. Children: the members on the registry now, under 16 on "
+                "that day."
+            ),
+            _("Shares: over the children of the row, in %."),
+        ],
     )
 
 
@@ -299,6 +377,7 @@ def analysis_tables(units: Units, period: Period) -> list[ReportTable]:
         review_tables = [
             deprivations_table(units, period, figures, Status.POOR),
             deprivations_table(units, period, figures, Status.NEAR_POOR),
+            children_table(units, period, figures),
             causes_table(units, period, figures),
         ]
         if not figures.reviews:

@@ -154,6 +154,63 @@ def results_xlsx(*, job, output, progress) -> JobOutput:
     return JobOutput(report.filename("xlsx"), XLSX_CONTENT_TYPE)
 
 
+# --- Detailed lists of poor and near-poor households (docs/reports.md) ---------------------------
+
+LISTS_PDF = "lists_pdf"
+LISTS_XLSX = "lists_xlsx"
+
+
+def log_detailed_lists(user, path, lists, *, channel=personal_data.Channel.EXPORT) -> None:
+    """The detailed lists name every member: each showing or export is logged (no ID numbers in them)."""
+    personal_data.log_access(
+        user=user,
+        channel=channel,
+        path=path,
+        household_ids=lists.household_ids,
+        member_count=lists.member_count,
+        id_numbers_shown=False,
+    )
+
+
+def _lists_for_job(job):
+    from .detailed_lists import upper_detailed_lists, ward_detailed_lists
+    from .selectors import ReportRequestError, period_get, report_upper_get, report_ward_get
+
+    params = job.params
+    try:
+        period = period_get(params.get("period", ""))
+        if params.get("level") == "ward":
+            return ward_detailed_lists(report_ward_get(user=job.user, ward_id=params.get("unit_id")), period)
+        return upper_detailed_lists(report_upper_get(user=job.user, unit_id=params.get("unit_id")), period)
+    except ReportRequestError as error:
+        raise JobFailed(error.message) from error
+
+
+@job_kind(LISTS_PDF, gettext_lazy("Lists of poor and near-poor households (PDF)"))
+def lists_pdf(*, job, output, progress) -> JobOutput:
+    from .detailed_lists import render_detailed_lists_pdf
+
+    lists = _lists_for_job(job)
+    try:
+        render_detailed_lists_pdf(lists, output)
+    except RenderingUnavailable as error:
+        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+    log_detailed_lists(job.user, job.path, lists)
+    progress(job.total or 0, total=job.total)
+    return JobOutput(lists.filename("pdf"), PDF_CONTENT_TYPE)
+
+
+@job_kind(LISTS_XLSX, gettext_lazy("Lists of poor and near-poor households (Excel)"))
+def lists_xlsx(*, job, output, progress) -> JobOutput:
+    from .detailed_lists import write_detailed_lists_xlsx
+
+    lists = _lists_for_job(job)
+    write_detailed_lists_xlsx(lists, output)
+    log_detailed_lists(job.user, job.path, lists)
+    progress(job.total or 0, total=job.total)
+    return JobOutput(lists.filename("xlsx"), XLSX_CONTENT_TYPE)
+
+
 # --- The registry's Excel import, for large files (docs/workbook.md, "Large files") ---------
 
 HOUSEHOLD_IMPORT = "household_import"

@@ -4,6 +4,8 @@ from . import review_views, views
 
 # /reports/results/ward/<ward id>/<period>.pdf and /reports/results/upper/<unit id>/<period>.pdf (README).
 RESULTS = r"^results/(?P<level>ward|upper)/(?P<unit_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)"
+# The detailed lists of poor and near-poor households with their members (docs/reports.md).
+LISTS = r"^lists/(?P<level>ward|upper)/(?P<unit_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)"
 
 urlpatterns = [
     path("households.pdf", views.households_pdf, name="report-households-pdf"),
@@ -36,6 +38,8 @@ urlpatterns = [
     re_path(RESULTS + r"/(?P<name>[a-z]+)\.svg$", views.results_chart, name="report-results-chart"),
     re_path(RESULTS + r"\.pdf$", views.results_pdf, name="report-results-pdf"),
     re_path(RESULTS + r"\.xlsx$", views.results_xlsx, name="report-results-xlsx"),
+    re_path(LISTS + r"/$", views.lists_page, name="report-lists"),
+    re_path(LISTS + r"\.(?P<extension>pdf|xlsx)$", views.lists_download, name="report-lists-file"),
     re_path(
         r"^progress/(?P<ward_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)\.(?P<extension>pdf|xlsx)$",
         views.progress_download,

@@ -373,6 +373,80 @@ def results_xlsx(request, level, unit_id, period):
     return _results_download(request, level, unit_id, period, "xlsx")
 
 
+# --- Detailed lists of poor and near-poor households (docs/reports.md) ---------------------------
+
+
+def _lists_build(request, level: str, unit_id: int, period_text: str):
+    """The unit (scoped), the parsed period and the builder; ReportRequestError when either cannot be given."""
+    from .detailed_lists import upper_detailed_lists, ward_detailed_lists
+
+    period = selectors.period_get(period_text)
+    if level == "ward":
+        unit = selectors.report_ward_get(user=request.user, ward_id=unit_id)
+        return unit, period, (lambda: ward_detailed_lists(unit, period))
+    unit = selectors.report_upper_get(user=request.user, unit_id=unit_id)
+    return unit, period, (lambda: upper_detailed_lists(unit, period))
+
+
+@require_GET
+@report_access
+def lists_page(request, level, unit_id, period):
+    try:
+        unit, parsed, build = _lists_build(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        if error.status != 400:
+            return _report_error(error)
+        return render(request, "reports/lists.html", {"error": error.message}, status=400)
+    kwargs = {"level": level, "unit_id": unit_id, "period": parsed.key}
+    links = {ext: reverse("report-lists-file", kwargs={**kwargs, "extension": ext}) for ext in ("pdf", "xlsx")}
+    links["results"] = reverse("report-results", kwargs=kwargs)
+    report = build()
+    job_kinds.log_detailed_lists(request.user, request.get_full_path(), report, channel="view")
+    return render(request, "reports/lists.html", {"report": report, "links": links})
+
+
+@require_GET
+@report_access
+def lists_download(request, level, unit_id, period, extension):
+    """The lists as a landscape PDF or a workbook; a consolidated one over a large unit runs as a job."""
+    from django.utils import translation
+
+    from .detailed_lists import render_detailed_lists_pdf, write_detailed_lists_xlsx
+
+    try:
+        unit, parsed, build = _lists_build(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        return _report_error(error)
+    total = _results_too_large(level, unit)
+    if total is not None:
+        kind = job_kinds.LISTS_PDF if extension == "pdf" else job_kinds.LISTS_XLSX
+        params = {"level": level, "unit_id": unit_id, "period": parsed.key}
+        job = services.job_create(
+            user=request.user, kind=kind, params=params, path=request.get_full_path(), total=total
+        )
+        if _wants_json(request):
+            return JsonResponse(_job_json(job), status=202)
+        return redirect("report-job", pk=job.pk)
+    with translation.override("vi"):
+        report = build()
+    if extension == "pdf":
+        try:
+            content = render_detailed_lists_pdf(report)
+        except RenderingUnavailable as error:
+            return _unavailable(error)
+        job_kinds.log_detailed_lists(request.user, request.get_full_path(), report)
+        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report.filename("pdf")}"'
+        return response
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    write_detailed_lists_xlsx(report, output)
+    output.seek(0)
+    job_kinds.log_detailed_lists(request.user, request.get_full_path(), report)
+    return FileResponse(
+        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
+    )
+
+
 # --- The reports page and the population figures ----------------------------------------------
 
 

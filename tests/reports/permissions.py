@@ -18,6 +18,10 @@ ROUTES = [
     Route("reports/results/{level}/{unit_id}/{period}.pdf", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}.xlsx", PAGE, covered_by="tests/reports/test_results.py"),
     Route("reports/results/{level}/{unit_id}/{period}/{name}.svg", PAGE, covered_by="tests/reports/test_analysis.py"),
+    Route("reports/lists/{level}/{unit_id}/{period}/", PAGE, covered_by="tests/reports/test_detailed_lists.py"),
+    Route(
+        "reports/lists/{level}/{unit_id}/{period}.{extension}", PAGE, covered_by="tests/reports/test_detailed_lists.py"
+    ),
     # The review's papers: roles and scopes in tests/reports/test_review_papers.py.
     *(
         Route(path, PAGE, covered_by="tests/reports/test_review_papers.py")

@@ -104,6 +104,27 @@ def test_deprivations_and_causes_from_the_recognised_reviews(reviewed):
     assert "2026" in later["thieu-hut-ho-ngheo"].notes[0]
 
 
+def test_deprivations_of_children_count_the_children_of_deprived_households(reviewed):
+    from households.models import Member
+
+    tables = {t.key: t for t in analysis_tables(ward_units(reviewed.hb), parse_period("2025"))}
+    rows = {row.label: row.values for row in tables["thieu-hut-tre-em"].rows}
+    # children, of them poor, then indicators 1 … 12: the poor household's one child (born 2015) lives
+    # in a household deprived of 1 (việc làm), 4 (bảo hiểm y tế) and 10 (nhà tiêu); the near-poor
+    # household's member turned 16 on 31/12/2025.
+    assert rows["Khối 1"] == [1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]
+    assert rows["Khối 1: tỷ lệ (%)"][2] == 100 and rows["Khối 1: tỷ lệ (%)"][3] == 0
+    assert rows["Tổng cộng"] == rows["Khối 1"]
+    assert rows["Khối 2"][0] == 0
+    # The registry agrees: the children under 16 of the reviewed households.
+    poor, near = reviewed.hb_k1.households.order_by("pk")[:2]
+    born_after = date(2009, 12, 31)
+    assert Member.objects.filter(household__in=[poor, near], birth_date__gt=born_after).count() == 1
+    # On 30/06/2025 (consolidated) the near-poor household's member is 15, a child still.
+    upper = {t.key: t for t in analysis_tables(upper_units(reviewed.hb.upper_unit), parse_period("2025-Q2"))}
+    assert {r.label: r.values for r in upper["thieu-hut-tre-em"].rows}["Hưng Bình"][:3] == [2, 1, 2]
+
+
 def _regular(world, month, *, number, signed_on):
     from reviews.models import Campaign, Decision, Standard
 
@@ -151,13 +172,13 @@ def test_a_household_reviewed_twice_counts_once_by_its_latest_review(reviewed):
 
 def test_review_figures_take_one_query_for_any_number_of_reviews(reviewed, django_assert_num_queries):
     units = ward_units(reviewed.hb)
-    with django_assert_num_queries(3):  # standard, its indicators, the reviews
+    with django_assert_num_queries(4):  # standard, its indicators, the children, the reviews
         figures = review_figures(units, parse_period("2025"))
     assert figures.reviews == 2
     may = _regular(reviewed, 5, number="7/QĐ-UBND", signed_on=date(2025, 5, 30))
     for household in reviewed.hb_k1.households.all():
         _recognised(reviewed, household, status="poor", deprivations=["viec_lam"], causes=[], campaign=may)
-    with django_assert_num_queries(3):  # reviewed twice: still one query, one row per household
+    with django_assert_num_queries(4):  # reviewed twice: still one query, one row per household
         figures = review_figures(units, parse_period("2025"))
     assert figures.reviews == reviewed.hb_k1.households.count()
 
@@ -168,7 +189,7 @@ def test_files_carry_every_table_and_the_charts(client, reviewed):
     workbook = load_workbook(BytesIO(b"".join(client.get(url + ".xlsx").streaming_content)))
     assert workbook.sheetnames == [
         "ket-qua", "dien-bien-ho-ngheo", "dien-bien-ho-can-ngheo", "doi-tuong",
-        "thieu-hut-ho-ngheo", "thieu-hut-ho-can-ngheo", "nguyen-nhan",
+        "thieu-hut-ho-ngheo", "thieu-hut-ho-can-ngheo", "thieu-hut-tre-em", "nguyen-nhan",
     ]  # fmt: skip
     pdf = client.get(url + ".pdf").content
     assert layout_row(pdf, "Khối 1: hộ nghèo") == ["1", "0", "1", "0", "0", "0", "1", "0"]

@@ -1,0 +1,157 @@
+"""The detailed lists of poor and near-poor households with their members (docs/reports.md, "Detailed lists").
+
+A table per class, the households grouped by khối (for the upper level by ward,
+then khối), each household a line (its code, one household, its persons) with
+its members under it (relation to the head, year of birth, gender). The same
+`ReportTable` goes to the page, the landscape PDF and the workbook.
+
+Two queries whatever the number of households: the households of either class
+on the period's last day (with their khối and ward), and their members.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from households.models import Member
+from households.rules import Gender, Status
+
+from . import layout
+from .analysis import CLASSES, Units, upper_units, ward_units
+from .pdf import render_pdf
+from .periods import Period
+from .results import status_on
+from .tables import HeaderCell, ReportTable, TableRow, write_workbook
+
+GENDERS = dict(Gender.choices)
+WIDTH = 6  # code, relation, year of birth, gender, households, persons
+
+
+@dataclass
+class DetailedLists:
+    level: str  # "ward" or "upper"
+    unit: object  # the Ward or UpperUnit
+    period: Period
+    document: layout.OfficialDocument
+    tables: list[ReportTable]
+    heading: list[str]
+    household_ids: list[int]
+    member_count: int
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name
+
+    def filename(self, extension: str) -> str:
+        return f"danh-sach-ho-{slugify(self.unit.name)}-{self.period.key}.{extension}".lower()
+
+
+def _households(units: Units, period: Period) -> list:
+    members = Prefetch("members", queryset=Member.objects.order_by("position", "pk"))
+    return list(
+        units.households.annotate(status_then=status_on(period.end))
+        .filter(status_then__in=CLASSES)
+        .select_related("ward", "khoi")
+        .prefetch_related(members)
+        .order_by("ward__name", "khoi__position", "khoi__name", "name_key", "code")
+    )
+
+
+def _group_label(units: Units, household) -> str:
+    if units.level == "ward":
+        return household.khoi.name
+    return f"{household.ward.name} – {household.khoi.name}"
+
+
+def _list_table(units: Units, period: Period, households: list, status: str) -> ReportTable:
+    rows: list[TableRow] = []
+    group, group_row = None, None
+    total = [None, None, None, None, 0, 0]
+    for number, household in enumerate(households, start=1):
+        label = _group_label(units, household)
+        if label != group:
+            group, group_row = label, TableRow("", label, [None, None, None, None, 0, 0], is_total=True)
+            rows.append(group_row)
+        members = list(household.members.all())
+        rows.append(TableRow(str(number), household.head_name, [household.code, None, None, None, 1, len(members)]))
+        for member in members:
+            year = str(member.birth_date.year) if member.birth_date else ""
+            values = ["", member.relation, year, str(GENDERS.get(member.gender, "")), None, None]
+            rows.append(TableRow("", member.full_name, values, is_sub=True))
+        for target in (group_row.values, total):
+            target[4] += 1
+            target[5] += len(members)
+    rows.append(TableRow("", pgettext("table row", "Total"), total, is_total=True))
+    poor = status == Status.POOR
+    header = [
+        [
+            HeaderCell(_("No.")),
+            HeaderCell(_("Full name (the household's head, then its members)")),
+            HeaderCell(_("Household code")),
+            HeaderCell(_("Relation to the head")),
+            HeaderCell(_("Year of birth")),
+            HeaderCell(_("Gender")),
+            HeaderCell(_("Households")),
+            HeaderCell(_("Persons")),
+        ]
+    ]
+    return ReportTable(
+        key="danh-sach-ho-ngheo" if poor else "danh-sach-ho-can-ngheo",
+        title=_("List of poor households and their members")
+        if poor
+        else _("List of near-poor households and their members"),
+        subtitle=_("%(unit)s, households of that class on %(date)s")
+        % {"unit": units.name, "date": period.end.strftime("%d/%m/%Y")},
+        header_rows=header,
+        column_numbers=["A", "B", *(str(n) for n in range(1, WIDTH + 1))],
+        rows=rows,
+        notes=[
+            _(
+                "Class: the household's official class on that day. Members: those on the registry now. "
+                "No ID numbers, ethnicity or disability of a person are listed."
+            )
+        ],
+    )
+
+
+def _build(level: str, unit, units: Units, period: Period, issuer: tuple, place: str, title: str) -> DetailedLists:
+    households = _households(units, period)
+    tables = [
+        _list_table(units, period, [h for h in households if h.status_then == status], status) for status in CLASSES
+    ]
+    document = layout.OfficialDocument(
+        issuer=issuer, place=place, on=timezone.localdate(), doc_type="", landscape=True, title=title
+    )
+    return DetailedLists(
+        level,
+        unit,
+        period,
+        document,
+        tables,
+        list(issuer),
+        household_ids=[h.pk for h in households],
+        member_count=sum(len(h.members.all()) for h in households),
+    )
+
+
+def ward_detailed_lists(ward, period: Period) -> DetailedLists:
+    issuer = layout.ward_issuer(ward)
+    title = f"Danh sách hộ nghèo, hộ cận nghèo {layout.ward_full_name(ward)} {period.key}"
+    return _build("ward", ward, ward_units(ward), period, issuer, ward.name, title)
+
+
+def upper_detailed_lists(unit, period: Period) -> DetailedLists:
+    title = f"Danh sách hộ nghèo, hộ cận nghèo {unit.name} {period.key}"
+    return _build("upper", unit, upper_units(unit), period, (unit.name.upper(),), "", title)
+
+
+def render_detailed_lists_pdf(lists: DetailedLists, target=None):
+    return render_pdf("reports/lists_pdf.html", {"doc": lists.document, "report": lists}, target)
+
+
+def write_detailed_lists_xlsx(lists: DetailedLists, output) -> None:
+    write_workbook(lists.tables, lists.heading, output)

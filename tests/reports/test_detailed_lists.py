@@ -1,0 +1,203 @@
+"""The detailed lists of poor and near-poor households with their members (/reports/lists/…): per khối for a
+ward, per ward and khối for the upper level; read back from the page, the PDF and the workbook and compared
+with the registry and the API; roles, scope, bad periods, queries, the job for a large unit."""
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+
+from households.models import Household, Member, PersonalDataAccess, StatusChange
+from reports.detailed_lists import upper_detailed_lists, ward_detailed_lists
+from reports.models import Job
+from reports.periods import parse_period
+from reports.tables import data_start_row
+
+from ..factories import HouseholdFactory, MemberFactory
+from .pdftools import flat_text, layout_row, page_sizes
+
+pytestmark = pytest.mark.django_db
+
+A4_LANDSCAPE = (842, 595)
+
+
+def household(khoi, status, members, since=date(2024, 1, 15), **kwargs):
+    h = HouseholdFactory(khoi=khoi, status=status, status_since=since, **kwargs)
+    for n in range(members):
+        MemberFactory(household=h, relation="Chủ hộ" if n == 0 else "Con", birth_date=date(1970 + n * 20, 5, 1))
+    return h
+
+
+@pytest.fixture
+def registry(world):
+    """Hưng Bình: khối 1 has 2 poor (2 and 3 persons), 1 near-poor (1), 1 average; khối 2 has 1 poor (4).
+    One near-poor household of khối 2 was poor until 1 August 2025. Quang Trung: 1 poor (1 person)."""
+    k1, k2 = world.hb_k1, world.hb_k2
+    household(k1, "poor", 2, head_name="Trần Văn An")
+    household(k1, "poor", 3, head_name="Lê Thị Bình")
+    household(k1, "near_poor", 1, head_name="Phạm Văn Cường")
+    household(k1, "average", 2)
+    household(k2, "poor", 4, head_name="Hoàng Văn Dũng")
+    moved = household(k2, "near_poor", 2, since=date(2025, 8, 1), head_name="Đỗ Thị Én")
+    StatusChange.objects.create(household=moved, to_status="poor", effective_on=date(2020, 3, 1), reason="registration")
+    StatusChange.objects.create(
+        household=moved, from_status="poor", to_status="near_poor", effective_on=date(2025, 8, 1),
+        reason="decision", decision_number="12/QĐ-UBND",
+    )  # fmt: skip
+    household(world.qt_k1, "poor", 1, head_name="Vũ Văn Giang")
+    return world
+
+
+def _rows(table):
+    return {row.label: row.values for row in table.rows}
+
+
+def test_a_ward_lists_each_class_per_khoi_with_the_members(registry):
+    poor, near = ward_detailed_lists(registry.hb, parse_period("2025")).tables
+    assert [r.label for r in poor.rows if r.is_total] == ["Khối 1", "Khối 2", "Tổng cộng"]
+    rows = _rows(poor)
+    assert rows["Khối 1"][4:] == [2, 5] and rows["Khối 2"][4:] == [1, 4]
+    assert rows["Tổng cộng"][4:] == [3, 9]
+    # The household's line, then its members (relation, year of birth, gender).
+    an = [r for r in poor.rows if r.label == "Trần Văn An"][0]
+    assert an.values[1:] == [None, None, None, 1, 2]
+    first = poor.rows[poor.rows.index(an) + 1]
+    assert (first.is_sub, first.values[1:4]) == (True, ["Chủ hộ", "1970", "Nữ"])
+    # The household that left poverty on 1 August is near-poor at the year's end, poor at the half-year's.
+    assert _rows(near)["Tổng cộng"][4:] == [2, 3]
+    assert "Đỗ Thị Én" in _rows(near)
+    h1_poor = ward_detailed_lists(registry.hb, parse_period("2025-H1")).tables[0]
+    assert _rows(h1_poor)["Khối 2"][4:] == [2, 6]
+
+
+def test_the_lists_equal_the_registry_and_the_api(registry, api_client):
+    api_client.force_authenticate(registry.users["ward_officer_hb"])
+    poor, near = ward_detailed_lists(registry.hb, parse_period("2025")).tables
+    for table, status in ((poor, "poor"), (near, "near_poor")):
+        codes = [r.values[0] for r in table.rows if not r.is_total and not r.is_sub]
+        listed = api_client.get("/api/v1/households/", {"ward": registry.hb.pk, "status": status}).json()
+        assert sorted(codes) == sorted(h["code"] for h in listed["results"])
+        persons = Member.objects.filter(household__ward=registry.hb, household__status=status).count()
+        assert _rows(table)["Tổng cộng"][4:] == [listed["count"], persons]
+
+
+def test_upper_level_lists_a_group_per_ward_and_khoi(registry):
+    poor, near = upper_detailed_lists(registry.hb.upper_unit, parse_period("2025")).tables
+    groups = [r.label for r in poor.rows if r.is_total]
+    assert groups == ["Hưng Bình – Khối 1", "Hưng Bình – Khối 2", "Quang Trung – Khối 1", "Tổng cộng"]
+    assert _rows(poor)["Tổng cộng"][4:] == [4, 10]
+    assert "Phường Ngoài" not in " ".join(r.label for r in poor.rows + near.rows)
+
+
+def test_pdf_is_landscape_and_reads_the_same_numbers(client, registry):
+    client.force_login(registry.users["upper_level"])
+    response = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert set(page_sizes(pdf)) == {A4_LANDSCAPE}
+    assert layout_row(pdf, "Khối 1")[-2:] == ["2", "5"]
+    assert layout_row(pdf, "Tổng cộng")[-2:] == ["3", "9"]
+    text = flat_text(pdf)
+    assert "Danh sách hộ nghèo và thành viên" in text and "Lê Thị Bình" in text
+    assert "Vũ Văn Giang" not in text  # Quang Trung's household
+
+
+def test_workbook_has_a_sheet_per_class_and_the_same_numbers(client, registry):
+    client.force_login(registry.users["ward_officer_hb"])
+    response = client.get(f"/reports/lists/upper/{registry.hb.upper_unit_id}/2025.xlsx")
+    assert response.status_code == 403  # ward staff do not see the consolidated lists
+    response = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025.xlsx")
+    workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["danh-sach-ho-ngheo", "danh-sach-ho-can-ngheo"]
+    sheet = workbook["danh-sach-ho-ngheo"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
+    assert rows["Tổng cộng"][6:8] == (3, 9)
+    assert rows["Khối 2"][6:8] == (1, 4)
+    assert rows["Hoàng Văn Dũng"][2] == Household.objects.get(head_name="Hoàng Văn Dũng").code
+    # Every showing and export of the lists is logged, without ID numbers.
+    access = PersonalDataAccess.objects.filter(path__startswith="/reports/lists/").get()
+    assert (access.member_count, access.id_numbers_shown) == (9 + 3, False)
+
+
+def test_page_shows_both_lists_and_links_the_files(client, registry):
+    client.force_login(registry.users["ward_officer_hb"])
+    page = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025/").content.decode()
+    assert 'id="table-danh-sach-ho-ngheo"' in page and 'id="table-danh-sach-ho-can-ngheo"' in page
+    assert f"/reports/lists/ward/{registry.hb.pk}/2025.pdf" in page and "Phạm Văn Cường" in page
+    assert 'class="table-scroll"' in page
+
+
+@pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "x"])
+def test_a_bad_period_is_a_clear_400(client, registry, period):
+    client.force_login(registry.users["ward_officer_hb"])
+    for suffix in (".pdf", ".xlsx", "/"):
+        response = client.get(f"/reports/lists/ward/{registry.hb.pk}/{period}{suffix}")
+        assert response.status_code == 400, (period, suffix)
+        assert "hãy viết" in response.content.decode().lower()  # says what to write
+
+
+@pytest.mark.parametrize(
+    ("user", "level", "unit", "status"),
+    [
+        ("ward_officer_hb", "ward", "hb", 200),
+        ("ward_leader_hb", "ward", "hb", 200),
+        ("upper_level", "ward", "hb", 200),
+        ("admin", "ward", "other", 200),
+        ("ward_officer_qt", "ward", "hb", 404),
+        ("upper_level", "ward", "other", 404),
+        ("khoi_member_hb_k1", "ward", "hb", 403),
+        ("upper_level", "upper", "city", 200),
+        ("upper_level", "upper", "other_city", 404),
+        ("ward_officer_hb", "upper", "city", 403),
+        ("khoi_member_hb_k1", "upper", "city", 403),
+    ],
+)
+def test_who_may_open_which_list(client, registry, user, level, unit, status):
+    ids = {
+        "hb": registry.hb.pk,
+        "other": registry.other.pk,
+        "city": registry.hb.upper_unit_id,
+        "other_city": registry.other.upper_unit_id,
+    }
+    client.force_login(registry.users[user])
+    for suffix in ("/", ".xlsx"):
+        response = client.get(f"/reports/lists/{level}/{ids[unit]}/2025{suffix}")
+        assert response.status_code == status, (suffix, response.status_code)
+
+
+def test_the_api_token_works_and_anonymous_goes_to_login(client, registry):
+    token = Token.objects.create(user=registry.users["upper_level"])
+    url = f"/reports/lists/upper/{registry.hb.upper_unit_id}/2025.pdf"
+    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
+    assert client.get(url, HTTP_AUTHORIZATION="Token wrong").status_code == 401
+    assert client.get(url).status_code == 302
+
+
+def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num_queries):
+    for _n in range(5):
+        household(registry.hb_k2, "poor", 3)
+        household(registry.qt_k1, "near_poor", 2)
+    with django_assert_max_num_queries(4):  # khối list, households, their members (+ the wards upstairs)
+        lists = ward_detailed_lists(registry.hb, parse_period("2025"))
+    assert _rows(lists.tables[0])["Tổng cộng"][4:] == [8, 24]
+    with django_assert_max_num_queries(4):
+        upper_detailed_lists(registry.hb.upper_unit, parse_period("2025"))
+
+
+def test_a_large_consolidated_list_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
+    settings.REPORT_TABLE_JOB_THRESHOLD = 3
+    token = Token.objects.create(user=registry.users["upper_level"])
+    url = f"/reports/lists/upper/{registry.hb.upper_unit_id}/2025.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 202
+    job = Job.objects.get(pk=response.json()["id"])
+    assert job.state == Job.State.DONE, job.message
+    download = client.get(
+        response.json()["status_url"].replace("status/", "download/"), HTTP_AUTHORIZATION=f"Token {token.key}"
+    )
+    sheet = load_workbook(BytesIO(b"".join(download.streaming_content)))["danh-sach-ho-ngheo"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
+    assert rows["Tổng cộng"][6:8] == (4, 10)
