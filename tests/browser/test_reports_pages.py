@@ -96,6 +96,7 @@ def test_upper_level_pages(browser, live_server, reports, viewport, mobile):
     assert page.locator('[data-testid="submission-ward"][data-state="late"]').count() >= 1
     check(page, live_server, f"/en/reports/results/upper/{unit}/2025/", viewport, "consolidated", mobile=mobile)
     check(page, live_server, f"/en/reports/lists/upper/{unit}/2025/", viewport, "lists-upper", mobile=mobile)
+    check(page, live_server, "/en/reports/?year=2025", viewport, "index-upper", mobile=mobile)
     context.close()
 
 
@@ -105,4 +106,5 @@ def test_ward_officer_submissions_page(browser, live_server, reports, viewport, 
     check(page, live_server, "/en/reports/submissions/?period=2025", viewport, "submissions-ward", mobile=mobile)
     assert page.get_by_role("button", name="Submit a new version").count() == 1
     check(page, live_server, f"/en/reports/lists/ward/{reports.hb.pk}/2025/", viewport, "lists-ward", mobile=mobile)
+    check(page, live_server, "/en/reports/?year=2025", viewport, "index-ward", mobile=mobile)
     context.close()
