@@ -220,8 +220,9 @@ HOUSEHOLD_IMPORT = "household_import"
 def household_import(*, job, output, progress) -> JobOutput:
     """Check (params `dry_run`) or import the job's input workbook into the ward `ward_id`; the report as Excel.
 
-    The import writes all or nothing in one transaction (households/importing): a worker killed
-    in the middle leaves nothing written, and the job is taken again from the stored file.
+    The import writes all or nothing, in short batches (docs/workbook.md, "Writing in batches"); a
+    worker killed in the middle leaves the batches it committed, and the job, taken again from the
+    stored file, writes the rest (the import is idempotent by household code).
     """
     from django.core.exceptions import PermissionDenied
     from django.utils.text import slugify
@@ -241,7 +242,7 @@ def household_import(*, job, output, progress) -> JobOutput:
     progress(0)
     try:
         with job.input_file.open("rb") as file:
-            result = import_workbook(by=job.user, ward=ward, file=file, dry_run=dry_run)
+            result = import_workbook(by=job.user, ward=ward, file=file, dry_run=dry_run, progress=progress)
     except PermissionDenied as error:
         raise JobFailed(str(error)) from error
     except FileNotFoundError as error:

@@ -1,14 +1,13 @@
 """The import service: check a workbook and, unless told only to check, write it (docs/workbook.md)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hungbinh.accounts.roles import can_manage_ward
 
 from .. import selectors
-from ..locking import lock_households
 from ..models import Household, Khoi, Ward
 from .cells import as_text, key
 from .parsing import parse_households, parse_members
@@ -16,22 +15,16 @@ from .planning import Plan, chunks, plan_households, plan_members
 from .reading import open_workbook, read_sheet
 from .results import Errors, ImportResult, ImportRowError
 from .workbook import COL_CODE, COL_VERSION, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
-from .writing import write
+from .writing import RegistryChanged, write_in_batches
 
 
-def _existing_households(ward: Ward, codes: set[str], *, lock: bool) -> dict[str, Household]:
+def _existing_households(ward: Ward, codes: set[str]) -> dict[str, Household]:
+    # Read, not locked: each batch locks the households it changes and checks their versions; a
+    # household added meanwhile makes a batch fail on its unique code, and the import asks to run again.
     found = {}
     for chunk in chunks(sorted(codes)):
         for household in Household.objects.filter(ward=ward, code__in=chunk):
             found[household.code] = household
-    if lock:
-        # Locked in primary-key order across all chunks (households.locking); a household added
-        # meanwhile makes the write fail on its unique code, and the import asks to run again.
-        pks = sorted(household.pk for household in found.values())
-        found = {}
-        for chunk in chunks(pks):
-            for household in lock_households(chunk):
-                found[household.code] = household
     return found
 
 
@@ -43,8 +36,12 @@ def _require_importer(by, ward: Ward) -> None:
         raise PermissionDenied(_("This ward is outside your scope."))
 
 
-def household_import(*, by, ward: Ward, file, dry_run: bool) -> ImportResult:
-    """Check a workbook of households and members and, unless `dry_run` or any problem, write it."""
+def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> ImportResult:
+    """Check a workbook of households and members and, unless `dry_run` or any problem, write it.
+
+    The write is all or nothing, in batches (writing.write_in_batches); `progress(done, total)`
+    hears of each batch written.
+    """
     _require_importer(by, ward)
     errors = Errors()
     workbook = open_workbook(file, errors)
@@ -73,34 +70,9 @@ def household_import(*, by, ward: Ward, file, dry_run: bool) -> ImportResult:
     file_codes = {as_text(household_sheet.get(v, COL_CODE)) for _n, v in household_sheet.rows}
     codes = file_codes | {r.code for r in member_rows}
 
-    try:
-        with transaction.atomic():
-            result = _plan_and_write(
-                by=by,
-                ward=ward,
-                codes=codes,
-                file_codes=file_codes,
-                household_rows=household_rows,
-                member_rows=member_rows,
-                errors=errors,
-                today=today,
-                dry_run=dry_run,
-            )
-    except IntegrityError:
-        errors.add(
-            "",
-            0,
-            "",
-            _("The registry changed while the file was being imported, so nothing was written. Import the file again."),
-        )
-        return ImportResult(errors=list(errors))
-    return result
-
-
-def _plan_and_write(
-    *, by, ward, codes, file_codes, household_rows, member_rows, errors, today, dry_run
-) -> ImportResult:
-    existing = _existing_households(ward, codes, lock=not dry_run)
+    # Checked without a transaction: on SQLite one would hold the write lock for all of it. The batches
+    # check again, under row locks, that nothing the plan changes was changed meanwhile.
+    existing = _existing_households(ward, codes)
     plan = Plan()
     plan_households(household_rows, existing, by=by, plan=plan, errors=errors, today=today)
     versions = {row.code: row.version for row in household_rows if row.version is not None}
@@ -123,8 +95,19 @@ def _plan_and_write(
         members_updated=len(plan.changed_members),
         preview=plan.preview(),
     )
-    if not dry_run:
-        write(plan, by=by, now=timezone.now())
+    if dry_run:
+        return result
+    try:
+        write_in_batches(plan, by=by, now=timezone.now(), progress=progress)
+    except (IntegrityError, RegistryChanged):
+        # What the earlier batches wrote was taken back (writing.write_in_batches).
+        errors.add(
+            "",
+            0,
+            "",
+            _("The registry changed while the file was being imported, so nothing was written. Import the file again."),
+        )
+        return ImportResult(errors=list(errors))
     return result
 
 

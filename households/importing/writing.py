@@ -1,14 +1,53 @@
-"""Writing a checked plan in bulk, with the history a change through the services would leave."""
+"""Writing a checked plan in bulk, with the history a change through the services would leave.
 
+A large plan is written in batches of a few hundred households, each in its own short
+transaction, so that no one waits long for the write lock (SQLite locks the whole database;
+issue 11, item 4). The batches are one step for the importing user: when one fails, what the
+earlier ones wrote is taken back, and nothing stays (docs/workbook.md, "Writing in batches").
+"""
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import Household, Member, StatusChange
+from ..locking import lock_households
+from ..models import Household, Member, MemberRemoval, StatusChange
 from .planning import Plan
 
+logger = logging.getLogger(__name__)
 
-def write(plan: Plan, *, by, now) -> None:
-    """Write the plan in bulk, with history by `by` at `now`, as one change per record."""
-    history = {"default_user": by, "default_change_reason": "import", "default_date": now}
+# Households (with their members and status changes) per transaction: about a quarter of a second
+# of writing on SQLite, so an officer's save waits that long at most behind the import.
+BATCH_HOUSEHOLDS = 250
+HISTORY_REASON = "import"
+# A batch that could not take SQLite's write lock within the timeout is tried again this many times.
+LOCKED_RETRIES = 3
+# On SQLite, the pause after each batch in which officers' saves waiting for the write lock take it
+# (SQLite's busy handler checks again every 100 ms at most); without it the next batch would take
+# the lock back at once, and they would wait for the whole import.
+SQLITE_PAUSE_SECONDS = 0.1
+
+
+class RegistryChanged(Exception):
+    """A household the plan changes was changed by someone else after the file was checked."""
+
+
+def _household_fields(plan: Plan) -> list[str]:
+    fields = sorted(plan.household_fields | {"version", "updated_at"})
+    if plan.household_fields & {"head_name", "address"}:
+        fields += ["search_text", "name_key"]
+    return fields
+
+
+def write(plan: Plan, *, by, now) -> tuple[list[Household], list[Member]]:
+    """Write the plan in bulk, with history by `by` at `now`, as one change per record; the rows created."""
+    history = {"default_user": by, "default_change_reason": HISTORY_REASON, "default_date": now}
     created = bulk_create_with_history(plan.new_households, Household, **history)
     by_code = {h.code: h for h in created}
     for change in plan.status_changes:
@@ -21,14 +60,152 @@ def write(plan: Plan, *, by, now) -> None:
         for household in households:
             household.version += 1
             household.updated_at = now
-        fields = sorted(plan.household_fields | {"version", "updated_at"})
-        if plan.household_fields & {"head_name", "address"}:
-            fields += ["search_text", "name_key"]
-        bulk_update_with_history(households, Household, fields, **history)
+        bulk_update_with_history(households, Household, _household_fields(plan), **history)
     new_members = []
     for code, household, member in plan.new_members:
         member.household = household or by_code[code]
         new_members.append(member)
-    bulk_create_with_history(new_members, Member, **history)
+    members = bulk_create_with_history(new_members, Member, **history)
     if plan.changed_members:
         bulk_update_with_history(plan.changed_members, Member, sorted(plan.member_fields), **history)
+    return created, members
+
+
+def batches(plan: Plan, size: int | None = None) -> list[Plan]:
+    """The plan cut into plans of at most `size` households, each with its own members and status changes."""
+    size = size or BATCH_HOUSEHOLDS
+    keys: list = [h.code for h in plan.new_households] + sorted(plan.changed_households)
+    statuses, new_members, changed_members = defaultdict(list), defaultdict(list), defaultdict(list)
+    for change in plan.status_changes:
+        statuses[change.household.pk or change.household.code].append(change)
+    for code, household, member in plan.new_members:
+        new_members[household.pk if household is not None else code].append((code, household, member))
+    for member in plan.changed_members:
+        changed_members[member.household_id].append(member)
+    new_by_code = {h.code: h for h in plan.new_households}
+    cut = []
+    for start in range(0, len(keys), size):
+        part = Plan(household_fields=plan.household_fields, member_fields=plan.member_fields)
+        for key in keys[start : start + size]:
+            if isinstance(key, int):  # a household of the registry; a new one is known by its code
+                part.changed_households[key] = plan.changed_households[key]
+            else:
+                part.new_households.append(new_by_code[key])
+            part.status_changes += statuses[key]
+            part.new_members += new_members[key]
+            part.changed_members += changed_members[key]
+        cut.append(part)
+    return cut
+
+
+@dataclass
+class Written:
+    """What one committed batch wrote, and what the rows it changed held before: enough to take it back."""
+
+    households: list[int] = field(default_factory=list)  # created
+    members: list[int] = field(default_factory=list)  # created
+    status_changes: list[int] = field(default_factory=list)
+    households_before: list[Household] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # what the import set
+    members_before: list[Member] = field(default_factory=list)
+    household_fields: list[str] = field(default_factory=list)
+    member_fields: list[str] = field(default_factory=list)
+
+
+def _write_batch(part: Plan, *, by, now) -> Written:
+    with transaction.atomic():
+        planned = {pk: household.version for pk, household in part.changed_households.items()}
+        # Locked in primary-key order, at the versions the plan was made from; an edit saved since
+        # the check would otherwise be overwritten (docs/concurrent-edits.md).
+        before = lock_households(sorted(planned))
+        if any(household.version != planned[household.pk] for household in before) or len(before) != len(planned):
+            raise RegistryChanged
+        members_before = list(Member.objects.filter(pk__in=[m.pk for m in part.changed_members]))
+        households, members = write(part, by=by, now=now)
+        return Written(
+            households=[h.pk for h in households],
+            members=[member.pk for member in members],
+            status_changes=[change.pk for change in part.status_changes],
+            households_before=before,
+            versions={pk: household.version for pk, household in part.changed_households.items()},
+            members_before=members_before,
+            household_fields=_household_fields(part) if part.changed_households else [],
+            member_fields=sorted(part.member_fields) if part.changed_members else [],
+        )
+
+
+def _locked(error: OperationalError) -> bool:
+    return "locked" in str(error)
+
+
+def write_in_batches(plan: Plan, *, by, now, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the plan batch by batch; if any batch fails, take back the earlier ones and raise its error."""
+    parts = batches(plan)
+    total = sum(len(part.new_households) + len(part.changed_households) for part in parts)
+    written: list[Written] = []
+    done = 0
+    try:
+        for part in parts:
+            for attempt in range(LOCKED_RETRIES + 1):
+                try:
+                    written.append(_write_batch(part, by=by, now=now))
+                    break
+                except OperationalError as error:
+                    if not _locked(error) or attempt == LOCKED_RETRIES:
+                        raise
+                    time.sleep(0.5 * (attempt + 1))
+            done += len(part.new_households) + len(part.changed_households)
+            if progress is not None:
+                progress(done, total)
+            if connection.vendor == "sqlite" and done < total:
+                time.sleep(SQLITE_PAUSE_SECONDS)
+    except BaseException:
+        undo(written, by=by, now=now)
+        raise
+
+
+def undo(written: list[Written], *, by, now) -> None:
+    """Take back committed batches, newest first, each in a short transaction of its own."""
+    for batch in reversed(written):
+        try:
+            _undo_batch(batch, by=by, now=now)
+        except Exception:
+            logger.exception(
+                "An import by user %s could not take back a batch of %s households it wrote; they stay in the registry",
+                by.pk,
+                len(batch.households) + len(batch.versions),
+            )
+            raise
+
+
+def _delete(queryset) -> None:
+    # Without signals: a deletion through the ORM would write a history row for each record, one by
+    # one, and hold the write lock for seconds. A row of another app that protects a household (a
+    # review, a support) makes the database refuse, as the ORM would.
+    queryset._raw_delete(queryset.db)
+
+
+def _undo_batch(batch: Written, *, by, now) -> None:
+    history, member_history = Household.history.model, Member.history.model
+    ours = {"history_date": now, "history_user": by, "history_change_reason": HISTORY_REASON}
+    added = batch.households
+    with transaction.atomic():
+        current = {h.pk: h for h in lock_households(sorted([*added, *batch.versions]))}
+        # Changed members and households get back what they held, and lose the import's history rows.
+        _delete(member_history.objects.filter(id__in=[m.pk for m in batch.members_before], **ours))
+        if batch.members_before:
+            Member.objects.bulk_update(batch.members_before, batch.member_fields)
+        for household in batch.households_before:
+            if current[household.pk].version != batch.versions[household.pk]:
+                # Saved by someone since the import wrote it: a version number no one holds.
+                household.version = current[household.pk].version + 1
+        _delete(history.objects.filter(id__in=list(batch.versions), **ours))
+        if batch.households_before:
+            Household.objects.bulk_update(batch.households_before, batch.household_fields)
+        # What the import added, with anything added to its households meanwhile, and all their history.
+        _delete(Member.objects.filter(Q(pk__in=batch.members) | Q(household_id__in=added)))
+        _delete(member_history.objects.filter(Q(id__in=batch.members) | Q(household_id__in=added)))
+        _delete(MemberRemoval.objects.filter(household_id__in=added))
+        _delete(StatusChange.objects.filter(Q(pk__in=batch.status_changes) | Q(household_id__in=added)))
+        _delete(Household.objects.filter(pk__in=added))
+        _delete(history.objects.filter(id__in=added))

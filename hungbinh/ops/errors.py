@@ -5,7 +5,9 @@ still being handled, wherever it was raised (a view, a service, a middleware
 loading the session). When it is the database, Redis or the job broker that
 went away, the user gets a Vietnamese "temporarily unavailable" page (JSON for
 the API) and `Retry-After`; the request's transaction was rolled back, so
-nothing was half written (docs/operations.md, "Faults").
+nothing was half written (docs/operations.md, "Faults"). SQLite's "database is
+locked" (a write waited past the timeout) says instead that the database is busy
+and to try again in a few seconds.
 """
 
 import sys
@@ -39,30 +41,44 @@ def _outage_errors() -> tuple[type[BaseException], ...]:
 
 OUTAGE_ERRORS = _outage_errors()
 RETRY_AFTER_SECONDS = 30
+# SQLite's write lock held past the timeout (by a large import's batch, a backup): seconds, not an outage.
+BUSY_RETRY_AFTER_SECONDS = 5
 
 
 def is_outage(error: BaseException | None) -> bool:
     return isinstance(error, OUTAGE_ERRORS)
 
 
-def service_unavailable(request) -> HttpResponse:
-    message = _(
-        "The system is temporarily unavailable: it cannot reach its database or one of its services. "
-        "What you were saving has not been saved. Wait a minute, then try again; if it keeps happening, "
-        "tell the administrator."
-    )
+def is_busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked": another write held the database longer than the timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
+def service_unavailable(request, *, busy: bool = False) -> HttpResponse:
+    if busy:
+        message = _(
+            "The database is busy with another change (a large import, for example), so what you were "
+            "saving has not been saved. Try again in a few seconds."
+        )
+    else:
+        message = _(
+            "The system is temporarily unavailable: it cannot reach its database or one of its services. "
+            "What you were saving has not been saved. Wait a minute, then try again; if it keeps happening, "
+            "tell the administrator."
+        )
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message}, status=503)
     else:
         # Rendered without the request: no context processor may touch the database.
         response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS if busy else RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
 
 
 def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
     """handler500: a 503 for an outage, Django's plain 500 page for anything else."""
-    if is_outage(sys.exc_info()[1]):
-        return service_unavailable(request)
+    error = sys.exc_info()[1]
+    if is_outage(error):
+        return service_unavailable(request, busy=is_busy(error))
     return defaults.server_error(request, template_name)
