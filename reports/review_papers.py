@@ -134,23 +134,11 @@ def khoi_get(*, user, campaign: Campaign, pk: int) -> Khoi:
 
 
 def meeting_get(*, user, pk: int) -> Meeting:
-    return (
-        Meeting.objects.filter(
-            campaign__in=review_selectors.campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
-        )
-        .select_related("campaign__ward", "khoi")
-        .get(pk=pk)
-    )
+    return review_selectors.meeting_list(user=user).get(pk=pk)
 
 
 def posting_get(*, user, pk: int) -> Posting:
-    return (
-        Posting.objects.filter(
-            campaign__in=review_selectors.campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
-        )
-        .select_related("campaign__ward", "khoi")
-        .get(pk=pk)
-    )
+    return review_selectors.posting_list(user=user).get(pk=pk)
 
 
 def require_ward_wide(user):
@@ -162,11 +150,7 @@ def require_ward_wide(user):
 
 
 def decision_get(*, user, pk: int) -> Decision:
-    return (
-        Decision.objects.filter(campaign__in=review_selectors.campaign_list(user=user))
-        .select_related("ward", "campaign__ward", "campaign__standard", "signed_by")
-        .get(pk=pk)
-    )
+    return review_selectors.decision_list(user=user).select_related("campaign__standard", "signed_by").get(pk=pk)
 
 
 def certificate_list(*, user):

@@ -21,7 +21,7 @@ from households.rules import ChangeReason, Status
 from households.selectors import household_detail_queryset
 
 from . import rules, selectors, services
-from .models import Decision, Meeting, MeetingVote, Posting, Review
+from .models import MeetingVote, Review
 from .serializers import (
     ApplicationSerializer,
     CampaignSerializer,
@@ -246,10 +246,8 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["campaign", "khoi"]
 
     def get_queryset(self):
-        return (
-            Meeting.objects.filter(campaign__in=selectors.campaign_list(user=self.request.user))
-            .filter(khoi__in=_khoi_ids(self.request.user))
-            .prefetch_related(Prefetch("votes", queryset=MeetingVote.objects.order_by("id")))
+        return selectors.meeting_list(user=self.request.user).prefetch_related(
+            Prefetch("votes", queryset=MeetingVote.objects.order_by("id"))
         )
 
     def perform_create(self, serializer):
@@ -276,12 +274,6 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-def _khoi_ids(user):
-    from households.selectors import khoi_list
-
-    return khoi_list(user=user).values("pk")
-
-
 class PostingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """A khối's posting; the answer carries the computed `ends_on`."""
 
@@ -289,9 +281,7 @@ class PostingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["campaign", "khoi"]
 
     def get_queryset(self):
-        return Posting.objects.filter(campaign__in=selectors.campaign_list(user=self.request.user)).filter(
-            khoi__in=_khoi_ids(self.request.user)
-        )
+        return selectors.posting_list(user=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -307,22 +297,22 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["campaign"]
 
     def get_queryset(self):
-        return Decision.objects.filter(campaign__in=selectors.campaign_list(user=self.request.user)).prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.only("pk", "decision_id").order_by("pk"))
-        )
+        return selectors.decision_list(user=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
         reviews = list(selectors.review_list(user=self.request.user).filter(pk__in=data["reviews"]))
         if len(reviews) != len(set(data["reviews"])):
             raise NotFound()
-        serializer.instance = services.decision_issue(
+        decision = services.decision_issue(
             by=self.request.user,
             campaign=data["campaign"],
             number=data["number"],
             signed_on=data["signed_on"],
             reviews=reviews,
         )
+        # Answered through the selector, like the list: the reviews the user may see.
+        serializer.instance = selectors.decision_list(user=self.request.user).get(pk=decision.pk)
 
 
 class MovementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

@@ -11,7 +11,18 @@ from households.scoping import scope_q
 from households.selectors import khoi_list
 
 from . import rules
-from .models import Campaign, Indicator, Review, ReviewSettings, ReviewState, Standard, WardDayOff
+from .models import (
+    Campaign,
+    Decision,
+    Indicator,
+    Meeting,
+    Posting,
+    Review,
+    ReviewSettings,
+    ReviewState,
+    Standard,
+    WardDayOff,
+)
 
 # How far a review has come, for the board's cumulative counts.
 REACHED = {
@@ -55,6 +66,38 @@ def review_list(*, user) -> QuerySet[Review]:
 def review_detail(*, user, pk: int) -> Review:
     """One review in the user's scope (Review.DoesNotExist otherwise: a 404)."""
     return review_list(user=user).select_related("campaign__standard", "posting", "decision").get(pk=pk)
+
+
+def meeting_list(*, user) -> QuerySet[Meeting]:
+    """The community meetings of the campaigns and khối the user may see (a khối member: their khối's only)."""
+    return Meeting.objects.filter(
+        campaign__in=campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
+    ).select_related("campaign__ward", "khoi")
+
+
+def posting_list(*, user) -> QuerySet[Posting]:
+    """The postings of the campaigns and khối the user may see (a khối member: their khối's only)."""
+    return Posting.objects.filter(
+        campaign__in=campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
+    ).select_related("campaign__ward", "khoi")
+
+
+def decision_list(*, user) -> QuerySet[Decision]:
+    """The recognition decisions of the campaigns the user may see, each with `visible_reviews`.
+
+    A decision is a ward-level object, so a khối member sees the decisions of
+    their khối's ward (docs/roles.md), but a decision covers the households of
+    every khối: `visible_reviews` holds only the reviews in the user's scope (a
+    khối member: their own khối's). Read the decision's reviews from there, never
+    from `decision.reviews`, whenever the answer goes to the user (the decision
+    paper, which lists them all, is refused to a khối member instead).
+    """
+    visible = review_list(user=user).select_related(None).only("pk", "decision_id").order_by("pk")
+    return (
+        Decision.objects.filter(campaign__in=campaign_list(user=user))
+        .select_related("ward", "campaign__ward")
+        .prefetch_related(Prefetch("reviews", queryset=visible, to_attr="visible_reviews"))
+    )
 
 
 def settings_for(ward_id: int) -> ReviewSettings:

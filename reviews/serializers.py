@@ -304,7 +304,9 @@ class DecisionSerializer(serializers.ModelSerializer):
             "campaign": decision.campaign_id,
             "number": decision.number,
             "signed_on": decision.signed_on.isoformat(),
-            "reviews": [r.pk for r in decision.reviews.all()],
+            # Only the reviews in the user's scope (reviews.selectors.decision_list): a khối
+            # member never learns which households of other khối a decision covers.
+            "reviews": [r.pk for r in decision.visible_reviews],
         }
 
 

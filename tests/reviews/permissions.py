@@ -27,6 +27,8 @@ ROUTES = [
     Route("api/v1/meetings/{pk}/", API, covered_by=COVERED),
     Route("api/v1/postings/", API),
     Route("api/v1/postings/{pk}/", API, covered_by=COVERED),
+    # Every role lists the decisions of its wards; a khối member gets only its own khối's reviews in each
+    # (test_decisions_hold_only_the_reviews_in_scope).
     Route("api/v1/decisions/", API),
     Route("api/v1/decisions/{pk}/", API, covered_by=COVERED),
     Route("api/v1/movements/", API),

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from households.models import Household
 from reviews import services
 from reviews.models import Decision, Meeting, Review
-from tests.factories import HouseholdFactory
+from tests.factories import HouseholdFactory, WardLeaderFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted
 
@@ -271,6 +271,70 @@ def test_decision_over_another_wards_review_is_a_404(api_client, world, campaign
         format="json",
     )
     assert response.status_code == 404
+
+
+@pytest.fixture
+def ward_decisions(world, campaign, qt_campaign, households):
+    """Hưng Bình's decision over a review of khối 1 and one of khối 2; Quang Trung's over its own review."""
+    officer, leader = world.users["ward_officer_hb"], world.users["ward_leader_hb"]
+    reviews = [
+        to_posted(campaign, review_of(campaign, households[key]), officer=officer, survey=POOR_SURVEY)
+        for key in ("p1", "p3")
+    ]
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    hb = services.decision_issue(
+        by=leader, campaign=campaign, number="215/QĐ-UBND", signed_on=date(2025, 11, 20), reviews=reviews
+    )
+    qt_officer = world.users["ward_officer_qt"]
+    qt_review = to_posted(qt_campaign, review_of(qt_campaign, households["qt"]), officer=qt_officer, survey=POOR_SURVEY)
+    services.upper_report_record(by=qt_officer, campaign=qt_campaign, sent_on=date(2025, 11, 10))
+    qt = services.decision_issue(
+        by=WardLeaderFactory(ward=world.qt),
+        campaign=qt_campaign,
+        number="9/QĐ-UBND",
+        signed_on=date(2025, 11, 20),
+        reviews=[qt_review],
+    )
+    return {"hb": hb, "qt": qt, "K1-01": reviews[0].pk, "K2-01": reviews[1].pk, "QT-01": qt_review.pk}
+
+
+# What each role sees of the decisions: a khối member sees their ward's decision (a ward-level object,
+# docs/roles.md) but only the reviews of their own khối in it, never which households of khối 2 it covers
+# (the decision's paper, listing them all, is a 403 for them).
+VISIBLE_DECISIONS = {
+    "admin": {"215/QĐ-UBND": {"K1-01", "K2-01"}, "9/QĐ-UBND": {"QT-01"}},
+    "ward_leader_hb": {"215/QĐ-UBND": {"K1-01", "K2-01"}},
+    "ward_officer_hb": {"215/QĐ-UBND": {"K1-01", "K2-01"}},
+    "khoi_member_hb_k1": {"215/QĐ-UBND": {"K1-01"}},
+    "upper_level": {"215/QĐ-UBND": {"K1-01", "K2-01"}, "9/QĐ-UBND": {"QT-01"}},
+    "ward_officer_qt": {"9/QĐ-UBND": {"QT-01"}},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_decisions_hold_only_the_reviews_in_scope(api_client, world, ward_decisions, role):
+    codes = {pk: code for code, pk in ward_decisions.items() if code not in ("hb", "qt")}
+    client = as_user(api_client, world, role)
+    listed = client.get("/api/v1/decisions/").json()["results"]
+    seen = {d["number"]: {codes[pk] for pk in d["reviews"]} for d in listed}
+    assert seen == VISIBLE_DECISIONS[role]
+    for key in ("hb", "qt"):
+        decision = ward_decisions[key]
+        response = client.get(f"/api/v1/decisions/{decision.pk}/")
+        if decision.number in VISIBLE_DECISIONS[role]:
+            assert {codes[pk] for pk in response.json()["reviews"]} == VISIBLE_DECISIONS[role][decision.number]
+        else:
+            assert (response.status_code, response.json()) == (404, NOT_FOUND)
+
+
+def test_a_khoi_member_sees_no_review_of_another_khoi_in_a_decision(api_client, world, ward_decisions):
+    """The leak a review found: the list gave a khối member the review ids of khối 2 (the regression test)."""
+    client = as_user(api_client, world, "khoi_member_hb_k1")
+    other_khoi = {ward_decisions["K2-01"], ward_decisions["QT-01"]}
+    for decision in client.get("/api/v1/decisions/").json()["results"]:
+        assert not other_khoi & set(decision["reviews"])
+    assert client.get(f"/api/v1/decisions/{ward_decisions['hb'].pk}/").json()["reviews"] == [ward_decisions["K1-01"]]
+    assert client.get(f"/api/v1/decisions/{ward_decisions['qt'].pk}/").status_code == 404
 
 
 def test_board(api_client, world, campaign, households):
