@@ -49,3 +49,43 @@ def test_docs_use_only_local_assets(client):
         # and the file is really there to serve
         assert finders.find(url.removeprefix("/static/")), url
     assert '"/api/v1/schema/"' in client.get("/api/v1/docs/", {"script": ""}).content.decode()
+
+
+# --- What the fuzzing found the schema did not say (tests/security/test_api_fuzz.py) --------------------------
+
+
+def _operation(client, path, method):
+    return client.get("/api/v1/schema/", {"format": "json"}).json()["paths"][path][method]
+
+
+def test_a_page_past_the_last_is_a_documented_404(client):
+    assert client.get("/api/v1/budgets/", {"page": 99}).status_code == 404
+    assert "404" in _operation(client, "/api/v1/budgets/", "get")["responses"]
+
+
+def test_a_write_naming_an_object_outside_the_scope_is_a_documented_404(client, world):
+    from households.models import Household
+
+    response = client.post(
+        "/api/v1/movements/",
+        {
+            "household": Household.objects.count() + 409,
+            "movement": "moved_in",
+            "occurred_on": "2025-01-01",
+            "reason": "x",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert "404" in _operation(client, "/api/v1/movements/", "post")["responses"]
+
+
+def test_an_imports_400_may_be_field_errors(client):
+    response = client.post("/api/v1/households/import/", {"file": "not a file"})
+    assert response.status_code == 400 and "file" in response.json()
+    schema = _operation(client, "/api/v1/households/import/", "post")["responses"]["400"]["content"]["application/json"]
+    refs = [option.get("$ref", "") for option in schema["schema"]["anyOf"]]
+    assert refs == [
+        "#/components/schemas/ImportResult",
+        *(f"#/components/schemas/{n}" for n in ("FieldErrors", "ErrorDetail")),
+    ]
