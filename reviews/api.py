@@ -7,6 +7,7 @@ with the reason).
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,6 +20,8 @@ from households.filters import IdFilter
 from households.models import StatusChange
 from households.rules import ChangeReason, Status
 from households.selectors import household_detail_queryset
+from hungbinh.accounts.api import role_may
+from hungbinh.accounts.roles import can_edit_registry, can_manage_ward, can_sign_decisions
 
 from . import rules, selectors, services
 from .models import MeetingVote, Review
@@ -36,6 +39,11 @@ from .serializers import (
     ReviewSerializer,
     StandardSerializer,
 )
+
+# The steps' roles, checked before the review is looked up or the body read (the services check them again).
+SURVEYORS_ONLY = gettext_lazy("Your role may not survey households.")
+WARD_STAFF_ONLY = gettext_lazy("Only ward staff may do this step of the review.")
+LEADER_ONLY = gettext_lazy("Only the ward leader may sign a recognition decision.")
 
 
 class StandardViewSet(viewsets.ReadOnlyModelViewSet):
@@ -170,24 +178,31 @@ class ReviewViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return Response(self._out(review.pk))
 
     @extend_schema(request=None, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[role_may(can_edit_registry, SURVEYORS_ONLY)])
     def submit(self, request, pk=None):
         return self._step(services.review_submit)
 
     @extend_schema(request=None, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[role_may(can_manage_ward, WARD_STAFF_ONLY)])
     def verify(self, request, pk=None):
         return self._step(services.review_verify)
 
     @extend_schema(request=ReturnSerializer, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="return",
+        permission_classes=[role_may(can_manage_ward, WARD_STAFF_ONLY)],
+    )
     def return_(self, request, pk=None):
+        self.get_object()  # another ward's or khối's review is a 404 whatever the body
         data = _valid(ReturnSerializer, request)
         return self._step(services.review_return, comment=data["comment"])
 
     @extend_schema(request=RefuseSerializer, responses=ReviewSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[role_may(can_sign_decisions, LEADER_ONLY)])
     def refuse(self, request, pk=None):
+        self.get_object()  # another ward's or khối's review is a 404 whatever the body
         data = _valid(RefuseSerializer, request)
         return self._step(services.review_refuse, reason=data["reason"], refused_on=data["refused_on"])
 

@@ -19,7 +19,7 @@ from households import rules as household_rules
 from households import services as household_services
 from households.models import Household, Khoi, StatusChange, Ward
 from households.rules import ChangeReason, Status
-from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, role_of
+from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, can_sign_decisions, role_of
 
 from . import rules, selectors
 from .models import (
@@ -61,7 +61,7 @@ def _require_surveyor(user):
 
 
 def _require_leader(user):
-    if role_of(user) not in (Role.ADMIN, Role.WARD_LEADER):
+    if not can_sign_decisions(user):
         raise PermissionDenied(_("Only the ward leader may sign a recognition decision."))
 
 

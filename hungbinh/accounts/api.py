@@ -18,3 +18,17 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+def role_may(predicate, message):
+    """A DRF permission: the role may take this action (hungbinh/accounts/roles.py), answered before the object
+    is looked up and the body read, so a role that may not act always gets a 403 (docs/roles.md), never a 400
+    about a body it could not send anyway. The object's scope is still the queryset's (404)."""
+    from rest_framework.permissions import BasePermission
+
+    class RoleMay(BasePermission):
+        def has_permission(self, request, view):
+            return bool(request.user and request.user.is_authenticated and predicate(request.user))
+
+    RoleMay.message = message
+    return RoleMay

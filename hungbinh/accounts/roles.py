@@ -48,6 +48,11 @@ def can_record_decision(user) -> bool:
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER)
 
 
+def can_sign_decisions(user) -> bool:
+    """Recognition decisions, and a regular review's written refusal, are the ward leader's to sign."""
+    return role_of(user) in (Role.ADMIN, Role.WARD_LEADER)
+
+
 def can_see_id_numbers(user) -> bool:
     """Who may unmask citizen ID numbers (each unmasking is logged)."""
     return role_of(user) in (Role.ADMIN, Role.WARD_LEADER, Role.WARD_OFFICER, Role.KHOI_MEMBER)

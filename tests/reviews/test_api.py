@@ -371,3 +371,23 @@ def test_query_counts_do_not_grow_with_rows(api_client, world, campaign, househo
     many = [count(client, url) for url in urls]
     assert many == few
     assert max(many) <= 6
+
+
+# --- The steps ask the role, then the scope, then the body (found by the permission matrix) -------------------
+
+
+def test_a_step_on_a_review_outside_the_scope_is_a_404_whatever_the_body(api_client, world, campaign, qt_campaign):
+    qt_review = Review.objects.filter(campaign=qt_campaign).first()
+    client = as_user(api_client, world, "ward_leader_hb")
+    for step in ("return", "refuse"):
+        assert client.post(f"/api/v1/reviews/{qt_review.pk}/{step}/", {}, format="json").status_code == 404
+
+
+def test_a_role_that_may_not_take_a_step_gets_a_403_before_its_body_is_read(api_client, world, campaign, households):
+    review = review_of(campaign, households["p1"])
+    member = as_user(api_client, world, "khoi_member_hb_k1")
+    assert member.post(f"/api/v1/reviews/{review.pk}/return/", {}, format="json").status_code == 403
+    # A refusal is the ward leader's to sign: the officer is refused whatever the body says.
+    officer = as_user(api_client, world, "ward_officer_hb")
+    assert officer.post(f"/api/v1/reviews/{review.pk}/refuse/", {}, format="json").status_code == 403
+    assert as_user(api_client, world, "upper_level").post(f"/api/v1/reviews/{review.pk}/verify/").status_code == 403
