@@ -10,6 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from households.filters import IdFilter
+from hungbinh.accounts.api import role_may
+from hungbinh.accounts.roles import can_work_on_tasks
 from projects import selectors as program
 
 from . import selectors, services
@@ -132,6 +134,8 @@ class TaskViewSet(StaleTaskIsConflict, mixins.CreateModelMixin, mixins.UpdateMod
         parser_classes=[parsers.MultiPartParser, parsers.FormParser],
         filterset_class=None,
         pagination_class=None,
+        # A role that may not work on tasks gets a 403 before the file is read (the service checks it again).
+        permission_classes=[role_may(can_work_on_tasks, _("Your role may not work on tasks."))],
     )
     def attachment(self, request, pk=None):
         task = self.get_object()

@@ -16,6 +16,8 @@ from rest_framework.response import Response
 
 from households.filters import IdFilter
 from households.models import Household, Member
+from hungbinh.accounts.api import role_may
+from hungbinh.accounts.roles import can_issue_plan, can_manage_program, can_record_support
 
 from . import selectors, services
 from .models import Indicator, Plan, PlanItem
@@ -31,6 +33,11 @@ from .serializers import (
     ProgramSerializer,
     SubProjectSerializer,
 )
+
+# Roles checked before the plan is looked up or the body read: a role that may not act gets a 403, not a 400.
+MAY_MAKE_PLANS = role_may(can_manage_program, gettext_lazy("Your role may not make plans."))
+MAY_ISSUE = role_may(can_issue_plan, gettext_lazy("Only the ward leader issues (signs) a plan."))
+MAY_RECORD_SUPPORT = role_may(can_record_support, gettext_lazy("Your role may not record support."))
 
 
 class ProgramViewSet(viewsets.ReadOnlyModelViewSet):
@@ -101,7 +108,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return Response(self.get_serializer(self.get_queryset().get(pk=plan.pk)).data, status=code)
 
     @extend_schema(request=PlanCopySerializer, responses={201: PlanSerializer})
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"], filterset_class=None, permission_classes=[MAY_MAKE_PLANS])
     def copy(self, request, pk=None):
         plan = self.get_object()
         body = PlanCopySerializer(data=request.data)
@@ -110,13 +117,13 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return self._answer(copy, status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: PlanSerializer})
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"], filterset_class=None, permission_classes=[MAY_MAKE_PLANS])
     def correct(self, request, pk=None):
         correction = services.plan_correct(by=request.user, plan=self.get_object())
         return self._answer(correction, status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanIssueSerializer, responses={200: PlanSerializer})
-    @action(detail=True, methods=["post"], filterset_class=None)
+    @action(detail=True, methods=["post"], filterset_class=None, permission_classes=[MAY_ISSUE])
     def issue(self, request, pk=None):
         plan = self.get_object()
         body = PlanIssueSerializer(data=request.data)
@@ -285,7 +292,13 @@ class InterventionViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, vie
         responses={201: InterventionBulkResultSerializer},
         summary=gettext_lazy("Record the same support for a list of households in one action"),
     )
-    @action(detail=False, methods=["post"], filterset_class=None, pagination_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        filterset_class=None,
+        pagination_class=None,
+        permission_classes=[MAY_RECORD_SUPPORT],
+    )
     def bulk(self, request):
         body = InterventionBulkSerializer(data=request.data)
         body.is_valid(raise_exception=True)

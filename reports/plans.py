@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from households.scoping import scope_q
 from projects.document import plan_blocks
 from projects.models import Plan, PlanState
 
@@ -47,8 +46,11 @@ class BodyBlock:
 
 
 def plan_get(*, user, pk) -> Plan:
-    """A plan of a ward the user may see (another ward's plan does not exist for them)."""
-    return Plan.objects.filter(scope_q(user, ward="ward__", khoi=None)).select_related("ward").get(pk=pk)
+    """A plan the user may see, as its page shows it (projects/selectors.py: a unit member sees its unit's
+    ward's plans, where its duties are written); another ward's plan does not exist for them."""
+    from projects.selectors import plan_get as program_plan_get
+
+    return program_plan_get(user=user, pk=pk)
 
 
 def plan_document(plan: Plan) -> tuple[layout.OfficialDocument, list[BodyBlock]]:

@@ -433,3 +433,18 @@ def test_pages_with_huge_numbers_are_not_a_500(client, world, data):
         f"/subprojects/{HUGE}/",
     ):
         assert client.get(url).status_code in (200, 404), url
+
+
+def test_a_role_that_may_not_act_gets_a_403_before_the_body_is_read(api_client, world, data):
+    """An empty body was a 400 for every role (found by the permission matrix): the role is asked first."""
+    plan, task = data["plan"], data["task"]
+    officer = login(api_client, world.users["ward_officer_hb"])
+    assert officer.post(f"/api/v1/plans/{data['qt_plan'].pk}/issue/", {}, format="json").status_code == 403
+    assert officer.post(f"/api/v1/plans/{plan.pk}/issue/", {}, format="json").status_code == 403
+    upper = login(api_client, world.users["upper_level"])
+    assert upper.post(f"/api/v1/plans/{plan.pk}/copy/", {}, format="json").status_code == 403
+    assert upper.post(f"/api/v1/tasks/{task.pk}/attachment/", {}).status_code == 403
+    member = login(api_client, world.users["khoi_member_hb_k1"])
+    assert member.post("/api/v1/interventions/bulk/", {}, format="json").status_code == 403
+    leader = login(api_client, world.users["ward_leader_hb"])
+    assert leader.post(f"/api/v1/plans/{data['qt_plan'].pk}/issue/", {}, format="json").status_code == 404

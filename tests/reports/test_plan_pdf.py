@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from projects.seed_plan import load_seed_plan
 
-from ..factories import PlanFactory, UserFactory
+from ..factories import PlanFactory, UnitFactory, UnitMemberFactory, UserFactory
 from .pdftools import embedded_families, flat_text, page_sizes, pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,13 @@ def test_token_anonymous_no_role_and_unknown_plan(client, world, plan):
     assert client.get(f"/reports/plans/{plan.pk}.pdf").status_code == 403
     client.force_login(world.users["admin"])
     assert client.get("/reports/plans/999999.pdf").status_code == 404
+
+
+def test_a_unit_member_downloads_the_plan_its_page_shows(client, world, plan):
+    """The PDF read the plan through the registry's scope, which has no unit members: the plan page opened and
+    its document was a 404 (found by the permission matrix). Both now use projects/selectors.py."""
+    client.force_login(UnitMemberFactory(unit=UnitFactory(ward=world.hb, name="Hội LHPN", kind="mass_organisation")))
+    assert client.get(f"/plans/{plan.pk}/").status_code == 200
+    assert client.get(f"/reports/plans/{plan.pk}.pdf").status_code == 200
+    client.force_login(UnitMemberFactory(unit=UnitFactory(ward=world.qt, name="Hội LHPN", kind="mass_organisation")))
+    assert client.get(f"/reports/plans/{plan.pk}.pdf").status_code == 404
