@@ -45,6 +45,15 @@ def report_ward_get(*, user, ward_id) -> Ward:
     return ward
 
 
+def submission_ward_get(*, user, ward_id) -> Ward:
+    """The ward whose report the user submits: its staff only (403 before anything else is read), then its scope."""
+    from hungbinh.accounts.roles import can_manage_ward
+
+    if not can_manage_ward(user):
+        raise ReportRequestError(_("Only the ward's staff submit its reports."), 403)
+    return report_ward_get(user=user, ward_id=ward_id)
+
+
 def report_upper_get(*, user, unit_id) -> UpperUnit:
     """The consolidated tables: the upper level's own unit, or any for the administrator."""
     role = role_of(user)

@@ -580,7 +580,7 @@ def submission_submit(request, ward_id, period):
     from .models import Submission
 
     try:
-        ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
+        ward = selectors.submission_ward_get(user=request.user, ward_id=ward_id)
         parsed = selectors.period_get(period)
         kind = request.POST.get("kind", Submission.Kind.RESULTS)
         if kind not in Submission.Kind.values:

@@ -239,3 +239,11 @@ def test_the_upper_level_downloads_the_consolidated_tables_from_the_page(client,
     assert f"/reports/results/upper/{unit}/2025.xlsx" in page
     client.force_login(ward_data.users["ward_officer_hb"])
     assert "/reports/results/upper/" not in client.get("/reports/submissions/?period=2025").content.decode()
+
+
+def test_the_upper_level_may_not_submit_whatever_the_period(client, ward_data):
+    """A bad period was a 400 for the upper level, whose submission is a 403 anyway (found by the permission
+    matrix): the role is asked first."""
+    assert submit(client, ward_data, user="upper_level", period="x").status_code == 403
+    assert submit(client, ward_data, user="upper_level", period="x", ward=ward_data.other).status_code == 403
+    assert submit(client, ward_data, user="ward_officer_hb", period="x").status_code == 400
