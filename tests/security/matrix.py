@@ -10,15 +10,12 @@ An entry says who may use the route and what the answer is:
 - every route, with or without an entry's details, is asked by an anonymous
   visitor, who must be sent to the login page (pages), get a 401 (API) or, for
   the few public routes, the route's own answer;
-- an entry with `object` (or none, for a page without one) is asked by every
-  role of the test world, about an object in the role's own khối ("own"), the
-  ward's other khối ("other_khoi"), another ward of the same upper level
-  ("other_ward") and a ward outside it ("outside"): a role that may not use the
-  route gets `forbidden` (403), an object outside the role's scope 404, and
-  everyone else `ok`;
-- an entry with `covered_by` names the tests that check its roles and scopes
-  in detail (an app whose objects this module does not build); only the
-  anonymous check runs here.
+- every entry is asked by every role of the test world (tests/security/matrix_world.py builds an object of
+  every kind in every place), about an object in the role's own khối ("own"), the ward's other khối
+  ("other_khoi"), another ward of the same upper level ("other_ward") and a ward outside it ("outside"); a
+  ward-level object is its khối's ward's, a unit's object its unit's ("own": the unit member's unit,
+  "other_khoi": another unit of the ward). A role that may not use the route gets `forbidden` (403), an
+  object outside the role's scope 404 (SCOPES: who sees which), and everyone else `ok`.
 
 Writes are sent with an empty body: a role that may write gets the form again
 or a 400 (nothing is written), so the matrix never changes the data it reads.
@@ -37,23 +34,72 @@ ROLES = (
     "ward_leader_hb",
     "ward_officer_hb",
     "khoi_member_hb_k1",
+    "unit_member_hb",
     "upper_level",
     "ward_officer_qt",
 )
-# Where the object of a request lies, seen from khối 1 of Hưng Bình.
+# Where the object of a request lies, seen from khối 1 of Hưng Bình (tests/security/matrix_world.py).
 TARGETS = {"own": "hb_k1", "other_khoi": "hb_k2", "other_ward": "qt_k1", "outside": "other_k1"}
-# The khối whose objects each role may see (households/scoping.py).
+# The khối whose objects each role may see (households/scoping.py): households, members, reviews, meetings…
 VISIBLE = {
     "admin": {"hb_k1", "hb_k2", "qt_k1", "other_k1"},
     "ward_leader_hb": {"hb_k1", "hb_k2"},
     "ward_officer_hb": {"hb_k1", "hb_k2"},
     "khoi_member_hb_k1": {"hb_k1"},
+    "unit_member_hb": set(),
     "upper_level": {"hb_k1", "hb_k2", "qt_k1"},
     "ward_officer_qt": {"qt_k1"},
 }
+# Ward-level objects (a campaign, a decision, a submitted report): a khối member sees its khối's ward's.
+WARD_VISIBLE = {**VISIBLE, "khoi_member_hb_k1": {"hb_k1", "hb_k2"}}
+# The program's ward-level objects (plans, units): a unit member sees its unit's ward's (docs/program.md, §3).
+PROGRAM_VISIBLE = {**WARD_VISIBLE, "unit_member_hb": {"hb_k1", "hb_k2"}}
+# Each object kind: which targets each role sees (the rest is a 404).
+SCOPES = {
+    "household": VISIBLE,
+    "member": VISIBLE,
+    "khoi": VISIBLE,
+    "review": VISIBLE,
+    "campaign_khoi": VISIBLE,
+    "meeting": VISIBLE,
+    "posting": VISIBLE,
+    "certificate": VISIBLE,
+    "movement": VISIBLE,
+    "ward": WARD_VISIBLE,
+    "campaign": WARD_VISIBLE,
+    "decision": WARD_VISIBLE,
+    "upper_report": WARD_VISIBLE,
+    # A ward's reports: its staff and the upper level, not the khối's or a unit's members (docs/reports.md).
+    "submission": {**WARD_VISIBLE, "khoi_member_hb_k1": set()},
+    "plan": PROGRAM_VISIBLE,
+    "plan_item": PROGRAM_VISIBLE,
+    "unit": PROGRAM_VISIBLE,
+    # Budgets and indicators: not a unit member's (docs/program.md, §3).
+    "budget": WARD_VISIBLE,
+    "indicator": WARD_VISIBLE,
+    # The upper-level unit: Hưng Bình's and Quang Trung's is the city; the outside ward's another.
+    "upper": {**WARD_VISIBLE, "upper_level": {"hb_k1", "hb_k2", "qt_k1"}},
+    # Support: a khối member its khối's households, a unit member what its unit recorded ("own").
+    "intervention": {**VISIBLE, "unit_member_hb": {"hb_k1"}},
+    # Tasks: a unit member its unit's ("own": the Women's Union); a khối member the khối committees' ("other_khoi").
+    "task": {**WARD_VISIBLE, "khoi_member_hb_k1": {"hb_k2"}, "unit_member_hb": {"hb_k1"}},
+    # A job is only ever shown to the user who asked for it, the administrator included.
+    "job": {role: {"hb_k1"} for role in VISIBLE},
+}
+# Objects that belong to no ward (the national catalogue, the poverty standards): asked once, not per target.
+GLOBAL = frozenset({"standard", "program", "subproject"})
 ALL_ROLES = frozenset(ROLES)
 EDITORS = frozenset({"admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "ward_officer_qt"})
 WARD_STAFF = frozenset({"admin", "ward_leader_hb", "ward_officer_hb", "ward_officer_qt"})
+# Whoever works with the ward's people: everyone but the read-only upper level (and the unit member, whose
+# program pages are their own entries).
+NOT_UPPER = ALL_ROLES - {"upper_level"}
+LEADERS = frozenset({"admin", "ward_leader_hb"})
+# Who sees a ward's report tables and submitted reports (reports/selectors.py, may_see_ward_reports).
+REPORT_READERS = frozenset({"admin", "ward_leader_hb", "ward_officer_hb", "upper_level", "ward_officer_qt"})
+# The program: who records support (roles.can_record_support), who works on tasks (can_work_on_tasks).
+SUPPORT_RECORDERS = WARD_STAFF | {"unit_member_hb"}
+TASK_WORKERS = ALL_ROLES - {"upper_level"}
 
 PAGE, API, PUBLIC, ADMIN = "page", "api", "public", "admin"
 
@@ -65,30 +111,38 @@ class Route:
     path: str
     kind: str = PAGE  # page (login redirect), api (401), public (no login), admin (the admin's login)
     method: str = "get"
-    # What the route's ids point at: household, member, ward, khoi; None for a route without an object.
+    # What the route's ids point at (a kind of SCOPES or GLOBAL); None for a route without an object.
     object: str | None = None
+    # Values of the route's other parameters ({"period": "2025"}).
+    params: tuple = ()
     allowed: frozenset = ALL_ROLES
     ok: int = 200
     forbidden: int = 403
-    # Tests that check this route's roles and scopes instead of the matrix (path::test or a file).
-    covered_by: str = ""
+    # The route finds its object before it asks the role (an API action: the viewset's lookup, then the
+    # service): a role that may not act gets 404 for an object outside its scope, 403 inside it.
+    lookup_first: bool = False
+    # A role whose answer in its scope differs from `ok` (e.g. a 409 for a paper not ready for it): (role, status)…
+    answers: tuple = ()
+    # The same route asked about another kind of object (results of a ward, and of an upper-level unit).
+    also: tuple = ()
     # The anonymous answer when it differs from the kind's (e.g. 405 for a POST-only route asked with GET).
     anonymous: int | None = None
 
     def expected(self, role: str, target: str | None) -> int:
+        hidden = target is not None and not visible(role, self.object, TARGETS[target])
         if role not in self.allowed:
-            return self.forbidden
-        if target is not None and not visible(role, self.object, TARGETS[target]):
-            return 404
-        return self.ok
+            return 404 if hidden and self.lookup_first else self.forbidden
+        return 404 if hidden else dict(self.answers).get(role, self.ok)
+
+    @property
+    def targets(self) -> tuple:
+        """The places the route is asked about: every target for a scoped object, once otherwise."""
+        return tuple(TARGETS) if self.object in SCOPES else (None,)
 
 
-def visible(role: str, kind: str | None, khoi: str) -> bool:
+def visible(role: str, kind: str, khoi: str) -> bool:
     """Whether the object of `kind` in (or of the ward of) `khoi` is in the role's scope."""
-    if kind == "ward":
-        # A khối member sees its ward, the frame of its khối.
-        return any(k.split("_")[0] == khoi.split("_")[0] for k in VISIBLE[role])
-    return khoi in VISIBLE[role]
+    return khoi in SCOPES[kind][role]
 
 
 # --- Reading the URL configuration ------------------------------------------------

@@ -19,7 +19,15 @@ from .matrix import API, PAGE, TARGETS, entries
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = [r for r in entries().values() if r.kind in (PAGE, API) and r.method == "get" and not r.covered_by]
+# The routes about the registry's own objects (or none); the others' objects are the permission matrix's world.
+ROUTES = [
+    r
+    for r in entries().values()
+    if r.kind in (PAGE, API)
+    and r.method == "get"
+    and r.object in (None, "household", "member", "ward", "khoi")
+    and not r.params
+]
 # Born 1990, female, one per khối: 040190000001, 040190000002, …
 NUMBERS = {khoi: f"0401900000{n:02d}" for n, khoi in enumerate(TARGETS.values(), start=1)}
 
