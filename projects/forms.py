@@ -52,7 +52,9 @@ class BudgetForm(forms.Form):
         required=False,
         empty_label=_("— Outside the sub-projects —"),
     )
-    funding_source = forms.ModelChoiceField(label=_("Funding source"), queryset=FundingSource.objects.all())
+    funding_source = forms.ModelChoiceField(
+        label=_("Funding source"), queryset=FundingSource.objects.all(), empty_label=_("— Choose a funding source —")
+    )
     allocated = forms.IntegerField(label=_("Allocated (VND)"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
@@ -75,7 +77,9 @@ class SupportFields(forms.Form):
         required=False,
         empty_label=_("— Outside the sub-projects (e.g. Tết gifts) —"),
     )
-    funding_source = forms.ModelChoiceField(label=_("Funding source"), queryset=FundingSource.objects.all())
+    funding_source = forms.ModelChoiceField(
+        label=_("Funding source"), queryset=FundingSource.objects.all(), empty_label=_("— Choose a funding source —")
+    )
     date = date_field(_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)

@@ -461,3 +461,18 @@ def test_passing_the_allocation_is_confirmed_on_the_form(client, world, program)
     confirmed = response.context["form"]["over_budget_ok"].value()
     response = client.post("/support/new/", {**form, "over_budget_ok": confirmed})
     assert response.status_code == 302 and Intervention.objects.get().amount == 150
+
+
+def test_funding_source_selects_open_on_a_vietnamese_prompt(catalogue):
+    """Not Django's "---------": the budget's and the support's funding source start with a Vietnamese prompt."""
+    from types import SimpleNamespace
+
+    from django.utils import translation
+
+    from projects.forms import BudgetForm, SupportFields
+
+    plan = SimpleNamespace(program_id=None)
+    with translation.override("vi"):
+        for form in (BudgetForm(plan=plan), SupportFields()):
+            first = next(iter(form.fields["funding_source"].choices))
+            assert first == ("", "— Chọn nguồn kinh phí —")
