@@ -12,11 +12,14 @@ from the same `CampaignResults`, read in a fixed number of queries.
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from households.models import Khoi
 from households.rules import Status
 from households.selectors import khoi_list
+from households.text import fold
 from hungbinh.workbooks import append_row, text
 from reviews import selectors as review_selectors
 from reviews.models import Campaign, ReviewState
@@ -90,13 +93,10 @@ class CampaignResults:
     khois: list[tuple[str, dict]]  # (khối name, counts)
     total: dict
     rows: list[ResultRow]
-
-    @property
-    def filename_stem(self) -> str:
-        return f"ket-qua-ra-soat-dot-{self.campaign.pk}"
+    khoi: Khoi | None = None  # one khối's results, or the ward's
 
     def filename(self, extension: str) -> str:
-        return f"{self.filename_stem}.{extension}"
+        return results_filename(self.campaign, self.khoi, extension)
 
     @property
     def table(self) -> ReportTable:
@@ -128,9 +128,18 @@ class CampaignResults:
         )
 
 
-def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
-    """The campaign's results in the user's scope: one query for the khối, one for the reviews."""
+def results_filename(campaign: Campaign, khoi: Khoi | None, extension: str) -> str:
+    """`ket-qua-ra-soat-dot-7.pdf`, or one khối's `ket-qua-ra-soat-dot-7-khoi-2.pdf` (ASCII, the khối's name)."""
+    part = f"-{slugify(fold(khoi.name))}" if khoi else ""
+    return f"ket-qua-ra-soat-dot-{campaign.pk}{part}.{extension}"
+
+
+def campaign_results(*, user, campaign: Campaign, khoi: Khoi | None = None) -> CampaignResults:
+    """The campaign's results in the user's scope, the ward's or one khối's: one query for the khối, one for
+    the reviews (and the ward's settings for the addressee)."""
     khois = list(khoi_list(user=user, ward_id=campaign.ward_id).order_by("position", "name"))
+    if khoi is not None:
+        khois = [k for k in khois if k.pk == khoi.pk]
     reviews = list(
         review_selectors.review_list(user=user)
         .filter(campaign=campaign, khoi__in=[k.pk for k in khois])
@@ -158,7 +167,8 @@ def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
             )
         )
     ward = campaign.ward
-    where = f"{review_kind_name(campaign).capitalize()} {campaign_title(campaign)} – {layout.ward_full_name(ward)}"
+    place = layout.ward_full_name(ward) if khoi is None else f"{khoi.name}, {layout.ward_full_name(ward)}"
+    where = f"{review_kind_name(campaign).capitalize()} {campaign_title(campaign)} – {place}"
     document = layout.OfficialDocument(
         issuer=layout.ward_issuer(ward),
         place=ward.name,
@@ -169,7 +179,7 @@ def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
         signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),  # signed by hand: no name
         recipients=(f"- {review_selectors.settings_for(ward.pk).upper_level_addressee};", ARCHIVE),
         landscape=True,
-        title=f"Kết quả rà soát hộ nghèo, hộ cận nghèo {campaign_title(campaign)} – {layout.ward_full_name(ward)}",
+        title=f"Kết quả rà soát hộ nghèo, hộ cận nghèo {campaign_title(campaign)} – {place}",
     )
     return CampaignResults(
         campaign=campaign,
@@ -178,6 +188,7 @@ def campaign_results(*, user, campaign: Campaign) -> CampaignResults:
         khois=[(k.name, per_khoi[k.pk]) for k in khois],
         total=total,
         rows=rows,
+        khoi=khoi,
     )
 
 

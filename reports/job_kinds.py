@@ -305,10 +305,13 @@ def campaign_results_xlsx(*, job, output, progress) -> JobOutput:
 
     try:
         campaign = papers.campaign_get(user=job.user, pk=job.params.get("pk"))
-        papers.require_ward_wide(job.user)
+        khoi_id = job.params.get("khoi_id")
+        khoi = None if khoi_id is None else papers.khoi_get(user=job.user, campaign=campaign, pk=khoi_id)
+        if khoi is None:
+            papers.require_ward_wide(job.user)
     except (ObjectDoesNotExist, PermissionDenied) as error:
         raise JobFailed(_("This paper is no longer within your scope.")) from error
-    results = campaign_results(user=job.user, campaign=campaign)
+    results = campaign_results(user=job.user, campaign=campaign, khoi=khoi)
     write_campaign_results_xlsx(results, output)
     progress(len(results.rows), total=len(results.rows))
     return JobOutput(results.filename("xlsx"), XLSX_CONTENT_TYPE)

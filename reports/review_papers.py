@@ -717,16 +717,23 @@ def paper_get(*, user, kind: str, pk: int | None = None, khoi_id: int | None = N
             "household_list.html", build, review_list_filename(campaign, khoi), rows.order_by().count()
         )
     if kind == "results":
-        from .campaign_results import campaign_results, render_campaign_results_pdf
+        from .campaign_results import campaign_results, render_campaign_results_pdf, results_filename
 
         campaign = campaign_get(user=user, pk=pk)
-        require_ward_wide(user)
+        khoi = None
+        if khoi_id is None:
+            require_ward_wide(user)
+        else:
+            khoi = khoi_get(user=user, campaign=campaign, pk=khoi_id)
 
         def render_results(target=None):
-            return render_campaign_results_pdf(campaign_results(user=user, campaign=campaign), target)
+            return render_campaign_results_pdf(campaign_results(user=user, campaign=campaign, khoi=khoi), target)
 
-        size = review_selectors.review_list(user=user).filter(campaign=campaign).order_by().count()
-        return Paper(filename=f"ket-qua-ra-soat-dot-{campaign.pk}.pdf", size=size, render=render_results)
+        rows = review_selectors.review_list(user=user).filter(campaign=campaign)
+        if khoi is not None:
+            rows = rows.filter(khoi=khoi)
+        filename = results_filename(campaign, khoi, "pdf")
+        return Paper(filename=filename, size=rows.order_by().count(), render=render_results)
     if kind == "meeting":
         meeting = meeting_get(user=user, pk=pk)
         size = meeting.votes.count()

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import review_views, views
+from . import campaign_views, review_views, views
 
 # /reports/results/ward/<ward id>/<period>.pdf and /reports/results/upper/<unit id>/<period>.pdf (README).
 RESULTS = r"^results/(?P<level>ward|upper)/(?P<unit_id>[0-9]+)/(?P<period>[0-9A-Za-z-]+)"
@@ -32,6 +32,7 @@ urlpatterns = [
         )
     ],
     path("reviews/<int:pk>.xlsx", review_views.campaign_results_xlsx, name="report-campaign-results-xlsx"),
+    path("reviews/<int:pk>/results/", campaign_views.campaign_results_page, name="report-campaign-results"),
     path("", views.report_index, name="report-index"),
     path("population/<int:ward_id>/<int:year>/", views.population_page, name="report-population"),
     re_path(RESULTS + r"/$", views.results_page, name="report-results"),

@@ -57,6 +57,11 @@ def khoi_papers(campaign, khoi):
             reverse("report-review-khoi-list-pdf", args=[campaign.pk, khoi.pk]),
         )
     ]
+    results = f"?khoi={khoi.pk}"
+    links.append((_("Results of the khối (PDF)"), reverse("report-campaign-results-pdf", args=[campaign.pk]) + results))
+    links.append(
+        (_("Results of the khối (Excel)"), reverse("report-campaign-results-xlsx", args=[campaign.pk]) + results)
+    )
     for meeting in Meeting.objects.filter(campaign=campaign, khoi=khoi).order_by("held_on", "pk"):
         links.append(
             (

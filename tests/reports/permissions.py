@@ -55,6 +55,8 @@ ROUTES = [
     Route("reports/reviews/{pk}/khoi/{khoi_id}/households.pdf", PAGE, object="campaign_khoi"),
     Route("reports/reviews/{pk}.pdf", PAGE, object="campaign", allowed=WARD_WIDE, lookup_first=True),
     Route("reports/reviews/{pk}.xlsx", PAGE, object="campaign", allowed=WARD_WIDE, lookup_first=True),
+    # The results page: a khối member asking for the ward's is taken to their own khối's (?khoi=).
+    Route("reports/reviews/{pk}/results/", PAGE, object="campaign", answers=(("khoi_member_hb_k1", 302),)),
     # Submissions to the upper level: a bad period is a 400 for those who may submit (nothing is frozen).
     Route("reports/submissions/", PAGE),
     Route(

@@ -5,6 +5,7 @@ from io import BytesIO
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from reports.review_papers import status_name
@@ -174,3 +175,141 @@ def test_a_long_campaign_is_a_job(client, world, campaign, officer, settings, dj
     client.force_login(officer)
     response = client.get(f"/reports/reviews/{campaign.pk}.xlsx")
     assert response.status_code == 302 and "/reports/jobs/" in response["Location"]
+
+
+# --- One khối's results (?khoi=<id>) ------------------------------------------------------------
+
+
+def test_one_khois_pdf_and_workbook(client, world, campaign, decided, officer):
+    k1 = world.hb_k1
+    response = get(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/{campaign.pk}.pdf?khoi={k1.pk}")
+    assert response["Content-Disposition"] == f'attachment; filename="ket-qua-ra-soat-dot-{campaign.pk}-khoi-1.pdf"'
+    assert_official(response.content)
+    text = flat_text(response.content)
+    assert "Rà soát định kỳ năm 2025 – Khối 1, phường Hưng Bình" in text
+    assert "Khối 1 5 5 2 1 2 2 1 2 0 0" in text and "Tổng cộng 6" not in text
+    assert "Tổng cộng 5 5 2 1 2 2 1 2 0 0" in text
+    assert "K1-01 Nguyễn Thị Hường" in text and "K2-01" not in text and "Khối 2" not in text
+    assert "Tổng cộng: 5 hộ" in text
+    response = get(client, officer, f"/reports/reviews/{campaign.pk}.xlsx?khoi={world.hb_k2.pk}")
+    assert response["Content-Disposition"] == f'attachment; filename="ket-qua-ra-soat-dot-{campaign.pk}-khoi-2.xlsx"'
+    summary, listing = _workbook(response).worksheets
+    assert _row(summary, "Khối 2")[2:] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert not any(row[1] == "Khối 1" for row in summary.iter_rows(values_only=True))
+    assert listing["A1"].value == "DANH SÁCH HỘ GIA ĐÌNH – Rà soát định kỳ năm 2025 – Khối 2, phường Hưng Bình"
+    assert [row[2] for row in listing.iter_rows(min_row=3, values_only=True)] == ["K2-01"]
+
+
+@pytest.mark.parametrize("extension", ["pdf", "xlsx"])
+def test_one_khoi_across_roles_and_scopes(client, world, campaign, extension, monkeypatch):
+    from reports import campaign_results
+
+    monkeypatch.setattr(campaign_results, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+    url = f"/reports/reviews/{campaign.pk}.{extension}?khoi={world.hb_k1.pk}"
+    for name, user in _everyone(world).items():
+        client.force_login(user)
+        expected = 200 if name in ALLOWED | {"khoi_member_hb_k1"} else 404
+        assert client.get(url).status_code == expected, name
+    member = world.users["khoi_member_hb_k1"]
+    get(client, member, f"/reports/reviews/{campaign.pk}.{extension}?khoi={world.hb_k2.pk}", 404)
+    get(
+        client, world.users["ward_officer_hb"], f"/reports/reviews/{campaign.pk}.{extension}?khoi={world.qt_k1.pk}", 404
+    )
+    for bad in ("abc", "-1", "9" * 30):
+        response = get(client, member, f"/reports/reviews/{campaign.pk}.{extension}?khoi={bad}", 400)
+        assert "phải là số (mã id) của một khối" in response.content.decode()
+
+
+def test_one_khois_long_results_are_a_job(
+    client, world, campaign, officer, settings, django_capture_on_commit_callbacks
+):
+    from reports.models import Job
+
+    settings.REPORT_JOB_THRESHOLD = 2
+    client.force_login(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/reports/reviews/{campaign.pk}.xlsx?khoi={world.hb_k1.pk}")
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.state == Job.State.DONE, job.message
+    assert job.params == {"pk": campaign.pk, "khoi_id": world.hb_k1.pk}
+    assert job.filename == f"ket-qua-ra-soat-dot-{campaign.pk}-khoi-1.xlsx"
+    # Khối 2 has one review: under the threshold, downloaded at once.
+    assert client.get(f"/reports/reviews/{campaign.pk}.xlsx?khoi={world.hb_k2.pk}").status_code == 200
+
+
+# --- The results page ------------------------------------------------------------------------------
+
+
+def page_url(campaign, khoi=None):
+    return f"/reports/reviews/{campaign.pk}/results/" + (f"?khoi={khoi.pk}" if khoi else "")
+
+
+def test_page_shows_the_counts_households_and_downloads(client, world, campaign, decided, officer):
+    page = get(client, officer, page_url(campaign)).content.decode()
+    assert "Kết quả rà soát: Hưng Bình" in page
+    assert (
+        f'href="/reports/reviews/{campaign.pk}.pdf"' in page and f'href="/reports/reviews/{campaign.pk}.xlsx"' in page
+    )
+    assert "KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO" in page and "Khối 2" in page
+    assert page.count('data-testid="result-row"') == 6
+    assert "K1-01 – Nguyễn Thị Hường" in page and "Hộ nghèo (215/QĐ-UBND)" in page
+    assert 'data-testid="empty"' not in page and 'data-testid="khoi-filter"' in page
+    one = get(client, officer, page_url(campaign, world.hb_k2)).content.decode()
+    assert "Kết quả rà soát: Khối 2" in one and one.count('data-testid="result-row"') == 1
+    assert f'href="/reports/reviews/{campaign.pk}.pdf?khoi={world.hb_k2.pk}"' in one
+    assert f'href="/reports/reviews/{campaign.pk}.xlsx?khoi={world.hb_k2.pk}"' in one
+    # Linked from the campaign's board and from the khối's page.
+    board = get(client, officer, reverse("reviews-campaign", args=[campaign.pk])).content.decode()
+    assert f'href="/reports/reviews/{campaign.pk}/results/"' in board
+    khoi_page = reverse("reviews-khoi", args=[campaign.pk, world.hb_k1.pk])
+    khoi_page = get(client, world.users["khoi_member_hb_k1"], khoi_page).content.decode()
+    assert f'href="/reports/reviews/{campaign.pk}/results/?khoi={world.hb_k1.pk}"' in khoi_page
+    assert f'href="/reports/reviews/{campaign.pk}.pdf?khoi={world.hb_k1.pk}"' in khoi_page
+
+
+def test_page_across_roles_and_scopes(client, world, campaign):
+    for name, user in _everyone(world).items():
+        client.force_login(user)
+        response = client.get(page_url(campaign))
+        if name in ALLOWED:
+            assert response.status_code == 200, name
+        elif name == "khoi_member_hb_k1":  # taken to their own khối's results
+            assert response.status_code == 302 and response["Location"] == page_url(campaign, world.hb_k1)
+        else:
+            assert response.status_code == 404, name
+    member = world.users["khoi_member_hb_k1"]
+    page = get(client, member, page_url(campaign, world.hb_k1)).content.decode()
+    assert "Kết quả rà soát: Khối 1" in page and 'data-testid="khoi-filter"' not in page
+    get(client, member, page_url(campaign, world.hb_k2), 404)
+    get(client, world.users["ward_officer_hb"], page_url(campaign, world.qt_k1), 404)
+    bad = get(client, member, f"/reports/reviews/{campaign.pk}/results/?khoi=abc", 400).content.decode()
+    assert "phải là số (mã id) của một khối" in bad
+    client.logout()
+    assert client.get(page_url(campaign)).status_code == 302
+
+
+def test_page_empty_states(client, world, campaign, officer):
+    # Listed households, none surveyed yet.
+    page = get(client, officer, page_url(campaign)).content.decode()
+    assert "Chưa có kết quả: chưa hộ nào trong 6 hộ của danh sách được rà soát." in page
+    empty = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    page = get(client, officer, page_url(empty)).content.decode()
+    assert "Chưa có kết quả: đợt rà soát này chưa có hộ nào trong danh sách." in page
+    assert 'data-testid="result-row"' not in page and f"/reports/reviews/{empty.pk}.pdf" in page
+
+
+def test_page_queries_do_not_grow_and_the_list_pages(client, world, campaign, officer):
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(page_url(campaign)).status_code == 200
+    for i in range(55):
+        household = HouseholdFactory(khoi=world.hb_k2, code=f"K2-{i + 10}", status="poor")
+        Review.objects.create(campaign=campaign, household=household, khoi=world.hb_k2, from_status="poor")
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(page_url(campaign))
+    assert len(after) == len(before)
+    page = response.content.decode()
+    assert page.count('data-testid="result-row"') == 50 and "1 / 2" in page
+    second = client.get(page_url(campaign, world.hb_k2) + "&page=2").content.decode()
+    assert second.count('data-testid="result-row"') == 6 and f"khoi={world.hb_k2.pk}&amp;page=1" in second
