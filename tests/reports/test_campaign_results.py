@@ -313,3 +313,16 @@ def test_page_queries_do_not_grow_and_the_list_pages(client, world, campaign, of
     assert page.count('data-testid="result-row"') == 50 and "1 / 2" in page
     second = client.get(page_url(campaign, world.hb_k2) + "&page=2").content.decode()
     assert second.count('data-testid="result-row"') == 6 and f"khoi={world.hb_k2.pk}&amp;page=1" in second
+
+
+def test_a_khoi_with_nothing_yet_gives_documents_and_a_page_that_say_so(client, world, officer):
+    """Issue 9's bad input: a filter (here one khối) that matches nothing is a document that says it is empty."""
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    query = f"?khoi={world.hb_k1.pk}"
+    text = flat_text(get(client, officer, f"/reports/reviews/{campaign.pk}.pdf{query}").content)
+    assert "Đợt rà soát trống" in text and "Danh sách trống" in text and "Tổng cộng: 0 hộ" in text
+    assert "Khối 1, phường Hưng Bình" in text
+    listing = _workbook(get(client, officer, f"/reports/reviews/{campaign.pk}.xlsx{query}")).worksheets[1]
+    assert any("Chưa có hộ gia đình" in (row[0] or "") for row in listing.iter_rows(values_only=True))
+    page = get(client, world.users["khoi_member_hb_k1"], page_url(campaign, world.hb_k1)).content.decode()
+    assert "Chưa có kết quả: đợt rà soát này chưa có hộ nào trong danh sách." in page

@@ -155,6 +155,7 @@ def test_khoi_member_asking_gets_full_numbers_of_their_khoi_only(client, registr
         ("?target=true", ["HB-1", "HB-2"]),
         ("?q=le+thi+cuc", ["HB-2"]),
         ("?ward={hb}", ["HB-1", "HB-2"]),
+        ("?q=khong+co+ai", []),  # matches nothing: a valid workbook without rows (issue 9, bad input)
     ],
 )
 def test_filters_are_the_apis(client, registry, query, expected):
