@@ -58,7 +58,10 @@ def append_row(sheet, values) -> None:
             row.append(value)
         sheet.append(row)
         return
-    sheet.append([text(value) if isinstance(value, str) else value for value in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell, Cell):
-            _as_string(cell)
+    values = [text(value) if isinstance(value, str) else value for value in values]
+    sheet.append(values)
+    # The row append() just wrote. Not sheet[sheet.max_row]: max_row and max_column scan every cell of the
+    # sheet, so a row at a time made a 5,000-household workbook quadratic (minutes in the request).
+    row = sheet._current_row
+    for column in range(1, len(values) + 1):
+        _as_string(sheet.cell(row=row, column=column))

@@ -47,6 +47,26 @@ def test_append_row_writes_strings(write_only):
     assert {c.data_type for c in cells} == {"s"}
 
 
+def test_append_row_does_not_scan_the_sheet(monkeypatch):
+    """Worksheet.max_row and max_column scan every cell: asked once a row, a 5,000-household campaign
+    workbook took minutes and timed out in the load test."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    sheet = Workbook().active
+    append_row(sheet, ["Số TT", "Họ tên"])
+
+    def scan(self):
+        raise AssertionError("append_row scanned the sheet")
+
+    monkeypatch.setattr(Worksheet, "max_row", property(scan))
+    monkeypatch.setattr(Worksheet, "max_column", property(scan))
+    for number in range(1, 4):
+        append_row(sheet, [number, "=cmd", None])
+    monkeypatch.undo()
+    assert [[cell.data_type for cell in row] for row in sheet.iter_rows(min_row=2)] == [["n", "s", "n"]] * 3
+    assert sheet.cell(row=4, column=2).value == "=cmd"
+
+
 def test_the_import_template_has_no_formula():
     content = template_workbook()
     assert formulas(content) == []
