@@ -4,10 +4,11 @@ python -m bench.loadtest [--users 50] [--minutes 2] [--workers 4]
 
 Uses the bench database (DATABASE_URL, default hungbinh_bench, filled by the
 bench's generator on the first run), starts gunicorn with several workers on
-the loopback as production runs it (DEBUG off, collected static files), runs
-locust headless, and writes requests per second, p50/p95/p99 per kind of
-request and the error count into bench/RESULTS.md (its own section). Not part
-of `make test`.
+the loopback as production runs it (DEBUG off, collected static files) with a
+Celery worker on Redis (LOADTEST_BROKER_URL, default redis://127.0.0.1:6379/11)
+taking the large exports and reports off the web workers, runs locust
+headless, and writes requests per second, p50/p95/p99 per kind of request and
+the error count into bench/RESULTS.md (its own section). Not part of `make test`.
 """
 
 import argparse
@@ -25,6 +26,9 @@ from datetime import datetime
 from pathlib import Path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/hungbinh_bench"
+# Production's job runner (README "Deploying"): without it every large export and report runs in a web worker,
+# and four sync workers busy for 20 s each queue every page behind them.
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/11"
 BASE_DIR = Path(__file__).resolve().parent.parent
 USERNAME = "loadtest"
 # Goal of the issue: pages answer within 300 ms at the 95th percentile.
@@ -140,6 +144,38 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
     raise SystemExit(f"gunicorn did not start; see {log}")
 
 
+def start_worker(env: dict, log: Path) -> subprocess.Popen:
+    """One Celery worker process (this machine has two cores, shared with gunicorn, PostgreSQL and locust)."""
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "--app",
+            "hungbinh",
+            "worker",
+            "--concurrency",
+            "1",
+            "--queues",
+            env.get("CELERY_QUEUE", "hungbinh"),
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the Celery worker stopped at start; see {log} (is Redis running?)")
+        if log.exists() and "ready." in log.read_text():
+            return process
+        time.sleep(0.5)
+    process.kill()
+    raise SystemExit(f"the Celery worker did not start; see {log}")
+
+
 def _percentile(response_times: dict, count: int, percent: float) -> int:
     """Locust's own percentile over its response-time histogram (locust.stats.calculate_response_time_percentile),
     here so that this process need not import locust (it patches the standard library with gevent)."""
@@ -191,7 +227,8 @@ def read_stats(json_file: Path) -> list[dict]:
 def report(rows: list[dict], *, args, duration: float, households: int) -> tuple[str, bool]:
     lines = [
         f"Run on {datetime.now():%Y-%m-%d %H:%M}: {args.users} simulated officers for {args.minutes:g} min "
-        f"(a click every 1–4 s each), gunicorn with {args.workers} sync workers, PostgreSQL with "
+        f"(a click every 1–4 s each), gunicorn with {args.workers} sync workers and one Celery worker on Redis for "
+        f"the jobs, PostgreSQL with "
         f"{households:,} households, all on this 2-core machine (locust included); whole run {duration:.0f} s; "
         f"load average {os.getloadavg()[0]:.1f} at the end (other work shares the cores).",
         "",
@@ -298,6 +335,7 @@ def main(argv=None) -> int:
         "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0",
         "AXES_FAILURE_LIMIT": "1000",
+        "CELERY_BROKER_URL": os.environ.get("LOADTEST_BROKER_URL", DEFAULT_BROKER_URL),
     }
     port = _free_port(args.port)
     with tempfile.TemporaryDirectory(prefix="hungbinh-loadtest-") as tmp:
@@ -306,6 +344,7 @@ def main(argv=None) -> int:
         server_env["MEDIA_ROOT"] = str(tmp / "media")
         data_file = tmp / "data.json"
         data_file.write_text(json.dumps(data))
+        worker = start_worker(server_env, tmp / "worker.log")
         server = start_gunicorn(server_env, port, args.workers, tmp / "gunicorn.log")
         try:
             warm_up(port, data, rounds=2 * args.workers)
@@ -341,7 +380,13 @@ def main(argv=None) -> int:
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
             print((tmp / "gunicorn.log").read_text()[-3000:])
+            print((tmp / "worker.log").read_text()[-1500:])
     text, met = report(rows, args=args, duration=time.monotonic() - started, households=args.households)
     print(text)
     if not args.no_write:
