@@ -152,6 +152,8 @@ def start_worker(env: dict, log: Path) -> subprocess.Popen:
             "--app",
             "hungbinh",
             "worker",
+            "--loglevel",
+            "INFO",  # its "ready." line, which start_worker waits for, is an INFO line
             "--concurrency",
             "1",
             "--queues",
