@@ -91,6 +91,7 @@ CASES = [
 
 
 @pytest.mark.django_db
+@pytest.mark.sqlite_pass  # the same ORM scoping on both databases: once in CI (tests/conftest.py)
 @pytest.mark.parametrize(("key", "variant", "role", "target"), CASES)
 def test_each_role_in_and_out_of_its_scope(client, world, objects, key, variant, role, target):
     route = (ENTRIES[key], *ENTRIES[key].also)[variant]
