@@ -111,6 +111,10 @@ def migration_data(request):
     if request.node.get_closest_marker("django_db") is None and DATABASE_FIXTURES.isdisjoint(request.fixturenames):
         return
     request.getfixturevalue("transactional_db" if _transactional(request) else "db")
+    restore_migration_data()
+
+
+def restore_migration_data() -> None:
     from reviews.models import Standard
 
     if not Standard.objects.exists():
@@ -158,6 +162,9 @@ def module_world(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
+            # Module fixtures come before the function-scoped migration_data: an earlier transactional test
+            # may have emptied the standards the module's campaigns need (tests/security/matrix_world.py).
+            restore_migration_data()
             world = make_world()
         except BaseException:
             transaction.set_rollback(True)
