@@ -77,6 +77,10 @@ def url_of(route, world, objects, role, target):
         values["pk"] = objects["global"][route.object]
     elif route.object is not None:
         values.update(objects["ids"][route.object][TARGETS[target]])
+        if route.object == "member" and "{member_pk}" not in route.path:
+            # api/v1/members/{pk}/: the member's own id, not its household's (they matched only when the
+            # module ran alone, which hid the mix-up; in the whole suite the ids differ and it was a 404)
+            values["pk"] = values["member_pk"]
     return "/" + re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), route.path)
 
 
