@@ -66,6 +66,13 @@ def report_upper_get(*, user, unit_id) -> UpperUnit:
     return unit
 
 
+def report_unit_get(*, user, level: str, unit_id):
+    """The ward (`level` "ward") or the upper-level unit ("upper") whose tables or lists the user asks for."""
+    if level == "ward":
+        return report_ward_get(user=user, ward_id=unit_id)
+    return report_upper_get(user=user, unit_id=unit_id)
+
+
 def period_get(text: str) -> Period:
     try:
         return parse_period(text)

@@ -36,12 +36,38 @@ def _unavailable(error: RenderingUnavailable) -> HttpResponse:
     return _plain(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}, 503)
 
 
-def _list_error(error: ListRequestError):
+def _request_error(error: ListRequestError | selectors.ReportRequestError):
+    """The answer to a list or report that cannot be given: 404 and 403 as Django's pages, else plain text."""
     if error.status == 404:
         raise Http404(error.message)
     if error.status == 403:
         raise PermissionDenied(error.message)
     return _plain(error.message, error.status)
+
+
+def _page_request_error(request, template: str, error: selectors.ReportRequestError):
+    """A period the page cannot read is said on the page itself (400); a unit out of scope is 404 or 403."""
+    if error.status != 400:
+        return _request_error(error)
+    return render(request, template, {"error": error.message}, status=400)
+
+
+def _document_response(report, extension: str, render_pdf, write_xlsx):
+    """A report as a PDF download or as a workbook streamed from a temporary file; 503 when PDFs cannot be made."""
+    if extension == "pdf":
+        try:
+            content = render_pdf(report)
+        except RenderingUnavailable as error:
+            return _unavailable(error)
+        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{report.filename("pdf")}"'
+        return response
+    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    write_xlsx(report, output)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
+    )
 
 
 def _wants_json(request) -> bool:
@@ -79,7 +105,7 @@ def households_pdf(request):
             return _start_job(request, job_kinds.HOUSEHOLD_LIST_PDF, total)
         household_list = household_list_build(user=user, params=request.GET)
     except ListRequestError as error:
-        return _list_error(error)
+        return _request_error(error)
     try:
         content = render_household_list_pdf(household_list)
     except RenderingUnavailable as error:
@@ -103,7 +129,7 @@ def households_xlsx(request):
         filterset = household_list_filterset(user=user, params=request.GET)
         disclosure = job_kinds.export_disclosure(user, request.GET)
     except ListRequestError as error:
-        return _list_error(error)
+        return _request_error(error)
     total = filterset.qs.order_by().count()
     if total > settings.REPORT_JOB_THRESHOLD:
         return _start_job(request, job_kinds.HOUSEHOLD_LIST_XLSX, total)
@@ -250,24 +276,19 @@ def job_retry(request, pk):
 # --- Review-result tables (docs/reports.md) ------------------------------------------------
 
 
-def _report_error(error: selectors.ReportRequestError):
-    if error.status == 404:
-        raise Http404(error.message)
-    if error.status == 403:
-        raise PermissionDenied(error.message)
-    return _plain(error.message, error.status)
+def _unit_report(request, level: str, unit_id: int, period_text: str, ward_build, upper_build):
+    """The unit (scoped), the parsed period and the builder of its report; ReportRequestError when either cannot be
+    given. The review-result tables and the detailed lists are asked for the same way."""
+    period = selectors.period_get(period_text)
+    unit = selectors.report_unit_get(user=request.user, level=level, unit_id=unit_id)
+    build = ward_build if level == "ward" else upper_build
+    return unit, period, (lambda: build(unit, period))
 
 
 def _results_report(request, level: str, unit_id: int, period_text: str):
-    """The unit (scoped) and the parsed period; ReportRequestError when either cannot be given."""
     from .result_documents import upper_results_report, ward_results_report
 
-    period = selectors.period_get(period_text)
-    if level == "ward":
-        unit = selectors.report_ward_get(user=request.user, ward_id=unit_id)
-        return unit, period, (lambda: ward_results_report(unit, period))
-    unit = selectors.report_upper_get(user=request.user, unit_id=unit_id)
-    return unit, period, (lambda: upper_results_report(unit, period))
+    return _unit_report(request, level, unit_id, period_text, ward_results_report, upper_results_report)
 
 
 def _results_too_large(level: str, unit) -> int | None:
@@ -286,9 +307,7 @@ def results_page(request, level, unit_id, period):
     try:
         unit, parsed, build = _results_report(request, level, unit_id, period)
     except selectors.ReportRequestError as error:
-        if error.status != 400:
-            return _report_error(error)
-        return render(request, "reports/results.html", {"error": error.message}, status=400)
+        return _page_request_error(request, "reports/results.html", error)
     report = build()
     links = {
         extension: reverse(
@@ -323,42 +342,46 @@ def results_chart(request, level, unit_id, period, name):
     try:
         unit, parsed, _build = _results_report(request, level, unit_id, period)
     except selectors.ReportRequestError as error:
-        return _report_error(error)
+        return _request_error(error)
     svg = report_chart(level, unit, parsed, name)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+def _unit_download(request, level, unit_id, period, extension, *, report, kinds, render_pdf, write_xlsx, log=None):
+    """A unit's tables or lists as a PDF or a workbook, or a job over a large unit (`kinds`: the job kind of each
+    extension); `log(user, path, report)` records a document that names people."""
+    from django.utils import translation
+
+    try:
+        unit, parsed, build = report(request, level, unit_id, period)
+    except selectors.ReportRequestError as error:
+        return _request_error(error)
+    total = _results_too_large(level, unit)
+    if total is not None:
+        params = {"level": level, "unit_id": unit_id, "period": parsed.key}
+        return _start_job(request, kinds[extension], total, params=params)
+    with translation.override("vi"):
+        built = build()
+    response = _document_response(built, extension, render_pdf, write_xlsx)
+    if log is not None and response.status_code == 200:  # a 503 gave out no document
+        log(request.user, request.get_full_path(), built)
+    return response
 
 
 def _results_download(request, level, unit_id, period, extension):
     from .result_documents import render_results_pdf, write_results_xlsx
 
-    try:
-        unit, parsed, build = _results_report(request, level, unit_id, period)
-    except selectors.ReportRequestError as error:
-        return _report_error(error)
-    total = _results_too_large(level, unit)
-    if total is not None:
-        kind = job_kinds.RESULTS_PDF if extension == "pdf" else job_kinds.RESULTS_XLSX
-        params = {"level": level, "unit_id": unit_id, "period": parsed.key}
-        return _start_job(request, kind, total, params=params)
-    from django.utils import translation
-
-    with translation.override("vi"):
-        report = build()
-    if extension == "pdf":
-        try:
-            content = render_results_pdf(report)
-        except RenderingUnavailable as error:
-            return _unavailable(error)
-        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
-    else:
-        output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-        write_results_xlsx(report, output)
-        output.seek(0)
-        return FileResponse(
-            output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
-        )
-    response["Content-Disposition"] = f'attachment; filename="{report.filename(extension)}"'
-    return response
+    return _unit_download(
+        request,
+        level,
+        unit_id,
+        period,
+        extension,
+        report=_results_report,
+        kinds={"pdf": job_kinds.RESULTS_PDF, "xlsx": job_kinds.RESULTS_XLSX},
+        render_pdf=render_results_pdf,
+        write_xlsx=write_results_xlsx,
+    )
 
 
 @require_GET
@@ -376,27 +399,19 @@ def results_xlsx(request, level, unit_id, period):
 # --- Detailed lists of poor and near-poor households (docs/reports.md) ---------------------------
 
 
-def _lists_build(request, level: str, unit_id: int, period_text: str):
-    """The unit (scoped), the parsed period and the builder; ReportRequestError when either cannot be given."""
+def _lists_report(request, level: str, unit_id: int, period_text: str):
     from .detailed_lists import upper_detailed_lists, ward_detailed_lists
 
-    period = selectors.period_get(period_text)
-    if level == "ward":
-        unit = selectors.report_ward_get(user=request.user, ward_id=unit_id)
-        return unit, period, (lambda: ward_detailed_lists(unit, period))
-    unit = selectors.report_upper_get(user=request.user, unit_id=unit_id)
-    return unit, period, (lambda: upper_detailed_lists(unit, period))
+    return _unit_report(request, level, unit_id, period_text, ward_detailed_lists, upper_detailed_lists)
 
 
 @require_GET
 @report_access
 def lists_page(request, level, unit_id, period):
     try:
-        unit, parsed, build = _lists_build(request, level, unit_id, period)
+        unit, parsed, build = _lists_report(request, level, unit_id, period)
     except selectors.ReportRequestError as error:
-        if error.status != 400:
-            return _report_error(error)
-        return render(request, "reports/lists.html", {"error": error.message}, status=400)
+        return _page_request_error(request, "reports/lists.html", error)
     kwargs = {"level": level, "unit_id": unit_id, "period": parsed.key}
     links = {ext: reverse("report-lists-file", kwargs={**kwargs, "extension": ext}) for ext in ("pdf", "xlsx")}
     links["results"] = reverse("report-results", kwargs=kwargs)
@@ -409,41 +424,19 @@ def lists_page(request, level, unit_id, period):
 @report_access
 def lists_download(request, level, unit_id, period, extension):
     """The lists as a landscape PDF or a workbook; a consolidated one over a large unit runs as a job."""
-    from django.utils import translation
-
     from .detailed_lists import render_detailed_lists_pdf, write_detailed_lists_xlsx
 
-    try:
-        unit, parsed, build = _lists_build(request, level, unit_id, period)
-    except selectors.ReportRequestError as error:
-        return _report_error(error)
-    total = _results_too_large(level, unit)
-    if total is not None:
-        kind = job_kinds.LISTS_PDF if extension == "pdf" else job_kinds.LISTS_XLSX
-        params = {"level": level, "unit_id": unit_id, "period": parsed.key}
-        job = services.job_create(
-            user=request.user, kind=kind, params=params, path=request.get_full_path(), total=total
-        )
-        if _wants_json(request):
-            return JsonResponse(_job_json(job), status=202)
-        return redirect("report-job", pk=job.pk)
-    with translation.override("vi"):
-        report = build()
-    if extension == "pdf":
-        try:
-            content = render_detailed_lists_pdf(report)
-        except RenderingUnavailable as error:
-            return _unavailable(error)
-        job_kinds.log_detailed_lists(request.user, request.get_full_path(), report)
-        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename("pdf")}"'
-        return response
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    write_detailed_lists_xlsx(report, output)
-    output.seek(0)
-    job_kinds.log_detailed_lists(request.user, request.get_full_path(), report)
-    return FileResponse(
-        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
+    return _unit_download(
+        request,
+        level,
+        unit_id,
+        period,
+        extension,
+        report=_lists_report,
+        kinds={"pdf": job_kinds.LISTS_PDF, "xlsx": job_kinds.LISTS_XLSX},
+        render_pdf=render_detailed_lists_pdf,
+        write_xlsx=write_detailed_lists_xlsx,
+        log=job_kinds.log_detailed_lists,
     )
 
 
@@ -492,7 +485,7 @@ def population_page(request, ward_id, year):
         ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
         selectors.period_get(str(year))
     except selectors.ReportRequestError as error:
-        return _report_error(error)
+        return _request_error(error)
     khois = Khoi.objects.filter(ward=ward).order_by("position", "name")
     figures = {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
     may_edit = services.may_enter_population(request.user)
@@ -587,7 +580,7 @@ def submission_submit(request, ward_id, period):
             raise selectors.ReportRequestError(_("Choose which report to submit."), 400)
         submission = services.submission_create(by=request.user, ward=ward, kind=kind, period=parsed)
     except selectors.ReportRequestError as error:
-        return _report_error(error)
+        return _request_error(error)
     except services.SubmissionRefused as error:
         if error.status == 403:
             raise PermissionDenied(error.message) from None
@@ -643,20 +636,7 @@ def progress_download(request, ward_id, period, extension):
         ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
         parsed = selectors.period_get(period)
     except selectors.ReportRequestError as error:
-        return _report_error(error)
+        return _request_error(error)
     with translation.override("vi"):
         report = progress_report(ward, parsed)
-    if extension == "pdf":
-        try:
-            content = render_progress_pdf(report)
-        except RenderingUnavailable as error:
-            return _unavailable(error)
-        response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{report.filename("pdf")}"'
-        return response
-    output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    write_progress_xlsx(report, output)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
-    )
+    return _document_response(report, extension, render_progress_pdf, write_progress_xlsx)
