@@ -25,6 +25,16 @@ def import_summary(result: ImportResult, *, dry_run: bool) -> str:
         "members_created": result.members_created,
         "members_updated": result.members_updated,
     }
+    if result.kept:
+        return _(
+            "The import was not finished and was taken back, except %(count)s households edited after they were "
+            "imported, which keep those edits: %(households)s. Check them; the report lists them."
+        ) % {
+            "count": len(result.kept),
+            "households": "; ".join(
+                _("%(code)s (head: %(head)s)") % {"code": h.code, "head": h.head_name} for h in result.kept
+            ),
+        }
     if result.errors:
         return _("Nothing was written: the file has %(count)s problems, listed in the report.") % {
             "count": len(result.errors)

@@ -42,6 +42,34 @@ class MemberAdded:
     birth_date: date | None
 
 
+@dataclass(frozen=True)
+class Kept:
+    """A household the import wrote and someone saved afterwards: not taken back when the import failed,
+    so that their save stays (docs/workbook.md, "Writing in batches")."""
+
+    code: str
+    head_name: str
+    added: bool  # the import added it (else it changed it)
+
+    def message(self) -> str:
+        names = {"code": self.code, "head": self.head_name}
+        if self.added:
+            return (
+                _(
+                    "Household %(code)s (head: %(head)s) was added by the import and edited afterwards, so it was "
+                    "kept and not taken back; check it."
+                )
+                % names
+            )
+        return (
+            _(
+                "Household %(code)s (head: %(head)s) was edited after it was imported, so it was not taken back; "
+                "check it."
+            )
+            % names
+        )
+
+
 @dataclass
 class ImportPreview:
     """What a workbook without problems changes, shown before it is written."""
@@ -59,6 +87,8 @@ class ImportResult:
     members_updated: int = 0
     errors: list[ImportRowError] = field(default_factory=list)
     preview: ImportPreview | None = None
+    # A failed import taken back except these households, saved by others after it wrote them.
+    kept: list[Kept] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -1,5 +1,7 @@
 """The import service: check a workbook and, unless told only to check, write it (docs/workbook.md)."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
@@ -15,7 +17,9 @@ from .planning import Plan, chunks, plan_households, plan_members
 from .reading import open_workbook, read_sheet
 from .results import Errors, ImportResult, ImportRowError
 from .workbook import COL_CODE, COL_VERSION, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
-from .writing import RegistryChanged, write_in_batches
+from .writing import PartlyUndone, RegistryChanged, write_in_batches
+
+logger = logging.getLogger(__name__)
 
 
 def _existing_households(ward: Ward, codes: set[str]) -> dict[str, Household]:
@@ -39,7 +43,8 @@ def _require_importer(by, ward: Ward) -> None:
 def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> ImportResult:
     """Check a workbook of households and members and, unless `dry_run` or any problem, write it.
 
-    The write is all or nothing, in batches (writing.write_in_batches); `progress(done, total)`
+    The write is all or nothing, in batches (writing.write_in_batches), except that a failed import
+    keeps the households someone saved after it wrote them, and names them; `progress(done, total)`
     hears of each batch written.
     """
     _require_importer(by, ward)
@@ -99,6 +104,8 @@ def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> I
         return result
     try:
         write_in_batches(plan, by=by, now=timezone.now(), progress=progress)
+    except PartlyUndone as partly:
+        return _partly_undone(partly)
     except (IntegrityError, RegistryChanged):
         # What the earlier batches wrote was taken back (writing.write_in_batches).
         errors.add(
@@ -109,6 +116,23 @@ def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> I
         )
         return ImportResult(errors=list(errors))
     return result
+
+
+def _partly_undone(partly: PartlyUndone) -> ImportResult:
+    """A failed import taken back except the households saved by others since: each named, to be checked."""
+    if not isinstance(partly.__cause__, IntegrityError | RegistryChanged):
+        # Not a change of the registry (a lost connection, a fault): it is told to the user as a failed
+        # import all the same, since the households kept must be named, and logged as the fault it is.
+        logger.error("A batch of an import failed", exc_info=partly.__cause__)
+    # Every household is named, past MAX_ERRORS too: each is a save that the user must know was kept.
+    headline = _(
+        "The import could not be finished, so what it had written was taken back, except %(count)s households "
+        "that were edited after they were imported: they keep those edits (listed below). Check them, then "
+        "import the file again."
+    ) % {"count": len(partly.kept)}
+    errors = [ImportRowError("", 0, "", headline)]
+    errors += [ImportRowError("", 0, "", household.message()) for household in partly.kept]
+    return ImportResult(errors=errors, kept=partly.kept)
 
 
 _SHEET_ORDER = {"": 0, HOUSEHOLD_SHEET: 1, MEMBER_SHEET: 2}

@@ -3,7 +3,8 @@
 A large plan is written in batches of a few hundred households, each in its own short
 transaction, so that no one waits long for the write lock (SQLite locks the whole database;
 issue 11, item 4). The batches are one step for the importing user: when one fails, what the
-earlier ones wrote is taken back, and nothing stays (docs/workbook.md, "Writing in batches").
+earlier ones wrote is taken back, except a household someone saved after its batch committed:
+that save is kept, and the household is named to the user (docs/workbook.md, "Writing in batches").
 """
 
 import logging
@@ -19,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from ..locking import lock_households
 from ..models import Household, Member, MemberRemoval, StatusChange
 from .planning import Plan
+from .results import Kept
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,14 @@ SQLITE_PAUSE_SECONDS = 0.1
 
 class RegistryChanged(Exception):
     """A household the plan changes was changed by someone else after the file was checked."""
+
+
+class PartlyUndone(Exception):
+    """A batch failed (the cause is `__cause__`) and the earlier ones were taken back except `kept`."""
+
+    def __init__(self, kept: list[Kept]):
+        super().__init__(f"{len(kept)} households saved by others after the import wrote them were kept")
+        self.kept = kept
 
 
 def _household_fields(plan: Plan) -> list[str]:
@@ -103,6 +113,7 @@ class Written:
     """What one committed batch wrote, and what the rows it changed held before: enough to take it back."""
 
     households: list[int] = field(default_factory=list)  # created
+    added_versions: dict[int, int] = field(default_factory=dict)  # the created households' versions
     members: list[int] = field(default_factory=list)  # created
     status_changes: list[int] = field(default_factory=list)
     households_before: list[Household] = field(default_factory=list)
@@ -124,6 +135,7 @@ def _write_batch(part: Plan, *, by, now) -> Written:
         households, members = write(part, by=by, now=now)
         return Written(
             households=[h.pk for h in households],
+            added_versions={h.pk: h.version for h in households},
             members=[member.pk for member in members],
             status_changes=[change.pk for change in part.status_changes],
             households_before=before,
@@ -159,16 +171,19 @@ def write_in_batches(plan: Plan, *, by, now, progress: Callable[[int, int], None
                 progress(done, total)
             if connection.vendor == "sqlite" and done < total:
                 time.sleep(SQLITE_PAUSE_SECONDS)
-    except BaseException:
-        undo(written, by=by, now=now)
+    except BaseException as error:
+        kept = undo(written, by=by, now=now)
+        if kept and isinstance(error, Exception):
+            raise PartlyUndone(kept) from error
         raise
 
 
-def undo(written: list[Written], *, by, now) -> None:
-    """Take back committed batches, newest first, each in a short transaction of its own."""
+def undo(written: list[Written], *, by, now) -> list[Kept]:
+    """Take back committed batches, newest first, each in a short transaction of its own; the households kept."""
+    kept: list[Kept] = []
     for batch in reversed(written):
         try:
-            _undo_batch(batch, by=by, now=now)
+            kept += _undo_batch(batch, by=by, now=now)
         except Exception:
             logger.exception(
                 "An import by user %s could not take back a batch of %s households it wrote; they stay in the registry",
@@ -176,6 +191,14 @@ def undo(written: list[Written], *, by, now) -> None:
                 len(batch.households) + len(batch.versions),
             )
             raise
+    if kept:
+        logger.warning(
+            "An import by user %s was taken back except %s households saved by others since: %s",
+            by.pk,
+            len(kept),
+            ", ".join(household.code for household in kept),
+        )
+    return sorted(kept, key=lambda household: household.code)
 
 
 def _delete(queryset) -> None:
@@ -185,27 +208,46 @@ def _delete(queryset) -> None:
     queryset._raw_delete(queryset.db)
 
 
-def _undo_batch(batch: Written, *, by, now) -> None:
+def _undo_batch(batch: Written, *, by, now) -> list[Kept]:
+    """Take back one batch, except the households saved by someone since it committed; those, as Kept.
+
+    A household is taken back only while its version is still the one the import wrote, read under
+    its row lock: any save since (its fields, its status, a member added, changed or removed: each
+    moves the household's version) means someone worked on what the import wrote, and restoring
+    the household would silently overwrite that work. Such a household keeps everything: the
+    import's values, members, status changes and history, and the later save on top of them.
+    """
     history, member_history = Household.history.model, Member.history.model
     ours = {"history_date": now, "history_user": by, "history_change_reason": HISTORY_REASON}
-    added = batch.households
     with transaction.atomic():
-        current = {h.pk: h for h in lock_households(sorted([*added, *batch.versions]))}
+        current = {h.pk: h for h in lock_households(sorted([*batch.households, *batch.versions]))}
+        wrote = {**batch.added_versions, **batch.versions}
+        # A household gone since (deleted by someone) has nothing left to take back.
+        moved = {pk for pk, household in current.items() if household.version != wrote[pk]}
+        kept = [Kept(current[pk].code, current[pk].head_name, added=pk in batch.added_versions) for pk in sorted(moved)]
+        added = [pk for pk in batch.households if pk in current and pk not in moved]
+        changed = [pk for pk in batch.versions if pk in current and pk not in moved]
         # Changed members and households get back what they held, and lose the import's history rows.
-        _delete(member_history.objects.filter(id__in=[m.pk for m in batch.members_before], **ours))
-        if batch.members_before:
-            Member.objects.bulk_update(batch.members_before, batch.member_fields)
-        for household in batch.households_before:
-            if current[household.pk].version != batch.versions[household.pk]:
-                # Saved by someone since the import wrote it: a version number no one holds.
-                household.version = current[household.pk].version + 1
-        _delete(history.objects.filter(id__in=list(batch.versions), **ours))
-        if batch.households_before:
-            Household.objects.bulk_update(batch.households_before, batch.household_fields)
-        # What the import added, with anything added to its households meanwhile, and all their history.
-        _delete(Member.objects.filter(Q(pk__in=batch.members) | Q(household_id__in=added)))
-        _delete(member_history.objects.filter(Q(id__in=batch.members) | Q(household_id__in=added)))
+        members_before = [m for m in batch.members_before if m.household_id in changed]
+        _delete(member_history.objects.filter(id__in=[m.pk for m in members_before], **ours))
+        if members_before:
+            Member.objects.bulk_update(members_before, batch.member_fields)
+        _delete(history.objects.filter(id__in=changed, **ours))
+        households_before = [h for h in batch.households_before if h.pk in changed]
+        if households_before:
+            Household.objects.bulk_update(households_before, batch.household_fields)
+        # What the import added: households with anything added to them meanwhile, and all their
+        # history; members and status changes of households it changed.
+        taken = Q(household_id__in=added) | Q(pk__in=batch.members, household_id__in=changed)
+        members = list(Member.objects.filter(taken).values_list("pk", flat=True))
+        _delete(Member.objects.filter(pk__in=members))
+        _delete(member_history.objects.filter(Q(id__in=members) | Q(household_id__in=added)))
         _delete(MemberRemoval.objects.filter(household_id__in=added))
-        _delete(StatusChange.objects.filter(Q(pk__in=batch.status_changes) | Q(household_id__in=added)))
+        _delete(
+            StatusChange.objects.filter(
+                Q(household_id__in=added) | Q(pk__in=batch.status_changes, household_id__in=changed)
+            )
+        )
         _delete(Household.objects.filter(pk__in=added))
         _delete(history.objects.filter(id__in=added))
+    return kept

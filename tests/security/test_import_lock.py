@@ -16,7 +16,9 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection
 from django.test import RequestFactory
 
+from households import services
 from households.importing import household_import, writing
+from households.importing.report import import_summary
 from households.models import Household, Member, StatusChange
 from hungbinh.ops.errors import server_error
 
@@ -59,13 +61,23 @@ def _households(count, *, prefix="NEW", numbers="04008"):
     return households, members
 
 
-def _everything():
+def _everything(leaving=()):
+    """The registry and its history, without the households of codes `leaving` and all that is theirs."""
+    left = list(Household.objects.filter(code__in=leaving).values_list("pk", flat=True))
     return (
-        sorted(Household.objects.values_list("code", "head_name", "status", "status_since", "version")),
-        sorted(Member.objects.values_list("household__code", "full_name", "id_number", "relation")),
-        StatusChange.objects.count(),
-        Household.history.count(),
-        Member.history.count(),
+        sorted(
+            Household.objects.exclude(code__in=leaving).values_list(
+                "code", "head_name", "status", "status_since", "version"
+            )
+        ),
+        sorted(
+            Member.objects.exclude(household__code__in=leaving).values_list(
+                "household__code", "full_name", "id_number", "relation"
+            )
+        ),
+        StatusChange.objects.exclude(household__code__in=leaving).count(),
+        Household.history.exclude(id__in=left).count(),
+        Member.history.exclude(household_id__in=left).count(),
     )
 
 
@@ -140,6 +152,84 @@ def test_a_batch_that_fails_takes_back_every_earlier_one(registry, monkeypatch, 
     if failing == "conflict":
         Household.objects.filter(code="OLD-1").update(version=1)
     assert _everything() == before
+
+
+def _officer_saves(world, edit: str, codes) -> None:
+    """An officer's save of OLD-0 (which the fourth batch changed) and of NEW-2 (which the second added)."""
+    officer = world.users["ward_officer_hb"]
+    for household in Household.objects.filter(code__in=codes):
+        if edit == "household":
+            services.household_update(by=officer, household=household, version=household.version, address="Số 9")
+        elif household.code == "OLD-0":  # a member: the household's version moves on too (docs/concurrent-edits.md)
+            member = household.members.get(full_name="Chủ hộ 0")
+            services.member_update(by=officer, member=member, version=household.version, is_disabled=True)
+        else:
+            services.member_create(
+                by=officer, household=household, version=household.version, full_name="Người thêm", gender="female"
+            )
+
+
+KEPT_OLD = "Hộ OLD-0 (chủ hộ Chủ hộ đổi tên) đã được sửa sau khi nhập nên không hoàn tác; hãy kiểm tra lại."
+KEPT_NEW = (
+    "Hộ NEW-2 (chủ hộ Chủ hộ 2) do tệp thêm vào đã được sửa sau khi nhập nên được giữ lại, không hoàn tác; "
+    "hãy kiểm tra lại."
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("edit", "saved"),
+    [("household", ["NEW-2", "OLD-0"]), ("member", ["NEW-2", "OLD-0"]), ("household", ["NEW-2"])],
+    ids=["households saved", "members saved", "the added one saved"],
+)
+def test_a_household_saved_after_its_batch_is_not_taken_back_and_is_named(registry, monkeypatch, edit, saved):
+    """Nothing an officer saved is lost: a household the import changed or added and someone saved after its
+    batch committed keeps the save (and what the import wrote under it), and is named; every other household,
+    OLD-0 too when no one saved it, is taken back as strictly as before."""
+    monkeypatch.setattr(writing, "BATCH_HOUSEHOLDS", 2)
+    monkeypatch.setattr(writing, "SQLITE_PAUSE_SECONDS", 0)
+    before = _everything(leaving=saved)
+    write, batches = writing.write, []
+
+    def last_fails(plan, **kwargs):
+        batches.append(plan)
+        if len(batches) == 5:
+            raise IntegrityError("refused")
+        return write(plan, **kwargs)
+
+    def progress(done, total):
+        if done == 8:  # four batches committed (NEW-2 in the second, OLD-0 in the fourth), the fifth not yet
+            _officer_saves(registry, edit, saved)
+
+    monkeypatch.setattr(writing, "write", last_fails)
+    result = household_import(
+        by=registry.users["ward_officer_hb"], ward=registry.hb, file=_file(), dry_run=False, progress=progress
+    )
+
+    assert _everything(leaving=saved) == before
+    new = Household.objects.get(code="NEW-2")
+    assert (new.version, new.status_changes.count(), new.history.count()) == (2, 1, 2)
+    names = list(new.members.values_list("full_name", flat=True).order_by("position"))
+    assert names == (["Chủ hộ 2", "Người thêm"] if edit == "member" else ["Chủ hộ 2"])
+    if "OLD-0" in saved:
+        old = Household.objects.get(code="OLD-0")
+        assert (old.head_name, old.version) == ("Chủ hộ đổi tên", 3)  # the import's 2, then the officer's save
+        head = old.members.get(full_name="Chủ hộ 0")
+        assert head.relation == "Con"  # what the import wrote, under the officer's save
+        assert (old.address == "Số 9", head.is_disabled) == ((True, False) if edit == "household" else (False, True))
+        # The history reads as it happened: the import's record, then the officer's.
+        assert [h.history_change_reason for h in old.history.order_by("history_id")][-2:] == ["import", None]
+
+    kept = [KEPT_NEW, KEPT_OLD] if "OLD-0" in saved else [KEPT_NEW]
+    assert [str(error.message) for error in result.errors] == [
+        f"Không nhập hết được tệp nên phần đã ghi được hoàn tác, trừ {len(saved)} hộ đã được sửa sau khi nhập: các "
+        "hộ này giữ nguyên như đã sửa (liệt kê dưới đây). Hãy kiểm tra các hộ đó rồi nhập lại tệp.",
+        *kept,
+    ]
+    summary = import_summary(result, dry_run=False)  # the job's message
+    named = "NEW-2 (chủ hộ Chủ hộ 2); OLD-0 (chủ hộ Chủ hộ đổi tên)" if "OLD-0" in saved else "NEW-2 (chủ hộ Chủ hộ 2)."
+    assert named in summary
+    assert "Chưa ghi gì" not in summary
 
 
 def _sqlite_file(path) -> None:
