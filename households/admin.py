@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import services
-from .models import Household, Khoi, Member, PersonalDataAccess, StatusChange, UpperUnit, Ward
+from .models import Household, ImportRun, Khoi, Member, PersonalDataAccess, StatusChange, UpperUnit, Ward
 from .personal_data import ID_NUMBER_FIELD, mask_id_number
 
 
@@ -110,6 +110,25 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     list_filter = ["action", "id_numbers_shown"]
     list_select_related = ["user"]
     readonly_fields = ["at", "user", "action", "id_numbers_shown", "path", "household_ids", "member_count"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Imports written into the registry and how each ended (docs/workbook.md, "Interrupted imports"); read-only:
+    an interrupted one is taken back by the app (the import page, the job, manage.py sweep_jobs)."""
+
+    list_display = ["written_at", "user", "ward", "file_name", "state", "written", "total", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["user", "ward"]
 
     def has_add_permission(self, request):
         return False

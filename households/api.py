@@ -178,6 +178,7 @@ class HouseholdViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
             ward=ward,
             file=serializer.validated_data["file"],
             dry_run=serializer.validated_data["dry_run"],
+            file_name=getattr(serializer.validated_data["file"], "name", ""),
         )
         body = {
             "created": result.created,

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from hungbinh.accounts.roles import can_manage_ward
 
 from . import importing, selectors
+from .importing import runs
 from .importing.limits import MAX_UPLOAD_BYTES
 from .importing.pending import PENDING_MINUTES, TOKEN, pending_discard, pending_keep, pending_open
 from .importing.template import template_workbook
@@ -55,6 +56,8 @@ class PendingImportForm(forms.Form):
 
     ward = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     pending = forms.RegexField(regex=TOKEN, widget=forms.HiddenInput)
+    # The file's name as the user chose it, for the import run (a message names it if the import is interrupted).
+    name = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, wards, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,22 +85,33 @@ def household_import(request):
         return _import_pending(request, wards)
     form = ImportForm(request.POST or None, request.FILES or None, wards=wards, initial={"ward": wards.first()})
     context = {"form": form, "result": None, "show_ward": wards.count() > 1, "job_size": _job_size()}
-    if request.method == "POST" and form.is_valid():
-        ward, upload = form.cleaned_data["ward"], form.cleaned_data["file"]
-        if upload.size > settings.IMPORT_JOB_BYTES:
-            return _start_import_job(request, ward=ward, upload=upload, dry_run=action != "import")
-        result = importing.household_import(by=request.user, ward=ward, file=upload, dry_run=True)
-        context["result"] = result
-        if result.ok:
-            token = pending_keep(user=request.user, file=upload, now=timezone.now())
-            context.update(
-                pending=PendingImportForm(initial={"ward": ward.pk, "pending": token}, wards=wards),
-                pending_name=upload.name,
-                pending_minutes=PENDING_MINUTES,
-                unchecked=action == "import",
-                counts=_counts(result),
-            )
+    if request.method != "POST" or not form.is_valid():
+        # An import into these wards whose process died is taken back when the page is opened, too.
+        runs.recover(wards=wards)
+        _tell_interrupted(request)
+        return render(request, "households/import.html", context)
+    ward, upload = form.cleaned_data["ward"], form.cleaned_data["file"]
+    if upload.size > settings.IMPORT_JOB_BYTES:
+        return _start_import_job(request, ward=ward, upload=upload, dry_run=action != "import")
+    result = importing.household_import(by=request.user, ward=ward, file=upload, dry_run=True)
+    _tell_interrupted(request)
+    context["result"] = result
+    if result.ok:
+        token = pending_keep(user=request.user, file=upload, now=timezone.now())
+        context.update(
+            pending=PendingImportForm(initial={"ward": ward.pk, "pending": token, "name": upload.name}, wards=wards),
+            pending_name=upload.name,
+            pending_minutes=PENDING_MINUTES,
+            unchecked=action == "import",
+            counts=_counts(result),
+        )
     return render(request, "households/import.html", context)
+
+
+def _tell_interrupted(request) -> None:
+    """The user's imports that were interrupted and taken back since they last looked: each said once."""
+    for text in runs.notices_for(request.user):
+        messages.warning(request, text)
 
 
 def _job_size() -> str:
@@ -147,11 +161,16 @@ def _import_pending(request, wards):
         return render(request, "households/import.html", context)
     try:
         result = importing.household_import(
-            by=request.user, ward=pending.cleaned_data["ward"], file=file, dry_run=False
+            by=request.user,
+            ward=pending.cleaned_data["ward"],
+            file=file,
+            dry_run=False,
+            file_name=pending.cleaned_data["name"],
         )
     finally:
         file.close()
     pending_discard(user=request.user, token=token)
+    _tell_interrupted(request)
     if result.ok:
         messages.success(
             request,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -311,3 +312,73 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.action} {self.at:%d/%m/%Y %H:%M}"
+
+
+class ImportRun(models.Model):
+    """One writing of an Excel import into the registry, from its first batch to its end (docs/workbook.md,
+    "Interrupted imports").
+
+    While it runs, each committed batch leaves beside it, in the same transaction, what it takes to take
+    it back (`ImportBatch`); the last batch ends the run in its own transaction. A process killed in the
+    middle (a worker restarted, a request's server stopped) leaves the run `running` with its batches: the
+    next import of the ward, the job run again, or `manage.py sweep_jobs` finds it (its heartbeat stale,
+    or its process gone from this server) and takes the batches back, and the importing officer is told.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("Writing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed and taken back")
+        UNDOING = "undoing", _("Interrupted, being taken back")
+        INTERRUPTED = "interrupted", _("Interrupted and taken back")
+        STUCK = "stuck", _("Interrupted, could not be taken back")
+
+    ward = models.ForeignKey(Ward, verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    # The job that ran it (reports.Job), when the import was a job; its next attempt takes this run back.
+    job_id = models.UUIDField(_("job"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.RUNNING)
+    # The moment of its history rows (history_date), which the undo looks for.
+    written_at = models.DateTimeField(_("written at"))
+    heartbeat_at = models.DateTimeField(_("last sign of life"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    host = models.CharField(_("server"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("households to write"), default=0)
+    written = models.PositiveIntegerField(_("households written"), default=0)
+    # Households kept when it was taken back (saved by someone after their batch): [{code, head_name, added}].
+    kept = models.JSONField(_("households kept"), default=list, blank=True)
+    # When the importing user was told that it was interrupted (the import page shows it once).
+    noticed_at = models.DateTimeField(_("user told at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["state", "ward"], name="import_run_state_ward")]
+
+    def __str__(self):
+        return f"{self.file_name or '—'} {self.written_at:%d/%m/%Y %H:%M} ({self.get_state_display()})"
+
+
+class ImportBatch(models.Model):
+    """What one committed batch of a running import wrote, and what the rows it changed held before.
+
+    Written in the batch's own transaction, deleted in the one that takes the batch back or ends the run:
+    a batch in the registry always has its row while the run is not over. It may hold members' former
+    values (ID numbers too) for those seconds, never longer (docs/personal-data.md).
+    """
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="batches")
+    number = models.PositiveIntegerField()
+    undo = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["run", "number"]
+        constraints = [models.UniqueConstraint(fields=["run", "number"], name="import_batch_number")]
+
+    def __str__(self):
+        return f"{self.run_id} #{self.number}"

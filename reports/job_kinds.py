@@ -221,8 +221,9 @@ def household_import(*, job, output, progress) -> JobOutput:
     """Check (params `dry_run`) or import the job's input workbook into the ward `ward_id`; the report as Excel.
 
     The import writes all or nothing, in short batches (docs/workbook.md, "Writing in batches"); a
-    worker killed in the middle leaves the batches it committed, and the job, taken again from the
-    stored file, writes the rest (the import is idempotent by household code).
+    worker killed in the middle leaves the batches it committed with their undo records (an import run,
+    households/importing/runs.py): the job, taken again from the stored file, first takes them back, then
+    imports the whole file again.
     """
     from django.core.exceptions import PermissionDenied
     from django.utils.text import slugify
@@ -242,7 +243,15 @@ def household_import(*, job, output, progress) -> JobOutput:
     progress(0)
     try:
         with job.input_file.open("rb") as file:
-            result = import_workbook(by=job.user, ward=ward, file=file, dry_run=dry_run, progress=progress)
+            result = import_workbook(
+                by=job.user,
+                ward=ward,
+                file=file,
+                dry_run=dry_run,
+                progress=progress,
+                file_name=job.params.get("file_name", ""),
+                job_id=job.pk,
+            )
     except PermissionDenied as error:
         raise JobFailed(str(error)) from error
     except FileNotFoundError as error:

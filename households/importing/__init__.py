@@ -2,8 +2,8 @@
 
 All or nothing: the whole workbook is read and checked first, every problem is
 reported with its sheet, row and column, and only a workbook without a single
-problem is written, in bulk and in one transaction, with its history (who,
-when) kept exactly as a change through the services would keep it.
+problem is written, in bulk and in short batches taken back if one fails, with
+its history (who, when) kept exactly as a change through the services would keep it.
 
 - `workbook`: the format (sheets, columns, the words of its cells), shared with
   the export (`households.exporting`) and the template, so an export imports
@@ -12,7 +12,9 @@ when) kept exactly as a change through the services would keep it.
 - `cells` and `parsing`: cells to values and rows to typed rows, every bad cell
   placed;
 - `planning`: what the rows change in the registry;
-- `writing`: the bulk write;
+- `writing`: the bulk write, batch by batch;
+- `runs`: each writing as an import run, whose batches record how to take them
+  back, so that a run whose process died is taken back later;
 - `service`: `household_import`, which runs them in order.
 """
 

@@ -11,6 +11,7 @@ from hungbinh.accounts.roles import can_manage_ward
 
 from .. import selectors
 from ..models import Household, Khoi, Ward
+from . import runs
 from .cells import as_text, key
 from .parsing import parse_households, parse_members
 from .planning import Plan, chunks, plan_households, plan_members
@@ -40,14 +41,19 @@ def _require_importer(by, ward: Ward) -> None:
         raise PermissionDenied(_("This ward is outside your scope."))
 
 
-def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> ImportResult:
+def household_import(
+    *, by, ward: Ward, file, dry_run: bool, progress=None, file_name: str = "", job_id=None
+) -> ImportResult:
     """Check a workbook of households and members and, unless `dry_run` or any problem, write it.
 
     The write is all or nothing, in batches (writing.write_in_batches), except that a failed import
     keeps the households someone saved after it wrote them, and names them; `progress(done, total)`
-    hears of each batch written.
+    hears of each batch written. The writing is an import run (runs.py) named `file_name` (the job
+    `job_id`'s when a job runs it); an interrupted run of the ward is taken back first.
     """
     _require_importer(by, ward)
+    # Before the check: an interrupted import's batches would otherwise be read as the registry.
+    runs.recover(wards=[ward], job_id=job_id)
     errors = Errors()
     workbook = open_workbook(file, errors)
     if workbook is None:
@@ -102,11 +108,19 @@ def household_import(*, by, ward: Ward, file, dry_run: bool, progress=None) -> I
     )
     if dry_run:
         return result
+    run = runs.run_start(
+        by=by,
+        ward=ward,
+        now=timezone.now(),
+        total=len(plan.new_households) + len(plan.changed_households),
+        file_name=file_name,
+        job_id=job_id,
+    )
     try:
-        write_in_batches(plan, by=by, now=timezone.now(), progress=progress)
+        write_in_batches(plan, run=run, progress=progress)
     except PartlyUndone as partly:
         return _partly_undone(partly)
-    except (IntegrityError, RegistryChanged):
+    except (IntegrityError, RegistryChanged, runs.TakenBack):
         # What the earlier batches wrote was taken back (writing.write_in_batches).
         errors.add(
             "",

@@ -5,6 +5,8 @@ transaction, so that no one waits long for the write lock (SQLite locks the whol
 issue 11, item 4). The batches are one step for the importing user: when one fails, what the
 earlier ones wrote is taken back, except a household someone saved after its batch committed:
 that save is kept, and the household is named to the user (docs/workbook.md, "Writing in batches").
+Each batch records in its transaction what it takes to take it back (runs.py), so that a process
+killed between two batches is taken back later, as it would have been taken back here.
 """
 
 import logging
@@ -18,7 +20,8 @@ from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..locking import lock_households
-from ..models import Household, Member, MemberRemoval, StatusChange
+from ..models import Household, ImportRun, Member, MemberRemoval, StatusChange
+from . import runs
 from .planning import Plan
 from .results import Kept
 
@@ -123,7 +126,7 @@ class Written:
     member_fields: list[str] = field(default_factory=list)
 
 
-def _write_batch(part: Plan, *, by, now) -> Written:
+def _write_batch(part: Plan, *, run: ImportRun, number: int, done: int, last: bool) -> None:
     with transaction.atomic():
         planned = {pk: household.version for pk, household in part.changed_households.items()}
         # Locked in primary-key order, at the versions the plan was made from; an edit saved since
@@ -132,8 +135,8 @@ def _write_batch(part: Plan, *, by, now) -> Written:
         if any(household.version != planned[household.pk] for household in before) or len(before) != len(planned):
             raise RegistryChanged
         members_before = list(Member.objects.filter(pk__in=[m.pk for m in part.changed_members]))
-        households, members = write(part, by=by, now=now)
-        return Written(
+        households, members = write(part, by=run.user, now=run.written_at)
+        written = Written(
             households=[h.pk for h in households],
             added_versions={h.pk: h.version for h in households},
             members=[member.pk for member in members],
@@ -144,53 +147,65 @@ def _write_batch(part: Plan, *, by, now) -> Written:
             household_fields=_household_fields(part) if part.changed_households else [],
             member_fields=sorted(part.member_fields) if part.changed_members else [],
         )
+        # In the same transaction: the batch is never in the registry without what takes it back.
+        runs.batch_record(run, number=number, written=written, done=done, last=last)
 
 
 def _locked(error: OperationalError) -> bool:
     return "locked" in str(error)
 
 
-def write_in_batches(plan: Plan, *, by, now, progress: Callable[[int, int], None] | None = None) -> None:
-    """Write the plan batch by batch; if any batch fails, take back the earlier ones and raise its error."""
+def write_in_batches(plan: Plan, *, run: ImportRun, progress: Callable[[int, int], None] | None = None) -> None:
+    """Write the plan batch by batch for `run` (runs.run_start: its user and moment are the history's); if any
+    batch fails, take back the earlier ones and raise its error. The last batch's commit ends the run."""
     parts = batches(plan)
     total = sum(len(part.new_households) + len(part.changed_households) for part in parts)
-    written: list[Written] = []
     done = 0
+    if not parts:  # the file changes nothing: the run is over
+        runs.run_done(run)
+        return
     try:
-        for part in parts:
+        for number, part in enumerate(parts, start=1):
+            size = len(part.new_households) + len(part.changed_households)
             for attempt in range(LOCKED_RETRIES + 1):
                 try:
-                    written.append(_write_batch(part, by=by, now=now))
+                    _write_batch(part, run=run, number=number, done=done + size, last=number == len(parts))
                     break
                 except OperationalError as error:
                     if not _locked(error) or attempt == LOCKED_RETRIES:
                         raise
                     time.sleep(0.5 * (attempt + 1))
-            done += len(part.new_households) + len(part.changed_households)
+            done += size
             if progress is not None:
                 progress(done, total)
             if connection.vendor == "sqlite" and done < total:
                 time.sleep(SQLITE_PAUSE_SECONDS)
     except BaseException as error:
-        kept = undo(written, by=by, now=now)
+        if isinstance(error, runs.TakenBack):
+            raise  # a recovery takes back what this run wrote
+        if ImportRun.objects.filter(pk=run.pk, state=ImportRun.State.DONE).exists():
+            raise  # after the last batch (a progress report failed): the whole file is in, nothing to take back
+        kept = undo(run)
         if kept and isinstance(error, Exception):
             raise PartlyUndone(kept) from error
         raise
 
 
-def undo(written: list[Written], *, by, now) -> list[Kept]:
-    """Take back committed batches, newest first, each in a short transaction of its own; the households kept."""
-    kept: list[Kept] = []
-    for batch in reversed(written):
-        try:
-            kept += _undo_batch(batch, by=by, now=now)
-        except Exception:
-            logger.exception(
-                "An import by user %s could not take back a batch of %s households it wrote; they stay in the registry",
-                by.pk,
-                len(batch.households) + len(batch.versions),
-            )
-            raise
+def undo(run: ImportRun) -> list[Kept]:
+    """Take back the run's committed batches, newest first, each in a short transaction of its own; the
+    households kept. The run is then over (failed); if this fails too, it stays open for runs.recover."""
+    by = run.user
+    try:
+        kept = runs.undo(run)
+    except Exception:
+        logger.exception(
+            "An import by user %s could not take back the batches it wrote; they stay in the registry until "
+            "the import is recovered (run %s)",
+            by.pk,
+            run.pk,
+        )
+        raise
+    runs.run_failed(run, kept)
     if kept:
         logger.warning(
             "An import by user %s was taken back except %s households saved by others since: %s",
@@ -198,7 +213,7 @@ def undo(written: list[Written], *, by, now) -> list[Kept]:
             len(kept),
             ", ".join(household.code for household in kept),
         )
-    return sorted(kept, key=lambda household: household.code)
+    return kept
 
 
 def _delete(queryset) -> None:
@@ -208,7 +223,7 @@ def _delete(queryset) -> None:
     queryset._raw_delete(queryset.db)
 
 
-def _undo_batch(batch: Written, *, by, now) -> list[Kept]:
+def undo_batch(batch: Written, *, by, now) -> list[Kept]:
     """Take back one batch, except the households saved by someone since it committed; those, as Kept.
 
     A household is taken back only while its version is still the one the import wrote, read under

@@ -5,13 +5,15 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from households.importing import runs
 from reports.services import job_retention_cutoff, jobs_sweep
 
 
 class Command(BaseCommand):
     help = (
         "Delete the jobs untouched for REPORT_JOB_RETENTION_DAYS days with their result and input files, "
-        "stored files no job points to, and expired checked imports. Safe while workers run."
+        "stored files no job points to, and expired checked imports; take back imports whose process died. "
+        "Safe while workers run."
     )
 
     def add_arguments(self, parser):
@@ -21,11 +23,20 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         with translation.override(settings.LANGUAGE_CODE):
+            # Imports whose process died (docs/workbook.md, "Interrupted imports"): taken back, whatever the
+            # retention; their officers are told on the import page.
+            taken_back = runs.recover()
+            if taken_back:
+                self.stdout.write(
+                    _("Took back %(count)s interrupted imports; their officers are told on the import page.")
+                    % {"count": len(taken_back)}
+                )
             before = job_retention_cutoff(now=timezone.now(), days=days)
             if before is None:
                 self.stdout.write(_("Jobs are kept for ever (REPORT_JOB_RETENTION_DAYS is 0): nothing swept."))
                 return
             swept = jobs_sweep(before=before)
+            runs.runs_sweep(before=before)  # finished import runs, kept as long as jobs
             self.stdout.write(
                 _(
                     "Deleted %(jobs)s jobs untouched since %(before)s, %(files)s stored files and "

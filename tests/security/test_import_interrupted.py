@@ -1,0 +1,261 @@
+"""An import whose process dies between two batches is taken back later (docs/workbook.md, "Interrupted imports").
+
+The batches are committed one by one (tests/security/test_import_lock.py); a process killed in the middle
+took nothing back and left its batches in the registry until the job was run again, and an import made in
+the request had to be noticed and undone by hand. Each writing is now an import run, whose batches record
+what takes them back; an interrupted one is taken back at the next import of the ward, when the import page
+is opened, when its job is run again and by manage.py sweep_jobs, and the importing officer is told once.
+"""
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from datetime import timedelta
+from io import StringIO
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from households import services
+from households.importing import household_import, runs, writing
+from households.models import Household, ImportBatch, ImportRun
+
+from ..households.workbooks import build
+from .test_import_lock import _everything, _file, _households
+
+OFFICER = "ward_officer_hb"
+TAKEN_BACK = (
+    "đã bị ngắt giữa chừng sau khi ghi 8/9 hộ, nên phần đã ghi đã được hoàn tác: sổ theo dõi hộ chưa có gì của "
+    "tệp. Hãy nhập lại tệp."
+)
+KEPT = (
+    "đã bị ngắt giữa chừng sau khi ghi 8/9 hộ, nên phần đã ghi đã được hoàn tác, trừ 1 hộ đã được sửa sau khi "
+    "nhập nên giữ nguyên như đã sửa: NEW-2 (chủ hộ Chủ hộ 2). Hãy kiểm tra các hộ đó rồi nhập lại tệp."
+)
+
+
+class Killed(BaseException):
+    """The process ends here: nothing after it runs, no undo either."""
+
+
+@pytest.fixture
+def registry(world):
+    """OLD-0 and OLD-1 in the registry, which the file changes (a name, a status, a member)."""
+    households, members = _households(2, prefix="OLD", numbers="04108")
+    result = household_import(by=world.users[OFFICER], ward=world.hb, file=build(households, members), dry_run=False)
+    assert result.ok
+    return world
+
+
+@pytest.fixture
+def two_a_batch(monkeypatch):
+    monkeypatch.setattr(writing, "BATCH_HOUSEHOLDS", 2)
+    monkeypatch.setattr(writing, "SQLITE_PAUSE_SECONDS", 0)
+
+
+WRITE, UNDO = writing.write, writing.undo
+
+
+def _dies_after(monkeypatch, batches: int) -> None:
+    """The process dies after `batches` committed batches (9 households two a batch: NEW-0…6, then OLD-0 in
+    the fourth and OLD-1 in the fifth), before it could take anything back."""
+    write, seen = WRITE, []
+
+    def dying(plan, **kwargs):
+        seen.append(plan)
+        if len(seen) > batches:
+            raise Killed
+        return write(plan, **kwargs)
+
+    def no_undo(run):
+        raise Killed
+
+    monkeypatch.setattr(writing, "write", dying)
+    monkeypatch.setattr(writing, "undo", no_undo)
+
+
+def _interrupted_import(world, monkeypatch, *, job_id=None) -> ImportRun:
+    _dies_after(monkeypatch, 4)
+    with pytest.raises(Killed):
+        household_import(
+            by=world.users[OFFICER], ward=world.hb, file=_file(), dry_run=False, file_name="ho.xlsx", job_id=job_id
+        )
+    # What comes next runs in a process that is alive.
+    monkeypatch.setattr(writing, "write", WRITE)
+    monkeypatch.setattr(writing, "undo", UNDO)
+    run = ImportRun.objects.get(state=ImportRun.State.RUNNING)
+    assert (run.written, run.total, run.batches.count()) == (8, 9, 4)
+    assert Household.objects.filter(code__startswith="NEW-").count() == 7
+    return run
+
+
+def _silent(run: ImportRun) -> None:
+    ImportRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - timedelta(hours=1))
+
+
+@pytest.mark.django_db
+def test_an_interrupted_import_is_taken_back_and_its_officer_told_once(registry, monkeypatch, client, two_a_batch):
+    before = _everything()
+    run = _interrupted_import(registry, monkeypatch)
+    assert _everything() != before  # four batches stay in the registry: NEW-0…6 added, OLD-0 renamed
+
+    # Still giving signs of life (its process is this one): not taken back.
+    assert runs.recover() == []
+    _silent(run)
+    client.force_login(registry.users[OFFICER])
+    page = client.get("/households/import/").content.decode()  # opening the import page takes it back
+
+    assert _everything() == before
+    run.refresh_from_db()
+    assert (run.state, run.kept, ImportBatch.objects.count()) == (ImportRun.State.INTERRUPTED, [], 0)
+    assert "Lần nhập tệp “ho.xlsx” (Hưng Bình, bắt đầu lúc " in page
+    assert TAKEN_BACK in page
+    assert TAKEN_BACK not in client.get("/households/import/").content.decode()  # told once
+    # Only its officer is told.
+    client.force_login(registry.users["ward_leader_hb"])
+    assert TAKEN_BACK not in client.get("/households/import/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_household_saved_since_is_kept_and_named(registry, monkeypatch, client, two_a_batch):
+    """The rule of a failed import (b6ece66) holds for an interrupted one: a save made on the import's values
+    is never overwritten; the household is kept and named."""
+    before = _everything(leaving=["NEW-2"])
+    run = _interrupted_import(registry, monkeypatch)
+    new = Household.objects.get(code="NEW-2")
+    services.household_update(by=registry.users["ward_leader_hb"], household=new, version=new.version, address="Số 9")
+    _silent(run)
+
+    assert [r.pk for r in runs.recover(wards=[registry.hb])] == [run.pk]
+
+    assert _everything(leaving=["NEW-2"]) == before
+    assert Household.objects.get(code="NEW-2").address == "Số 9"
+    run.refresh_from_db()
+    assert run.kept == [{"code": "NEW-2", "head_name": "Chủ hộ 2", "added": True}]
+    client.force_login(registry.users[OFFICER])
+    assert KEPT in client.get("/households/import/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_next_import_of_the_ward_takes_it_back_first(registry, monkeypatch, two_a_batch):
+    run = _interrupted_import(registry, monkeypatch)
+    _silent(run)
+    result = household_import(by=registry.users[OFFICER], ward=registry.hb, file=_file(), dry_run=True)
+    # Checked against the registry without the interrupted batches: the whole file is new again.
+    assert (result.created, result.updated, result.members_created) == (7, 2, 8)
+    assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.INTERRUPTED
+
+
+@pytest.mark.django_db
+def test_the_job_run_again_takes_back_its_earlier_attempt_at_once(registry, monkeypatch, two_a_batch):
+    """The job runner took the job back from its dead worker: its run is over, however fresh its heartbeat;
+    the job's report tells the outcome, so the import page does not."""
+    job_id = uuid.uuid4()
+    run = _interrupted_import(registry, monkeypatch, job_id=job_id)
+    result = household_import(by=registry.users[OFFICER], ward=registry.hb, file=_file(), dry_run=False, job_id=job_id)
+    assert result.ok and (result.created, result.updated) == (7, 2)
+    run.refresh_from_db()
+    assert run.state == ImportRun.State.INTERRUPTED and run.noticed_at is not None
+    assert runs.notices_for(registry.users[OFFICER]) == []
+    assert ImportRun.objects.filter(job_id=job_id, state=ImportRun.State.DONE).count() == 1
+
+
+@pytest.mark.django_db
+def test_sweep_jobs_takes_back_interrupted_imports(registry, monkeypatch, two_a_batch):
+    before = _everything()
+    _silent(_interrupted_import(registry, monkeypatch))
+    out = StringIO()
+    call_command("sweep_jobs", stdout=out)
+    assert "Đã hoàn tác 1 lần nhập tệp bị ngắt giữa chừng" in out.getvalue()
+    assert _everything() == before
+
+
+@pytest.mark.django_db
+def test_a_finished_or_failed_import_leaves_no_undo_record(registry, two_a_batch):
+    """The undo records hold members' former values (ID numbers too): never kept past the run."""
+    assert household_import(by=registry.users[OFFICER], ward=registry.hb, file=_file(), dry_run=False).ok
+    assert ImportBatch.objects.count() == 0
+    assert set(ImportRun.objects.values_list("state", flat=True)) == {ImportRun.State.DONE}
+
+
+# --- A process really killed, on PostgreSQL ------------------------------------------------------------
+
+
+def _child_database_url() -> str:
+    parts = urlparse(os.environ["DATABASE_URL"])
+    return parts._replace(path="/" + connection.settings_dict["NAME"]).geturl()
+
+
+def _wait_for_line(process, text: str, seconds: float) -> list[str]:
+    lines, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _w, _x = select.select([process.stdout], [], [], 1)
+        if ready:
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line.strip())
+            if line.strip() == text:
+                return lines
+    raise AssertionError(f"no {text!r} from the import: {lines} {process.stderr.read() if process.poll() else ''}")
+
+
+@pytest.mark.database_engine
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="a child process on the test's database: PostgreSQL (an in-memory SQLite is not shared)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_import_process_killed_mid_run_is_taken_back(registry, client, tmp_path):
+    """A real process, SIGKILLed between its fourth and fifth batch, on this server: its process is gone, so the
+    next look at the import page takes it back at once, keeping the household an officer saved meanwhile."""
+    before = _everything(leaving=["NEW-2"])
+    path = tmp_path / "ho.xlsx"
+    path.write_bytes(_file().getvalue())
+    officer = registry.users[OFFICER]
+    command = [sys.executable, "-m", "tests.security.import_killed", "--file", str(path)]
+    command += ["--ward", str(registry.hb.pk), "--user", str(officer.pk), "--stop-after", "8"]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "DATABASE_URL": _child_database_url()}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=settings.BASE_DIR
+    )
+    try:
+        lines = _wait_for_line(process, "batch 8/9", seconds=120)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    assert lines == ["batch 2/9", "batch 4/9", "batch 6/9", "batch 8/9"]
+    run = ImportRun.objects.get(state=ImportRun.State.RUNNING)
+    assert (run.written, run.batches.count(), run.pid) == (8, 4, process.pid)
+    assert Household.objects.filter(code__startswith="NEW-").count() == 7
+    new = Household.objects.get(code="NEW-2")
+    services.household_update(by=registry.users["ward_leader_hb"], household=new, version=new.version, address="Số 9")
+
+    client.force_login(officer)
+    page = client.get("/households/import/").content.decode()
+
+    assert _everything(leaving=["NEW-2"]) == before
+    assert "Lần nhập tệp “danh-sach-ho.xlsx” (Hưng Bình" in page
+    assert KEPT in page
+    assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.INTERRUPTED
+
+
+@pytest.mark.django_db
+def test_the_import_page_names_the_file_of_its_run(registry, client):
+    """The file checked, then imported from the page: its run (and a notice, were it interrupted) names it."""
+    client.force_login(registry.users[OFFICER])
+    upload = SimpleUploadedFile("danh-sach-khoi-1.xlsx", _file().getvalue())
+    checked = client.post("/households/import/", {"ward": registry.hb.pk, "file": upload, "action": "dry_run"})
+    form = checked.context["pending"]
+    data = {**form.initial, "action": "import_pending"}
+    assert client.post("/households/import/", data).status_code == 302
+    assert ImportRun.objects.latest("pk").file_name == "danh-sach-khoi-1.xlsx"
