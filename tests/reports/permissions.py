@@ -15,6 +15,16 @@ UPPER = frozenset({"admin", "upper_level"})
 WARD_WIDE = ALL_ROLES - {"khoi_member_hb_k1"}
 
 
+def by_khoi(path):
+    """The campaign's results of one khối (`?khoi=<id>`): of its own campaign, which whoever sees the khối may read
+    (a khối member their own; another khối is a 404), and another ward's khối asked of Hưng Bình's campaign,
+    which is no khối of it (404 for everyone). The matrix asks them as it asks paths (tests/security/matrix.py)."""
+    return (
+        Route(path, PAGE, object="campaign_khoi", query="khoi={khoi_id}"),
+        Route(path, PAGE, object="campaign_any_khoi", query="khoi={khoi_id}"),
+    )
+
+
 def results(path, **params):
     """A results route, asked about a ward and about an upper-level unit."""
     upper = Route(path, PAGE, object="upper", allowed=UPPER, params=(("level", "upper"), *params.items()))
@@ -53,10 +63,30 @@ ROUTES = [
     Route("reports/reviews/postings/{pk}.pdf", PAGE, object="posting"),
     Route("reports/reviews/{pk}/households.pdf", PAGE, object="campaign", allowed=WARD_WIDE, lookup_first=True),
     Route("reports/reviews/{pk}/khoi/{khoi_id}/households.pdf", PAGE, object="campaign_khoi"),
-    Route("reports/reviews/{pk}.pdf", PAGE, object="campaign", allowed=WARD_WIDE, lookup_first=True),
-    Route("reports/reviews/{pk}.xlsx", PAGE, object="campaign", allowed=WARD_WIDE, lookup_first=True),
+    Route(
+        "reports/reviews/{pk}.pdf",
+        PAGE,
+        object="campaign",
+        allowed=WARD_WIDE,
+        lookup_first=True,
+        also=by_khoi("reports/reviews/{pk}.pdf"),
+    ),
+    Route(
+        "reports/reviews/{pk}.xlsx",
+        PAGE,
+        object="campaign",
+        allowed=WARD_WIDE,
+        lookup_first=True,
+        also=by_khoi("reports/reviews/{pk}.xlsx"),
+    ),
     # The results page: a khối member asking for the ward's is taken to their own khối's (?khoi=).
-    Route("reports/reviews/{pk}/results/", PAGE, object="campaign", answers=(("khoi_member_hb_k1", 302),)),
+    Route(
+        "reports/reviews/{pk}/results/",
+        PAGE,
+        object="campaign",
+        answers=(("khoi_member_hb_k1", 302),),
+        also=by_khoi("reports/reviews/{pk}/results/"),
+    ),
     # Submissions to the upper level: a bad period is a 400 for those who may submit (nothing is frozen).
     Route("reports/submissions/", PAGE),
     Route(

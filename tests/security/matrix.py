@@ -61,6 +61,8 @@ SCOPES = {
     "khoi": VISIBLE,
     "review": VISIBLE,
     "campaign_khoi": VISIBLE,
+    # Hưng Bình's campaign asked about the khối of each target (?khoi=): another ward's khối is no khối of it.
+    "campaign_any_khoi": {role: khois & {"hb_k1", "hb_k2"} for role, khois in VISIBLE.items()},
     "meeting": VISIBLE,
     "posting": VISIBLE,
     "certificate": VISIBLE,
@@ -115,6 +117,8 @@ class Route:
     object: str | None = None
     # Values of the route's other parameters ({"period": "2025"}).
     params: tuple = ()
+    # A query string that changes what the route is about ("khoi={khoi_id}", filled like the path).
+    query: str = ""
     allowed: frozenset = ALL_ROLES
     ok: int = 200
     forbidden: int = 403
@@ -181,6 +185,16 @@ def app_routes() -> dict[str, str]:
             key, pattern = "admin/", "admin/"
         routes.setdefault(key, "/" + _fill(pattern))
     return dict(sorted(routes.items()))
+
+
+def route_choices() -> dict[str, dict[str, list[str]]]:
+    """The words a route's parameters choose from, by route key: {"reports/lists/…{extension}": {"extension":
+    ["pdf", "xlsx"]}} for (?P<extension>pdf|xlsx), so that a sweep asks for every one of them."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for pattern in _walk(get_resolver().url_patterns):
+        for name, body in re.findall(r"\(\?P<(\w+)>\(?([a-z]+(?:\|[a-z]+)+)\)?\)", pattern):
+            found.setdefault(route_key(pattern), {})[name] = body.split("|")
+    return found
 
 
 _STAND_INS = ("1", "2025", "ward", "x")

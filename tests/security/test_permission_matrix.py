@@ -1,13 +1,12 @@
 """The permission matrix over every route of the URL configuration (tests/security/matrix.py)."""
 
-import re
-
 import pytest
 from django.conf import settings
 
 from ..conftest import module_scoped_world
 from . import matrix_world
-from .matrix import ADMIN, GLOBAL, ROLES, TARGETS, anonymous_expected, app_routes, entries
+from .matrix import ADMIN, ROLES, anonymous_expected, app_routes, entries
+from .matrix_world import url_of, user_of
 
 ROUTES = app_routes()
 ENTRIES = entries()
@@ -62,26 +61,6 @@ def quick_pdf(monkeypatch):
         return None
 
     monkeypatch.setattr("reports.pdf.html_to_pdf", html_to_pdf)
-
-
-def user_of(world, objects, role):
-    return objects["unit_member"] if role == "unit_member_hb" else world.users[role]
-
-
-def url_of(route, world, objects, role, target):
-    values = dict(route.params)
-    if route.object == "job":
-        own = user_of(world, objects, role).pk
-        values["pk"] = objects["jobs"][own] if target == "own" else objects["someone_else"]
-    elif route.object in GLOBAL:
-        values["pk"] = objects["global"][route.object]
-    elif route.object is not None:
-        values.update(objects["ids"][route.object][TARGETS[target]])
-        if route.object == "member" and "{member_pk}" not in route.path:
-            # api/v1/members/{pk}/: the member's own id, not its household's (they matched only when the
-            # module ran alone, which hid the mix-up; in the whole suite the ids differ and it was a 404)
-            values["pk"] = values["member_pk"]
-    return "/" + re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), route.path)
 
 
 CASES = [
