@@ -4,6 +4,10 @@ Each kind re-reads the data with the scope of the user who asked for it, at
 the time it runs: a job never shows what its user may no longer see.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,6 +28,11 @@ from .jobs import JobFailed, JobOutput, job_kind
 from .pdf import PDF_CONTENT_TYPE, RenderingUnavailable
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _rendering_unavailable(error: RenderingUnavailable) -> JobFailed:
+    return JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error})
+
 
 HOUSEHOLD_LIST_PDF = "household_list_pdf"
 HOUSEHOLD_LIST_XLSX = "household_list_xlsx"
@@ -74,7 +83,7 @@ def household_list_pdf(*, job, output, progress) -> JobOutput:
     try:
         render_household_list_pdf(household_list, output)
     except RenderingUnavailable as error:
-        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+        raise _rendering_unavailable(error) from error
     log_list_export(job.user, job.path, household_list)
     return JobOutput(household_list.filename("pdf"), PDF_CONTENT_TYPE)
 
@@ -111,53 +120,85 @@ def household_list_xlsx(*, job, output, progress) -> JobOutput:
     return JobOutput(heading.filename("xlsx"), XLSX_CONTENT_TYPE)
 
 
-# --- Review-result tables (docs/reports.md) ---------------------------------------------
-
-RESULTS_PDF = "results_pdf"
-RESULTS_XLSX = "results_xlsx"
+# --- A unit's documents for a period: review-result tables, detailed lists (docs/reports.md) ------
 
 
-def _results_for_job(job):
-    from .result_documents import upper_results_report, ward_results_report
-    from .selectors import ReportRequestError, period_get, report_upper_get, report_ward_get
-
-    params = job.params
-    try:
-        period = period_get(params.get("period", ""))
-        if params.get("level") == "ward":
-            return ward_results_report(report_ward_get(user=job.user, ward_id=params.get("unit_id")), period)
-        return upper_results_report(report_upper_get(user=job.user, unit_id=params.get("unit_id")), period)
-    except ReportRequestError as error:
-        raise JobFailed(error.message) from error
+class UnitFunctions(NamedTuple):
+    ward: Callable  # (ward, period) -> the document
+    upper: Callable  # (upper-level unit, period) -> the document
+    render_pdf: Callable  # (document, target=None) -> the PDF's bytes, or written to target
+    write_xlsx: Callable  # (document, output)
 
 
-@job_kind(RESULTS_PDF, gettext_lazy("Review-result tables (PDF)"))
-def results_pdf(*, job, output, progress) -> JobOutput:
-    from .result_documents import render_results_pdf
+@dataclass(frozen=True)
+class UnitDocument:
+    """A document of a ward or an upper-level unit for a period, as its page, its downloads and its jobs share it:
+    the job kind of each extension, how it is built and written, and how a copy given out is logged."""
 
-    report = _results_for_job(job)
-    try:
-        render_results_pdf(report, output)
-    except RenderingUnavailable as error:
-        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
-    progress(job.total or 0, total=job.total)
-    return JobOutput(report.filename("pdf"), PDF_CONTENT_TYPE)
+    pdf_kind: str
+    xlsx_kind: str
+    functions: Callable[[], UnitFunctions]  # imports the document's module when first asked
+    log: Callable | None = None  # (user, path, document): a copy that names people is recorded
 
+    def kind(self, extension: str) -> str:
+        return self.pdf_kind if extension == "pdf" else self.xlsx_kind
 
-@job_kind(RESULTS_XLSX, gettext_lazy("Review-result tables (Excel)"))
-def results_xlsx(*, job, output, progress) -> JobOutput:
-    from .result_documents import write_results_xlsx
-
-    report = _results_for_job(job)
-    write_results_xlsx(report, output)
-    progress(job.total or 0, total=job.total)
-    return JobOutput(report.filename("xlsx"), XLSX_CONTENT_TYPE)
+    def build(self, level: str, unit, period):
+        functions = self.functions()
+        return (functions.ward if level == "ward" else functions.upper)(unit, period)
 
 
-# --- Detailed lists of poor and near-poor households (docs/reports.md) ---------------------------
+def _unit_document_kinds(document: UnitDocument, *, pdf_label, xlsx_label) -> None:
+    """Register the PDF and the workbook job of a unit's document, asked for with the params level, unit_id and
+    period and read again in the job's user's scope."""
 
-LISTS_PDF = "lists_pdf"
-LISTS_XLSX = "lists_xlsx"
+    def build(job):
+        from .selectors import ReportRequestError, period_get, report_unit_get
+
+        params = job.params
+        try:
+            period = period_get(params.get("period", ""))
+            unit = report_unit_get(user=job.user, level=params.get("level"), unit_id=params.get("unit_id"))
+            return document.build(params.get("level"), unit, period)
+        except ReportRequestError as error:
+            raise JobFailed(error.message) from error
+
+    def given_out(job, built, progress, extension: str, content_type: str) -> JobOutput:
+        if document.log is not None:
+            document.log(job.user, job.path, built)
+        progress(job.total or 0, total=job.total)
+        return JobOutput(built.filename(extension), content_type)
+
+    @job_kind(document.pdf_kind, pdf_label)
+    def unit_document_pdf(*, job, output, progress) -> JobOutput:
+        built = build(job)
+        try:
+            document.functions().render_pdf(built, output)
+        except RenderingUnavailable as error:
+            raise _rendering_unavailable(error) from error
+        return given_out(job, built, progress, "pdf", PDF_CONTENT_TYPE)
+
+    @job_kind(document.xlsx_kind, xlsx_label)
+    def unit_document_xlsx(*, job, output, progress) -> JobOutput:
+        built = build(job)
+        document.functions().write_xlsx(built, output)
+        return given_out(job, built, progress, "xlsx", XLSX_CONTENT_TYPE)
+
+
+def _results_functions() -> UnitFunctions:
+    from . import result_documents as tables
+
+    return UnitFunctions(
+        tables.ward_results_report, tables.upper_results_report, tables.render_results_pdf, tables.write_results_xlsx
+    )
+
+
+RESULTS = UnitDocument(pdf_kind="results_pdf", xlsx_kind="results_xlsx", functions=_results_functions)
+_unit_document_kinds(
+    RESULTS,
+    pdf_label=gettext_lazy("Review-result tables (PDF)"),
+    xlsx_label=gettext_lazy("Review-result tables (Excel)"),
+)
 
 
 def log_detailed_lists(user, path, lists, *, channel=personal_data.Channel.EXPORT) -> None:
@@ -172,43 +213,23 @@ def log_detailed_lists(user, path, lists, *, channel=personal_data.Channel.EXPOR
     )
 
 
-def _lists_for_job(job):
-    from .detailed_lists import upper_detailed_lists, ward_detailed_lists
-    from .selectors import ReportRequestError, period_get, report_upper_get, report_ward_get
+def _lists_functions() -> UnitFunctions:
+    from . import detailed_lists as lists
 
-    params = job.params
-    try:
-        period = period_get(params.get("period", ""))
-        if params.get("level") == "ward":
-            return ward_detailed_lists(report_ward_get(user=job.user, ward_id=params.get("unit_id")), period)
-        return upper_detailed_lists(report_upper_get(user=job.user, unit_id=params.get("unit_id")), period)
-    except ReportRequestError as error:
-        raise JobFailed(error.message) from error
+    return UnitFunctions(
+        lists.ward_detailed_lists,
+        lists.upper_detailed_lists,
+        lists.render_detailed_lists_pdf,
+        lists.write_detailed_lists_xlsx,
+    )
 
 
-@job_kind(LISTS_PDF, gettext_lazy("Lists of poor and near-poor households (PDF)"))
-def lists_pdf(*, job, output, progress) -> JobOutput:
-    from .detailed_lists import render_detailed_lists_pdf
-
-    lists = _lists_for_job(job)
-    try:
-        render_detailed_lists_pdf(lists, output)
-    except RenderingUnavailable as error:
-        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
-    log_detailed_lists(job.user, job.path, lists)
-    progress(job.total or 0, total=job.total)
-    return JobOutput(lists.filename("pdf"), PDF_CONTENT_TYPE)
-
-
-@job_kind(LISTS_XLSX, gettext_lazy("Lists of poor and near-poor households (Excel)"))
-def lists_xlsx(*, job, output, progress) -> JobOutput:
-    from .detailed_lists import write_detailed_lists_xlsx
-
-    lists = _lists_for_job(job)
-    write_detailed_lists_xlsx(lists, output)
-    log_detailed_lists(job.user, job.path, lists)
-    progress(job.total or 0, total=job.total)
-    return JobOutput(lists.filename("xlsx"), XLSX_CONTENT_TYPE)
+LISTS = UnitDocument(pdf_kind="lists_pdf", xlsx_kind="lists_xlsx", functions=_lists_functions, log=log_detailed_lists)
+_unit_document_kinds(
+    LISTS,
+    pdf_label=gettext_lazy("Lists of poor and near-poor households (PDF)"),
+    xlsx_label=gettext_lazy("Lists of poor and near-poor households (Excel)"),
+)
 
 
 # --- The registry's Excel import, for large files (docs/workbook.md, "Large files") ---------
@@ -296,7 +317,7 @@ def review_paper_pdf(*, job, output, progress) -> JobOutput:
     except papers.PaperNotReady as error:
         raise JobFailed(error.message) from error
     except RenderingUnavailable as error:
-        raise JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}) from error
+        raise _rendering_unavailable(error) from error
     progress(paper.size, total=paper.size)
     return JobOutput(paper.filename, PDF_CONTENT_TYPE)
 

@@ -276,19 +276,13 @@ def job_retry(request, pk):
 # --- Review-result tables (docs/reports.md) ------------------------------------------------
 
 
-def _unit_report(request, level: str, unit_id: int, period_text: str, ward_build, upper_build):
-    """The unit (scoped), the parsed period and the builder of its report; ReportRequestError when either cannot be
-    given. The review-result tables and the detailed lists are asked for the same way."""
+def _unit_report(request, level: str, unit_id: int, period_text: str, document: job_kinds.UnitDocument):
+    """The unit (scoped), the parsed period and the builder of its `document` (job_kinds.RESULTS or LISTS);
+    ReportRequestError when either cannot be given. The review-result tables and the detailed lists are asked for
+    the same way."""
     period = selectors.period_get(period_text)
     unit = selectors.report_unit_get(user=request.user, level=level, unit_id=unit_id)
-    build = ward_build if level == "ward" else upper_build
-    return unit, period, (lambda: build(unit, period))
-
-
-def _results_report(request, level: str, unit_id: int, period_text: str):
-    from .result_documents import upper_results_report, ward_results_report
-
-    return _unit_report(request, level, unit_id, period_text, ward_results_report, upper_results_report)
+    return unit, period, (lambda: document.build(level, unit, period))
 
 
 def _results_too_large(level: str, unit) -> int | None:
@@ -305,7 +299,7 @@ def _results_too_large(level: str, unit) -> int | None:
 @report_access
 def results_page(request, level, unit_id, period):
     try:
-        unit, parsed, build = _results_report(request, level, unit_id, period)
+        unit, parsed, build = _unit_report(request, level, unit_id, period, job_kinds.RESULTS)
     except selectors.ReportRequestError as error:
         return _page_request_error(request, "reports/results.html", error)
     report = build()
@@ -340,76 +334,55 @@ def results_chart(request, level, unit_id, period, name):
     if name not in CHARTS:
         raise Http404(_("No such chart."))
     try:
-        unit, parsed, _build = _results_report(request, level, unit_id, period)
+        unit, parsed, _build = _unit_report(request, level, unit_id, period, job_kinds.RESULTS)
     except selectors.ReportRequestError as error:
         return _request_error(error)
     svg = report_chart(level, unit, parsed, name)
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
-def _unit_download(request, level, unit_id, period, extension, *, report, kinds, render_pdf, write_xlsx, log=None):
-    """A unit's tables or lists as a PDF or a workbook, or a job over a large unit (`kinds`: the job kind of each
-    extension); `log(user, path, report)` records a document that names people."""
+def _unit_download(request, level, unit_id, period, extension, document: job_kinds.UnitDocument):
+    """A unit's tables or lists as a PDF or a workbook, or a job over a large unit; a copy given out of a document
+    that names people is logged."""
     from django.utils import translation
 
     try:
-        unit, parsed, build = report(request, level, unit_id, period)
+        unit, parsed, build = _unit_report(request, level, unit_id, period, document)
     except selectors.ReportRequestError as error:
         return _request_error(error)
     total = _results_too_large(level, unit)
     if total is not None:
         params = {"level": level, "unit_id": unit_id, "period": parsed.key}
-        return _start_job(request, kinds[extension], total, params=params)
+        return _start_job(request, document.kind(extension), total, params=params)
     with translation.override("vi"):
         built = build()
-    response = _document_response(built, extension, render_pdf, write_xlsx)
-    if log is not None and response.status_code == 200:  # a 503 gave out no document
-        log(request.user, request.get_full_path(), built)
+    functions = document.functions()
+    response = _document_response(built, extension, functions.render_pdf, functions.write_xlsx)
+    if document.log is not None and response.status_code == 200:  # a 503 gave out no document
+        document.log(request.user, request.get_full_path(), built)
     return response
-
-
-def _results_download(request, level, unit_id, period, extension):
-    from .result_documents import render_results_pdf, write_results_xlsx
-
-    return _unit_download(
-        request,
-        level,
-        unit_id,
-        period,
-        extension,
-        report=_results_report,
-        kinds={"pdf": job_kinds.RESULTS_PDF, "xlsx": job_kinds.RESULTS_XLSX},
-        render_pdf=render_results_pdf,
-        write_xlsx=write_results_xlsx,
-    )
 
 
 @require_GET
 @report_access
 def results_pdf(request, level, unit_id, period):
-    return _results_download(request, level, unit_id, period, "pdf")
+    return _unit_download(request, level, unit_id, period, "pdf", job_kinds.RESULTS)
 
 
 @require_GET
 @report_access
 def results_xlsx(request, level, unit_id, period):
-    return _results_download(request, level, unit_id, period, "xlsx")
+    return _unit_download(request, level, unit_id, period, "xlsx", job_kinds.RESULTS)
 
 
 # --- Detailed lists of poor and near-poor households (docs/reports.md) ---------------------------
-
-
-def _lists_report(request, level: str, unit_id: int, period_text: str):
-    from .detailed_lists import upper_detailed_lists, ward_detailed_lists
-
-    return _unit_report(request, level, unit_id, period_text, ward_detailed_lists, upper_detailed_lists)
 
 
 @require_GET
 @report_access
 def lists_page(request, level, unit_id, period):
     try:
-        unit, parsed, build = _lists_report(request, level, unit_id, period)
+        unit, parsed, build = _unit_report(request, level, unit_id, period, job_kinds.LISTS)
     except selectors.ReportRequestError as error:
         return _page_request_error(request, "reports/lists.html", error)
     kwargs = {"level": level, "unit_id": unit_id, "period": parsed.key}
@@ -424,20 +397,7 @@ def lists_page(request, level, unit_id, period):
 @report_access
 def lists_download(request, level, unit_id, period, extension):
     """The lists as a landscape PDF or a workbook; a consolidated one over a large unit runs as a job."""
-    from .detailed_lists import render_detailed_lists_pdf, write_detailed_lists_xlsx
-
-    return _unit_download(
-        request,
-        level,
-        unit_id,
-        period,
-        extension,
-        report=_lists_report,
-        kinds={"pdf": job_kinds.LISTS_PDF, "xlsx": job_kinds.LISTS_XLSX},
-        render_pdf=render_detailed_lists_pdf,
-        write_xlsx=write_detailed_lists_xlsx,
-        log=job_kinds.log_detailed_lists,
-    )
+    return _unit_download(request, level, unit_id, period, extension, job_kinds.LISTS)
 
 
 # --- The reports page and the population figures ----------------------------------------------
