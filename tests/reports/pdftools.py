@@ -70,3 +70,8 @@ def layout_row(content: bytes, label: str) -> list[str]:
             if cells[i : i + len(words)] == words:
                 return cells[i + len(words) :]
     raise AssertionError(f"no line with {label!r}")
+
+
+# Page sizes in points, as page_sizes() reads them.
+A4 = (595, 842)
+A4_LANDSCAPE = (842, 595)

@@ -7,20 +7,23 @@ from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from households.models import Household, Member, PersonalDataAccess, StatusChange
 from reports.detailed_lists import upper_detailed_lists, ward_detailed_lists
-from reports.models import Job
 from reports.periods import parse_period
 from reports.tables import data_start_row
 
 from ..factories import HouseholdFactory, MemberFactory
-from .pdftools import flat_text, layout_row, page_sizes
+from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes
+from .unit_reports import (
+    UNIT_ACCESS,
+    assert_token_works_and_anonymous_goes_to_login,
+    assert_unit_access,
+    bad_period_texts,
+    consolidated_job_workbook,
+)
 
 pytestmark = pytest.mark.django_db
-
-A4_LANDSCAPE = (842, 595)
 
 
 def household(khoi, status, members, since=date(2024, 1, 15), **kwargs):
@@ -52,6 +55,11 @@ def registry(world):
 
 def _rows(table):
     return {row.label: row.values for row in table.rows}
+
+
+def _sheet_rows(sheet):
+    """A list's sheet, row by row, keyed by the name or label in its second column."""
+    return {r[1]: r for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
 
 
 def test_a_ward_lists_each_class_per_khoi_with_the_members(registry):
@@ -112,7 +120,7 @@ def test_workbook_has_a_sheet_per_class_and_the_same_numbers(client, registry):
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["danh-sach-ho-ngheo", "danh-sach-ho-can-ngheo"]
     sheet = workbook["danh-sach-ho-ngheo"]
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
+    rows = _sheet_rows(sheet)
     assert rows["Tổng cộng"][6:8] == (3, 9)
     assert rows["Khối 2"][6:8] == (1, 4)
     assert rows["Hoàng Văn Dũng"][2] == Household.objects.get(head_name="Hoàng Văn Dũng").code
@@ -131,48 +139,18 @@ def test_page_shows_both_lists_and_links_the_files(client, registry):
 
 @pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "x"])
 def test_a_bad_period_is_a_clear_400(client, registry, period):
-    client.force_login(registry.users["ward_officer_hb"])
-    for suffix in (".pdf", ".xlsx", "/"):
-        response = client.get(f"/reports/lists/ward/{registry.hb.pk}/{period}{suffix}")
-        assert response.status_code == 400, (period, suffix)
-        assert "hãy viết" in response.content.decode().lower()  # says what to write
+    for text in bad_period_texts(client, registry, "lists", period):
+        assert "hãy viết" in text.lower()  # says what to write
 
 
-@pytest.mark.parametrize(
-    ("user", "level", "unit", "status"),
-    [
-        ("ward_officer_hb", "ward", "hb", 200),
-        ("ward_leader_hb", "ward", "hb", 200),
-        ("upper_level", "ward", "hb", 200),
-        ("admin", "ward", "other", 200),
-        ("ward_officer_qt", "ward", "hb", 404),
-        ("upper_level", "ward", "other", 404),
-        ("khoi_member_hb_k1", "ward", "hb", 403),
-        ("upper_level", "upper", "city", 200),
-        ("upper_level", "upper", "other_city", 404),
-        ("ward_officer_hb", "upper", "city", 403),
-        ("khoi_member_hb_k1", "upper", "city", 403),
-    ],
-)
+@pytest.mark.parametrize(("user", "level", "unit", "status"), UNIT_ACCESS)
 def test_who_may_open_which_list(client, registry, user, level, unit, status):
-    ids = {
-        "hb": registry.hb.pk,
-        "other": registry.other.pk,
-        "city": registry.hb.upper_unit_id,
-        "other_city": registry.other.upper_unit_id,
-    }
-    client.force_login(registry.users[user])
-    for suffix in ("/", ".xlsx"):
-        response = client.get(f"/reports/lists/{level}/{ids[unit]}/2025{suffix}")
-        assert response.status_code == status, (suffix, response.status_code)
+    assert_unit_access(client, registry, "lists", user, level, unit, status)
 
 
 def test_the_api_token_works_and_anonymous_goes_to_login(client, registry):
-    token = Token.objects.create(user=registry.users["upper_level"])
     url = f"/reports/lists/upper/{registry.hb.upper_unit_id}/2025.pdf"
-    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
-    assert client.get(url, HTTP_AUTHORIZATION="Token wrong").status_code == 401
-    assert client.get(url).status_code == 302
+    assert_token_works_and_anonymous_goes_to_login(client, registry, url)
 
 
 def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num_queries):
@@ -187,17 +165,7 @@ def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num
 
 
 def test_a_large_consolidated_list_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
-    settings.REPORT_TABLE_JOB_THRESHOLD = 3
-    token = Token.objects.create(user=registry.users["upper_level"])
-    url = f"/reports/lists/upper/{registry.hb.upper_unit_id}/2025.xlsx"
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert response.status_code == 202
-    job = Job.objects.get(pk=response.json()["id"])
-    assert job.state == Job.State.DONE, job.message
-    download = client.get(
-        response.json()["status_url"].replace("status/", "download/"), HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
-    sheet = load_workbook(BytesIO(b"".join(download.streaming_content)))["danh-sach-ho-ngheo"]
-    rows = {r[1]: r for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
+    workbook = consolidated_job_workbook(client, registry, settings, django_capture_on_commit_callbacks, "lists")
+    sheet = workbook["danh-sach-ho-ngheo"]
+    rows = _sheet_rows(sheet)
     assert rows["Tổng cộng"][6:8] == (4, 10)

@@ -9,7 +9,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from households.models import StatusChange
 from reports.models import Job, KhoiPopulation
@@ -18,11 +17,16 @@ from reports.results import upper_results, ward_results
 from reports.tables import data_start_row, number_text
 
 from ..factories import HouseholdFactory, KhoiFactory, MemberFactory
-from .pdftools import flat_text, layout_row, page_sizes
+from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes
+from .unit_reports import (
+    UNIT_ACCESS,
+    assert_token_works_and_anonymous_goes_to_login,
+    assert_unit_access,
+    bad_period_texts,
+    consolidated_job_workbook,
+)
 
 pytestmark = pytest.mark.django_db
-
-A4_LANDSCAPE = (842, 595)
 
 
 def household(khoi, status, members=2, since=date(2024, 1, 15), **kwargs):
@@ -208,64 +212,22 @@ def test_page_shows_the_table_and_names_the_missing_figure(client, registry):
 
 @pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "2025-X1", "99"])
 def test_a_bad_period_is_a_clear_400(client, registry, period):
-    client.force_login(registry.users["ward_officer_hb"])
-    for suffix in (".pdf", ".xlsx", "/"):
-        response = client.get(f"/reports/results/ward/{registry.hb.pk}/{period}{suffix}")
-        assert response.status_code == 400, (period, suffix)
-        assert "2025" in response.content.decode() or "kỳ" in response.content.decode()
+    for text in bad_period_texts(client, registry, "results", period):
+        assert "2025" in text or "kỳ" in text
 
 
-@pytest.mark.parametrize(
-    ("user", "level", "unit", "status"),
-    [
-        ("ward_officer_hb", "ward", "hb", 200),
-        ("ward_leader_hb", "ward", "hb", 200),
-        ("upper_level", "ward", "hb", 200),
-        ("admin", "ward", "other", 200),
-        ("ward_officer_qt", "ward", "hb", 404),
-        ("upper_level", "ward", "other", 404),
-        ("khoi_member_hb_k1", "ward", "hb", 403),
-        ("upper_level", "upper", "city", 200),
-        ("admin", "upper", "city", 200),
-        ("upper_level", "upper", "other_city", 404),
-        ("ward_officer_hb", "upper", "city", 403),
-        ("khoi_member_hb_k1", "upper", "city", 403),
-    ],
-)
+@pytest.mark.parametrize(("user", "level", "unit", "status"), UNIT_ACCESS)
 def test_who_may_open_which_table(client, registry, user, level, unit, status):
-    ids = {
-        "hb": registry.hb.pk,
-        "other": registry.other.pk,
-        "city": registry.hb.upper_unit_id,
-        "other_city": registry.other.upper_unit_id,
-    }
-    client.force_login(registry.users[user])
-    for suffix in ("/", ".xlsx"):
-        response = client.get(f"/reports/results/{level}/{ids[unit]}/2025{suffix}")
-        assert response.status_code == status, (suffix, response.status_code)
+    assert_unit_access(client, registry, "results", user, level, unit, status)
 
 
 def test_the_api_token_works_and_anonymous_goes_to_login(client, registry):
-    token = Token.objects.create(user=registry.users["upper_level"])
     url = f"/reports/results/upper/{registry.hb.upper_unit_id}/2025.xlsx"
-    assert client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
-    assert client.get(url, HTTP_AUTHORIZATION="Token wrong").status_code == 401
-    assert client.get(url).status_code == 302
+    assert_token_works_and_anonymous_goes_to_login(client, registry, url)
 
 
 def test_a_large_consolidated_table_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
-    settings.REPORT_TABLE_JOB_THRESHOLD = 3
-    token = Token.objects.create(user=registry.users["upper_level"])
-    url = f"/reports/results/upper/{registry.hb.upper_unit_id}/2025.xlsx"
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(url, HTTP_AUTHORIZATION=f"Token {token.key}")
-    assert response.status_code == 202
-    job = Job.objects.get(pk=response.json()["id"])
-    assert job.state == Job.State.DONE, job.message
-    download = client.get(
-        response.json()["status_url"].replace("status/", "download/"), HTTP_AUTHORIZATION=f"Token {token.key}"
-    )
-    workbook = load_workbook(BytesIO(b"".join(download.streaming_content)))
+    workbook = consolidated_job_workbook(client, registry, settings, django_capture_on_commit_callbacks, "results")
     rows = _cells(workbook.worksheets[0])
     assert rows["Quang Trung"][:3] == [50, 150, 2]
 
