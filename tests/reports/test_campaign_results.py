@@ -13,13 +13,8 @@ from reviews import services
 from reviews.models import Review
 
 from ..factories import HouseholdFactory
-from . import test_review_papers as papers
-from .pdftools import flat_text, page_sizes
+from .pdftools import A4_LANDSCAPE, flat_text, page_sizes
 from .test_review_papers import _everyone, assert_official
-
-# The review papers' fixtures: Hưng Bình's 2025 campaign, five khối 1 households decided, one of khối 2 listed.
-officer, leader, households = papers.officer, papers.leader, papers.households
-campaign, decided = papers.campaign, papers.decided
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,7 +43,7 @@ def _row(sheet, label):
 def test_pdf_counts_and_households(client, world, campaign, decided, households, officer):
     content = get(client, officer, f"/reports/reviews/{campaign.pk}.pdf").content
     assert_official(content)
-    assert set(page_sizes(content)) == {(842, 595)}
+    assert set(page_sizes(content)) == {A4_LANDSCAPE}
     text = flat_text(content)
     assert "BÁO CÁO" in text and "Kết quả rà soát hộ nghèo, hộ cận nghèo" in text
     assert "Số: /BC-UBND" in text.replace("\u00a0", "")  # Nghị định 30: a report has its number line
@@ -115,10 +110,7 @@ ALLOWED = {"admin", "ward_leader_hb", "ward_officer_hb", "upper_level"}
 
 
 @pytest.mark.parametrize("extension", ["pdf", "xlsx"])
-def test_permissions_across_roles_and_scopes(client, world, campaign, extension, monkeypatch):
-    from reports import campaign_results
-
-    monkeypatch.setattr(campaign_results, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+def test_permissions_across_roles_and_scopes(client, world, campaign, extension, pdf_not_rendered):
     url = f"/reports/reviews/{campaign.pk}.{extension}"
     for name, user in _everyone(world).items():
         client.force_login(user)
@@ -137,10 +129,7 @@ def test_permissions_across_roles_and_scopes(client, world, campaign, extension,
 
 
 @pytest.mark.parametrize("extension", ["pdf", "xlsx"])
-def test_queries_do_not_grow_with_the_households(client, world, campaign, officer, extension, monkeypatch):
-    from reports import campaign_results
-
-    monkeypatch.setattr(campaign_results, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+def test_queries_do_not_grow_with_the_households(client, world, campaign, officer, extension, pdf_not_rendered):
     client.force_login(officer)
     url = f"/reports/reviews/{campaign.pk}.{extension}"
     with CaptureQueriesContext(connection) as before:
@@ -201,10 +190,7 @@ def test_one_khois_pdf_and_workbook(client, world, campaign, decided, officer):
 
 
 @pytest.mark.parametrize("extension", ["pdf", "xlsx"])
-def test_one_khoi_across_roles_and_scopes(client, world, campaign, extension, monkeypatch):
-    from reports import campaign_results
-
-    monkeypatch.setattr(campaign_results, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+def test_one_khoi_across_roles_and_scopes(client, world, campaign, extension, pdf_not_rendered):
     url = f"/reports/reviews/{campaign.pk}.{extension}?khoi={world.hb_k1.pk}"
     for name, user in _everyone(world).items():
         client.force_login(user)

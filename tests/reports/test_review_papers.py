@@ -8,71 +8,20 @@ from django.test.utils import CaptureQueriesContext
 
 from reviews import services
 from reviews.models import Certificate, Decision, Meeting, Posting, Review
-from tests.reviews.conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted
+from tests.reviews.conftest import POOR_SURVEY, review_of, to_posted, to_verified
 
 from ..factories import HouseholdFactory, MemberFactory
-from .pdftools import embedded_families, flat_text, layout_row, page_sizes, pdf_fonts, pdf_text
+from .conftest import SURVEYS
+from .pdftools import A4_LANDSCAPE, embedded_families, flat_text, layout_row, page_sizes, pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
 
-NEAR_POOR_SURVEY = {"income_per_capita": 1_500_000, "deprivations": []}
-A4 = (595, 842)
 
-
-@pytest.fixture
-def officer(world):
-    return world.users["ward_officer_hb"]
-
-
-@pytest.fixture
-def leader(world):
-    leader = world.users["ward_leader_hb"]
-    leader.first_name, leader.last_name, leader.position = "Nhàn", "Hồ Thị", "Phó Chủ tịch UBND phường"
-    leader.save()
-    return leader
-
-
-@pytest.fixture
-def households(world):
-    """Khối 1: poor stays poor, poor escapes, near-poor falls back, poor becomes near-poor, near-poor escapes;
-    khối 2: one poor household; Quang Trung: one poor household."""
-    made = {
-        "stays": HouseholdFactory(khoi=world.hb_k1, code="K1-01", head_name="Nguyễn Thị Hường", status="poor"),
-        "escapes": HouseholdFactory(khoi=world.hb_k1, code="K1-02", head_name="Trần Văn Đức", status="poor"),
-        "falls": HouseholdFactory(khoi=world.hb_k1, code="K1-03", head_name="Lê Thị Ngọc Ánh", status="near_poor"),
-        "nearer": HouseholdFactory(khoi=world.hb_k1, code="K1-04", head_name="Phạm Quốc Bảo", status="poor"),
-        "up": HouseholdFactory(khoi=world.hb_k1, code="K1-05", head_name="Võ Thị Yến", status="near_poor"),
-        "k2": HouseholdFactory(khoi=world.hb_k2, code="K2-01", head_name="Đặng Văn Khối Hai", status="poor"),
-        "qt": HouseholdFactory(khoi=world.qt_k1, code="QT-01", head_name="Bùi Văn Quang", status="poor"),
-    }
-    MemberFactory(household=made["stays"], full_name="Nguyễn Thị Hường", relation="Chủ hộ", birth_date=date(1970, 3, 2))
-    MemberFactory(household=made["stays"], full_name="Hoàng Minh Đạt", relation="Con", gender="male")
-    return made
-
-
-@pytest.fixture
-def campaign(world, officer, households):
-    return services.campaign_open(by=officer, ward=world.hb, kind="periodic", year=2025)
-
-
-SURVEYS = {
-    "stays": POOR_SURVEY,
-    "escapes": ESCAPED_SURVEY,
-    "falls": POOR_SURVEY,
-    "nearer": NEAR_POOR_SURVEY,
-    "up": ESCAPED_SURVEY,
-}
-
-
-@pytest.fixture
-def decided(campaign, officer, leader, households):
-    reviews = [
-        to_posted(campaign, review_of(campaign, households[key]), officer=officer, survey=survey)
-        for key, survey in SURVEYS.items()
-    ]
-    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10), number="150/BC-UBND")
-    return services.decision_issue(
-        by=leader, campaign=campaign, number="215/QĐ-UBND", signed_on=date(2025, 11, 20), reviews=reviews
+def march_application(world, officer, household, form="form_01"):
+    """The household's application (16/3/2026, `form`) in a regular review of March 2026 opened for Hưng Bình."""
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    return services.review_add_application(
+        by=officer, campaign=campaign, form=form, applied_on=date(2026, 3, 16), household=household
     )
 
 
@@ -128,7 +77,7 @@ def assert_official(content: bytes):
 def test_list_of_households_to_review(client, world, campaign, households):
     content = download(client, world.users["ward_officer_hb"], f"/reports/reviews/{campaign.pk}/households.pdf").content
     assert_official(content)
-    assert set(page_sizes(content)) == {(842, 595)}  # a wide table: landscape
+    assert set(page_sizes(content)) == {A4_LANDSCAPE}  # a wide table: landscape
     text = flat_text(content)
     assert "DANH SÁCH" in text and "Hộ gia đình cần rà soát hộ nghèo, hộ cận nghèo" in text
     assert "Rà soát định kỳ năm 2025 – phường Hưng Bình" in text
@@ -165,12 +114,7 @@ def test_empty_list_says_so(client, world, officer):
 def test_meeting_minutes_with_attendees_and_votes(client, world, campaign, officer, households):
     reviews = []
     for key in ("stays", "escapes"):
-        review = review_of(campaign, households[key])
-        services.review_save(by=officer, review=review, **SURVEYS[key])
-        services.review_submit(by=officer, review=review)
-        services.review_verify(by=officer, review=review)
-        review.refresh_from_db()
-        reviews.append(review)
+        reviews.append(to_verified(review_of(campaign, households[key]), officer=officer, survey=SURVEYS[key]))
     meeting = services.meeting_record(
         by=officer,
         campaign=campaign,
@@ -212,10 +156,7 @@ def test_meeting_minutes_with_attendees_and_votes(client, world, campaign, offic
 
 
 def test_meeting_minutes_list_the_attendees_by_group(client, world, campaign, officer, households):
-    review = review_of(campaign, households["stays"])
-    services.review_save(by=officer, review=review, **SURVEYS["stays"])
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
+    review = to_verified(review_of(campaign, households["stays"]), officer=officer, survey=SURVEYS["stays"])
     attendance = {"ward": 2, "khoi": 3, "front": 1, "organisations": 4, "reviewers": 2, "households": 5, "others": 3}
     meeting = services.meeting_record(
         by=officer,
@@ -377,10 +318,7 @@ def test_certificates_one_per_page_with_members_and_yearly_grid(client, world, d
 
 
 def test_refusal_letter(client, world, officer, leader, households):
-    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
-    review = services.review_add_application(
-        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
-    )
+    review = march_application(world, officer, households["k2"])
     response = download(client, officer, f"/reports/reviews/refusals/{review.pk}.pdf", 409)
     assert "K2-01" in response.content.decode() and "từ chối" in response.content.decode()
     services.review_refuse(
@@ -443,11 +381,8 @@ def _everyone(world):
     return {**world.users, "unit_member_hb": UnitMemberFactory(unit=UnitFactory(ward=world.hb, name="Ủy ban MTTQ"))}
 
 
-def test_permissions_across_roles_and_scopes(client, world, urls, monkeypatch):
-    from reports import review_papers
-
+def test_permissions_across_roles_and_scopes(client, world, urls, pdf_not_rendered):
     # Rendering is not under test here: only who gets what.
-    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
     for paper, url in urls.items():
         for name, user in _everyone(world).items():
             client.force_login(user)
@@ -463,14 +398,8 @@ def test_permissions_across_roles_and_scopes(client, world, urls, monkeypatch):
         assert client.get(url).status_code == 302  # to the login page
 
 
-def test_refusal_scope(client, world, officer, leader, households, monkeypatch):
-    from reports import review_papers
-
-    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
-    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
-    review = services.review_add_application(
-        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["stays"]
-    )
+def test_refusal_scope(client, world, officer, leader, households, pdf_not_rendered):
+    review = march_application(world, officer, households["stays"])
     services.review_refuse(by=leader, review=review, reason="Không đủ điều kiện", refused_on=date(2026, 3, 25))
     url = f"/reports/reviews/refusals/{review.pk}.pdf"
     for name, user in _everyone(world).items():
@@ -487,10 +416,7 @@ def test_token_download(client, world, decided):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
-def test_queries_do_not_grow_with_the_list(client, world, campaign, officer, monkeypatch):
-    from reports import review_papers
-
-    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+def test_queries_do_not_grow_with_the_list(client, world, campaign, officer, pdf_not_rendered):
     client.force_login(officer)
     url = f"/reports/reviews/{campaign.pk}/households.pdf"
     with CaptureQueriesContext(connection) as before:
@@ -514,10 +440,7 @@ def _paper_links(html: str) -> list[str]:
     return re.findall(r'href="([^"]+\.pdf)"', section)
 
 
-def test_reviews_pages_link_every_paper(client, world, campaign, decided, monkeypatch):
-    from reports import review_papers
-
-    monkeypatch.setattr(review_papers, "render_pdf", lambda *args, **kwargs: b"%PDF-1.7 test")
+def test_reviews_pages_link_every_paper(client, world, campaign, decided, pdf_not_rendered):
     officer = world.users["ward_officer_hb"]
     client.force_login(officer)
     board = _paper_links(client.get(f"/reviews/{campaign.pk}/").content.decode())
@@ -545,10 +468,7 @@ def test_reviews_pages_link_every_paper(client, world, campaign, decided, monkey
 
 
 def test_refused_review_links_its_letter(client, world, officer, leader, households):
-    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
-    review = services.review_add_application(
-        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
-    )
+    review = march_application(world, officer, households["k2"])
     client.force_login(officer)
     links = _paper_links(client.get(f"/reviews/review/{review.pk}/").content.decode())
     assert links == [f"/reports/reviews/applications/{review.pk}.pdf"]
@@ -654,10 +574,7 @@ def test_every_paper_reads_with_the_same_queries_whatever_its_size(client, world
 
 
 def test_application_forms(client, world, officer, households):
-    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
-    applied = services.review_add_application(
-        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["k2"]
-    )
+    applied = march_application(world, officer, households["k2"])
     content = download(client, officer, f"/reports/reviews/applications/{applied.pk}.pdf").content
     keep(content, "application")
     fonts = pdf_fonts(content)
@@ -676,7 +593,11 @@ def test_application_forms(client, world, officer, households):
         assert expected in text, expected
     assert "ỦY BAN NHÂN DÂN PHƯỜNG" not in text  # a citizen's paper has no issuing body
     escaped = services.review_add_application(
-        by=officer, campaign=campaign, form="form_04", applied_on=date(2026, 3, 17), household=households["stays"]
+        by=officer,
+        campaign=applied.campaign,
+        form="form_04",
+        applied_on=date(2026, 3, 17),
+        household=households["stays"],
     )
     text = flat_text(download(client, officer, f"/reports/reviews/applications/{escaped.pk}.pdf").content)
     assert "Công nhận hộ thoát nghèo, hộ thoát cận nghèo" in text and "Mẫu số 04" in text
@@ -712,11 +633,7 @@ def test_the_signatures_never_stand_alone_on_the_last_page(world, campaign, offi
     paragraph too (a signature alone on a page signs nothing: Nghị định 30 keeps them together)."""
     from reports import review_papers as papers
 
-    review = review_of(campaign, households["stays"])
-    services.review_save(by=officer, review=review, **SURVEYS["stays"])
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
-    review.refresh_from_db()
+    review = to_verified(review_of(campaign, households["stays"]), officer=officer, survey=SURVEYS["stays"])
     meeting = services.meeting_record(
         by=officer,
         campaign=campaign,

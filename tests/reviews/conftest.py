@@ -51,12 +51,18 @@ POOR_SURVEY = {"income_per_capita": 1_500_000, "deprivations": ["viec_lam", "bao
 ESCAPED_SURVEY = {"income_per_capita": 2_500_000, "deprivations": []}
 
 
-def to_posted(campaign, review, *, officer, survey, starts_on=date(2025, 11, 3), agreed=10, attendees=12):
-    """Drive one review from the list to the posting (Monday 3/11/2025: posted through Wednesday 5/11)."""
+def to_verified(review, *, officer, survey=POOR_SURVEY):
+    """Drive one review from the list to verified: surveyed, submitted and checked, ready for its khối's meeting."""
     services.review_save(by=officer, review=review, **survey)
     services.review_submit(by=officer, review=review)
     services.review_verify(by=officer, review=review)
     review.refresh_from_db()
+    return review
+
+
+def to_posted(campaign, review, *, officer, survey, starts_on=date(2025, 11, 3), agreed=10, attendees=12):
+    """Drive one review from the list to the posting (Monday 3/11/2025: posted through Wednesday 5/11)."""
+    review = to_verified(review, officer=officer, survey=survey)
     services.meeting_record(
         by=officer,
         campaign=campaign,

@@ -11,7 +11,7 @@ from reviews import services
 from reviews.models import Decision, Meeting, Review
 from tests.factories import HouseholdFactory, WardLeaderFactory
 
-from .conftest import POOR_SURVEY, review_of, to_posted
+from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -173,9 +173,9 @@ def test_application_for_a_household_of_another_khoi_is_a_404(api_client, world,
 
 def test_meeting_posting_decision_through_the_api(api_client, world, campaign, households):
     officer, leader = world.users["ward_officer_hb"], world.users["ward_leader_hb"]
-    review = services.review_save(by=officer, review=review_of(campaign, households["p2"]), income_per_capita=2_600_000)
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
+    review = to_verified(
+        review_of(campaign, households["p2"]), officer=officer, survey={"income_per_capita": 2_600_000}
+    )
     client = as_user(api_client, world, "ward_officer_hb")
     body = {
         "campaign": campaign.pk,
@@ -212,9 +212,7 @@ def test_meeting_posting_decision_through_the_api(api_client, world, campaign, h
 
 def test_meeting_by_group_through_the_api(api_client, world, campaign, households):
     officer = world.users["ward_officer_hb"]
-    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
+    review = to_verified(review_of(campaign, households["p1"]), officer=officer)
     client = as_user(api_client, world, "khoi_member_hb_k1")
     attendance = {"ward": 2, "khoi": 3, "front": 1, "organisations": 4, "reviewers": 2, "households": 5, "others": 3}
     body = {

@@ -12,7 +12,7 @@ from reviews import services
 from reviews.models import Certificate, Complaint, Decision, Meeting, Review, ReviewEvent, ReviewSettings, WardDayOff
 from tests.factories import KhoiMemberFactory
 
-from .conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted
+from .conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted, to_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -185,9 +185,7 @@ def test_return_needs_a_comment_and_reopens_the_survey(campaign, officer, member
 
 
 def verified(campaign, officer, household, survey=POOR_SURVEY):
-    review = services.review_save(by=officer, review=review_of(campaign, household), **survey)
-    services.review_submit(by=officer, review=review)
-    return services.review_verify(by=officer, review=review)
+    return to_verified(review_of(campaign, household), officer=officer, survey=survey)
 
 
 def test_meeting_half_passes_below_half_goes_back(world, campaign, officer, households):

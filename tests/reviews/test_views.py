@@ -11,7 +11,7 @@ from reviews import services
 from reviews.models import Campaign, Meeting, Review
 from tests.factories import HouseholdFactory, MemberFactory
 
-from .conftest import POOR_SURVEY, review_of, to_posted
+from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +134,7 @@ def test_member_cannot_verify(client, world, campaign, households):
 
 def test_meeting_posting_and_decision_pages(client, world, campaign, households):
     officer = world.users["ward_officer_hb"]
-    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
+    review = to_verified(review_of(campaign, households["p1"]), officer=officer)
     client = login(client, world, "ward_officer_hb")
     url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
     groups = {"attendees_ward": "2", "attendees_khoi": "3", "attendees_households": "5"}  # 10 in all
@@ -168,9 +166,7 @@ def test_meeting_posting_and_decision_pages(client, world, campaign, households)
 )
 def test_meeting_page_bad_attendance_saves_nothing(client, world, campaign, households, groups, message):
     officer = world.users["ward_officer_hb"]
-    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
-    services.review_submit(by=officer, review=review)
-    services.review_verify(by=officer, review=review)
+    review = to_verified(review_of(campaign, households["p1"]), officer=officer)
     client = login(client, world, "khoi_member_hb_k1")
     url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
     page = client.get(url).content.decode()
@@ -204,9 +200,7 @@ def test_page_queries_do_not_grow_with_rows(client, world, campaign, households,
         household = HouseholdFactory(khoi=world.hb_k1, status="poor")
         MemberFactory(household=household)
         review = Review.objects.create(campaign=campaign, household=household, khoi=world.hb_k1, from_status="poor")
-        services.review_save(by=officer, review=review, **POOR_SURVEY)
-        services.review_submit(by=officer, review=review)
-        services.review_verify(by=officer, review=review)
+        to_verified(review, officer=officer)
         MemberFactory(household=households["p1"])
     services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=1)
     assert [count(client, url) for url in urls] == few
