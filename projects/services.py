@@ -6,6 +6,7 @@ by field (NON_FIELD_ERRORS for the whole record); a role that may not act is
 PermissionDenied (403); an object outside the user's scope is Http404.
 """
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -526,22 +527,70 @@ def indicator_save(*, by, plan: Plan, indicator: Indicator | None = None, **fiel
 # --- Support given ------------------------------------------------------------------------
 
 
-def _support_common(*, by, subproject, funding_source, on, kind, quantity, amount, unit, today) -> tuple[dict, object]:
-    """Checks shared by one support and a list: role, input without the household. Returns (errors, unit)."""
+@dataclass(frozen=True)
+class _Support:
+    """What one support and a list's support share: the input without the household (and the member)."""
+
+    subproject: SubProject | None
+    funding_source: FundingSource
+    on: date
+    kind: str
+    amount: object
+    quantity: object
+    description: str
+    unit: object
+
+    def record(self, *, by, household: Household, **fields) -> Intervention:
+        """The unsaved record of this support for `household`; `fields`: its member or batch, its exception."""
+        return Intervention(
+            ward_id=household.ward_id,
+            household=household,
+            subproject=self.subproject,
+            funding_source=self.funding_source,
+            unit=self.unit,
+            date=self.on,
+            kind=self.kind,
+            description=self.description,
+            quantity=self.quantity,
+            amount=self.amount,
+            recorded_by=by,
+            **fields,
+        )
+
+    def budget_check(self, *, ward_id, adding, over_budget_ok) -> None:
+        _budget_check(
+            ward_id=ward_id,
+            on=self.on,
+            subproject=self.subproject,
+            funding_source=self.funding_source,
+            adding=adding,
+            over_budget_ok=over_budget_ok,
+        )
+
+
+def _support_checked(*, by, support: _Support, today: date | None) -> tuple[_Support, dict]:
+    """Checks shared by one support and a list, before their own: the role (403), then the input without the
+    household. Returns the support (its description in NFC, a unit member's own unit) and the errors found."""
     _require(can_record_support(by), _("Your role may not record support."))
     errors = rules.support_problems(
-        on=on, today=today, amount=amount, quantity=quantity, member_household_id=None, household_id=None
+        on=support.on,
+        today=today or _today(),
+        amount=support.amount,
+        quantity=support.quantity,
+        member_household_id=None,
+        household_id=None,
     )
-    if funding_source is None:
+    if support.funding_source is None:
         errors["funding_source"] = _("Choose the funding source.")
-    if kind not in rules.SupportKind.values:
+    if support.kind not in rules.SupportKind.values:
         errors["kind"] = _("Choose the kind of support.")
+    unit = support.unit
     if is_unit_member(by):
         # A unit's account records the support its unit delivers or mobilises.
         if unit is not None and unit.pk != by.unit_id:
             errors["unit"] = _("You record the support of your own unit only.")
         unit = by.unit
-    return errors, unit
+    return replace(support, description=nfc(support.description or ""), unit=unit), errors
 
 
 def _eligibility(subproject, *, on, household, member, steps=None) -> str | None:
@@ -614,24 +663,16 @@ def intervention_record(
     is made anyway (kept with the record). Passing the plan's allocation asks
     for confirmation (`over_budget_ok`).
     """
-    today = today or _today()
-    _require(can_record_support(by), _("Your role may not record support."))
-    if not selectors.support_households(user=by).filter(pk=household.pk).exists():
-        raise Http404(_("No such household."))
-    errors, unit = _support_common(
+    support, errors = _support_checked(
         by=by,
-        subproject=subproject,
-        funding_source=funding_source,
-        on=date,
-        kind=kind,
-        quantity=quantity,
-        amount=amount,
-        unit=unit,
+        support=_Support(subproject, funding_source, date, kind, amount, quantity, description, unit),
         today=today,
     )
+    if not selectors.support_households(user=by).filter(pk=household.pk).exists():
+        raise Http404(_("No such household."))
     if member is not None and member.household_id != household.pk:
         errors["member"] = _("This person is not a member of the chosen household.")
-    if unit is not None and unit.ward_id != household.ward_id:
+    if support.unit is not None and support.unit.ward_id != household.ward_id:
         errors["unit"] = _("Choose a unit of the household's ward.")
     if errors:
         raise ValidationError(errors)
@@ -640,29 +681,9 @@ def intervention_record(
         problem=_eligibility(subproject, on=date, household=household, member=member),
         override_reason=override_reason,
     )
-    _budget_check(
-        ward_id=household.ward_id,
-        on=date,
-        subproject=subproject,
-        funding_source=funding_source,
-        adding=amount,
-        over_budget_ok=over_budget_ok,
-    )
-    intervention = Intervention(
-        ward_id=household.ward_id,
-        household=household,
-        member=member,
-        member_name=member.full_name if member else "",
-        subproject=subproject,
-        funding_source=funding_source,
-        unit=unit,
-        date=date,
-        kind=kind,
-        description=nfc(description or ""),
-        quantity=quantity,
-        amount=amount,
-        recorded_by=by,
-        **fields,
+    support.budget_check(ward_id=household.ward_id, adding=amount, over_budget_ok=over_budget_ok)
+    intervention = support.record(
+        by=by, household=household, member=member, member_name=member.full_name if member else "", **fields
     )
     intervention._history_user = by
     intervention.save()
@@ -693,20 +714,12 @@ def intervention_record_bulk(
     sub-project's rule are listed with their reasons and nothing is written, unless a ward officer gives
     a written reason, which is kept on each of those records.
     """
-    today = today or _today()
-    _require(can_record_support(by), _("Your role may not record support."))
-    ids = list(dict.fromkeys(int(pk) for pk in household_ids))
-    errors, unit = _support_common(
+    support, errors = _support_checked(
         by=by,
-        subproject=subproject,
-        funding_source=funding_source,
-        on=date,
-        kind=kind,
-        quantity=quantity,
-        amount=amount,
-        unit=unit,
+        support=_Support(subproject, funding_source, date, kind, amount, quantity, description, unit),
         today=today,
     )
+    ids = list(dict.fromkeys(int(pk) for pk in household_ids))
     if not ids:
         errors["households"] = _("Choose at least one household.")
     if subproject is not None and subproject.target_rule in PERSONAL_RULES:
@@ -716,7 +729,7 @@ def intervention_record_bulk(
     households = list(selectors.support_households(user=by).filter(pk__in=ids).order_by("code"))
     if len(households) != len(ids):
         raise Http404(_("Some of the chosen households do not exist or are outside your scope."))
-    if unit is not None and any(h.ward_id != unit.ward_id for h in households):
+    if support.unit is not None and any(h.ward_id != support.unit.ward_id for h in households):
         raise ValidationError({"unit": _("Choose a unit of the households' ward.")})
     steps = selectors.status_steps(ids)
     problems = {}
@@ -743,47 +756,23 @@ def intervention_record_bulk(
                 ]
             }
         )
-    if problems and not can_override_eligibility(by):
-        raise PermissionDenied(_("Only a ward officer or leader may record support as an exception to the rule."))
-    ward_ids = {h.ward_id for h in households}
-    for ward_id in ward_ids:
-        _budget_check(
+    # Each record with its exception (only a ward officer or leader may make one): before anything is written.
+    exceptions = {
+        h.pk: _override(by=by, problem=problems.get(h.pk), override_reason=override_reason) for h in households
+    }
+    for ward_id in {h.ward_id for h in households}:
+        support.budget_check(
             ward_id=ward_id,
-            on=date,
-            subproject=subproject,
-            funding_source=funding_source,
             adding=amount * sum(1 for h in households if h.ward_id == ward_id),
             over_budget_ok=over_budget_ok,
         )
-    description = nfc(description or "")
     batch = SupportBatch.objects.create(
         ward_id=households[0].ward_id,
-        description=description or str(funding_source),
+        description=support.description or str(funding_source),
         households=len(households),
         created_by=by,
     )
-    records = []
-    for household in households:
-        problem = problems.get(household.pk, "")
-        records.append(
-            Intervention(
-                ward_id=household.ward_id,
-                household=household,
-                subproject=subproject,
-                funding_source=funding_source,
-                unit=unit,
-                batch=batch,
-                date=date,
-                kind=kind,
-                description=description,
-                quantity=quantity,
-                amount=amount,
-                recorded_by=by,
-                eligibility_problem=problem,
-                override_reason=override_reason if problem else "",
-                overridden_by=by if problem else None,
-            )
-        )
+    records = [support.record(by=by, household=h, batch=batch, **exceptions[h.pk]) for h in households]
     bulk_create_with_history(records, Intervention, batch_size=500, default_user=by)
     return batch
 
