@@ -46,3 +46,19 @@ def browser(monkeypatch, chromium_args):
 def demo_data():
     with override_settings(DEBUG=True):
         call_command("seed_demo", stdout=StringIO())
+
+
+@pytest.fixture
+def campaign():
+    """The demo's periodic review of autumn 2025 in Hưng Bình, half-way (reviews/demo.py)."""
+    import importlib
+
+    from django.apps import apps
+
+    from reviews.models import Campaign
+
+    # A transactional test starts from an emptied database: the standards as the migration loads them, then the demo.
+    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+    return Campaign.objects.get(ward__name="Hưng Bình", kind="periodic", year=2025)

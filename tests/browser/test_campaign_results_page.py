@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from .chromium import ENGLISH_CHROMIUM_ARGS, PHONE, WIDE
-from .test_review_papers_links import campaign  # noqa: F401 (the demo's half-way campaign)
 from .test_review_survey import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +18,7 @@ def chromium_args():
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (WIDE, "wide")])
-def test_results_page_fits_and_links_its_downloads(browser, live_server, campaign, viewport, name):  # noqa: F811
+def test_results_page_fits_and_links_its_downloads(browser, live_server, campaign, viewport, name):
     phone = name == "phone"
     context = browser.new_context(
         viewport=viewport, device_scale_factor=1, is_mobile=phone, has_touch=phone, locale="en-US"

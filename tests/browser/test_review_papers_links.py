@@ -1,14 +1,8 @@
 """The links to the review's papers on the reviews pages, on a phone and a wide screen (docs/documents.md)."""
 
-import importlib
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
-
-from reviews.models import Campaign
 
 from .chromium import PHONE, WIDE
 from .test_review_survey import log_in
@@ -16,18 +10,6 @@ from .test_review_survey import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp")
-
-
-@pytest.fixture
-def campaign():
-    from django.apps import apps
-
-    # A transactional test starts from an emptied database: the standards as the migration loads them,
-    # then the demo, whose review of autumn 2025 is half-way (reviews/demo.py).
-    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
-    return Campaign.objects.get(ward__name="Hưng Bình", kind="periodic", year=2025)
 
 
 @pytest.mark.parametrize(("viewport", "name"), [(PHONE, "phone"), (WIDE, "wide")])

@@ -1,33 +1,17 @@
 """A khối member surveys a household on a phone: the proposed class follows the figures as they are typed."""
 
-import importlib
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import expect
 
-from reviews.models import Campaign, Review
+from reviews.models import Review
 
 from .chromium import PHONE, WIDE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp")
-
-
-@pytest.fixture
-def campaign():
-    from django.apps import apps
-
-    # A transactional test starts from an emptied database: the standards as the migration loads them,
-    # then the demo, whose review of autumn 2025 is half-way (reviews/demo.py).
-    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
-    return Campaign.objects.get(ward__name="Hưng Bình", kind="periodic", year=2025)
 
 
 def log_in(page, live_server, username):

@@ -6,29 +6,13 @@ screen instead of running off with the table; the formula of a column ("2 = 3+4+
 twelve indicators fit a desktop screen.
 """
 
-import importlib
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 
 from households.models import UpperUnit
-from reviews.models import Campaign
 
 from .chromium import PHONE, WIDE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def campaign():
-    from django.apps import apps
-
-    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", stdout=StringIO())
-    return Campaign.objects.get(ward__name="Hưng Bình", kind="periodic", year=2025)
 
 
 def log_in(browser, live_server, username, viewport):

@@ -9,7 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assignments.models import Duty, ItemAssignment, Task
-from projects.models import Budget, FundingSource, Indicator, Intervention, Plan, SubProject
+from projects.models import (
+    PLAN_BODY_FIELDS,
+    PLAN_HEADER_FIELDS,
+    Budget,
+    FundingSource,
+    Indicator,
+    Intervention,
+    Plan,
+    SubProject,
+)
 
 from ..factories import HouseholdFactory, MemberFactory, PlanFactory, PlanItemFactory, UnitFactory, UnitMemberFactory
 
@@ -278,26 +287,7 @@ def test_an_issued_plan_cannot_be_edited_and_is_copied(client, world, program):
     response = client.post(
         f"/plans/{copy.pk}/edit/",
         {
-            **{
-                f: getattr(copy, f)
-                for f in (
-                    "issuing_body_parent",
-                    "issuing_body",
-                    "symbol",
-                    "place",
-                    "subject",
-                    "basis",
-                    "purposes",
-                    "requirements",
-                    "target_groups",
-                    "scope",
-                    "closing",
-                    "recipients",
-                    "signer_authority",
-                    "signer_title",
-                    "signer_name",
-                )
-            },
+            **{f: getattr(copy, f) for f in (*PLAN_HEADER_FIELDS, *PLAN_BODY_FIELDS)},
             "basis": "Căn cứ mới",
             "dated_on": "",
         },
