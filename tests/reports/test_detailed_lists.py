@@ -20,6 +20,7 @@ from .unit_reports import (
     assert_token_works_and_anonymous_goes_to_login,
     assert_unit_access,
     bad_period_texts,
+    consolidated_job,
     consolidated_job_workbook,
 )
 
@@ -169,3 +170,15 @@ def test_a_large_consolidated_list_runs_as_a_job(client, registry, settings, dja
     sheet = workbook["danh-sach-ho-ngheo"]
     rows = _sheet_rows(sheet)
     assert rows["Tổng cộng"][6:8] == (4, 10)
+
+
+def test_a_large_consolidated_pdf_runs_as_a_job_and_is_logged(
+    client, registry, settings, django_capture_on_commit_callbacks
+):
+    job, download = consolidated_job(client, registry, settings, django_capture_on_commit_callbacks, "lists", "pdf")
+    assert job.kind == "lists_pdf" and download["Content-Type"] == "application/pdf"
+    pdf = b"".join(download.streaming_content)
+    assert layout_row(pdf, "Tổng cộng")[-2:] == ["4", "10"]
+    # The job gave out the lists: logged as the download is, with the job's user and address.
+    access = PersonalDataAccess.objects.get(path=job.path)
+    assert (access.user, access.member_count, access.id_numbers_shown) == (registry.users["upper_level"], 10 + 3, False)

@@ -23,6 +23,7 @@ from .unit_reports import (
     assert_token_works_and_anonymous_goes_to_login,
     assert_unit_access,
     bad_period_texts,
+    consolidated_job,
     consolidated_job_workbook,
 )
 
@@ -230,6 +231,14 @@ def test_a_large_consolidated_table_runs_as_a_job(client, registry, settings, dj
     workbook = consolidated_job_workbook(client, registry, settings, django_capture_on_commit_callbacks, "results")
     rows = _cells(workbook.worksheets[0])
     assert rows["Quang Trung"][:3] == [50, 150, 2]
+
+
+def test_a_large_consolidated_pdf_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
+    job, download = consolidated_job(client, registry, settings, django_capture_on_commit_callbacks, "results", "pdf")
+    assert job.kind == "results_pdf" and download["Content-Type"] == "application/pdf"
+    pdf = b"".join(download.streaming_content)
+    assert set(page_sizes(pdf)) == {A4_LANDSCAPE}
+    assert layout_row(pdf, "Quang Trung")[:3] == ["50", "150", "2"]
 
 
 def test_a_large_ward_table_runs_as_a_job_too(client, registry, settings, django_capture_on_commit_callbacks):

@@ -64,15 +64,22 @@ def assert_token_works_and_anonymous_goes_to_login(client, world, url: str) -> N
     assert client.get(url).status_code == 302
 
 
-def consolidated_job_workbook(client, world, settings, capture_on_commit_callbacks, document: str):
-    """The city's workbook of `document` for 2025 over more households than the job threshold (3): a script with a
-    token gets 202 and the job's addresses, the job ends done, and its download is the workbook returned."""
+def consolidated_job(client, world, settings, capture_on_commit_callbacks, document: str, extension: str = "xlsx"):
+    """The city's `document` for 2025 over more households than the job threshold (3): a script with a token gets
+    202 and the job's addresses, and the job ends done. Returns the job and its download."""
     settings.REPORT_TABLE_JOB_THRESHOLD = 3
     auth = {"HTTP_AUTHORIZATION": f"Token {Token.objects.create(user=world.users['upper_level']).key}"}
     with capture_on_commit_callbacks(execute=True):
-        response = client.get(f"/reports/{document}/upper/{world.hb.upper_unit_id}/2025.xlsx", **auth)
+        response = client.get(f"/reports/{document}/upper/{world.hb.upper_unit_id}/2025.{extension}", **auth)
     assert response.status_code == 202
     job = Job.objects.get(pk=response.json()["id"])
     assert job.state == Job.State.DONE, job.message
     download = client.get(response.json()["status_url"].replace("status/", "download/"), **auth)
+    assert download.status_code == 200
+    return job, download
+
+
+def consolidated_job_workbook(client, world, settings, capture_on_commit_callbacks, document: str):
+    """The workbook a consolidated_job of `document` gives."""
+    _job, download = consolidated_job(client, world, settings, capture_on_commit_callbacks, document)
     return load_workbook(BytesIO(b"".join(download.streaming_content)))
