@@ -27,3 +27,24 @@ def test_rows_without_window_or_ward(world):
     html = household_rows([(household, None)], show_ward=False)
     assert 'class="empty-cell"' in html
     assert world.hb.name not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["poor", "near_poor", "average", "not_poor"])
+def test_rows_show_the_status_as_get_status_display_does(world, status):
+    household = HouseholdFactory(khoi=world.hb_k1, status=status)
+    household.members_count = 1
+    html = household_rows([(household, None)], show_ward=False)
+    assert f'<span class="badge status status-{status}">{household.get_status_display()}</span>' in html
+
+
+@pytest.mark.django_db
+def test_rows_escape_every_cell_once(world):
+    world.hb_k1.name = "Khối <1> & 2"
+    household = HouseholdFactory(khoi=world.hb_k1, code='A"1', head_name="Lê & Trần", address="<i>số 5</i>")
+    household.members_count = 2
+    html = household_rows([(household, None), (household, None)], show_ward=False)
+    assert html.count("<tr ") == 2 and html.count("\n") == 1
+    assert ">A&quot;1</td>" in html and ">Lê &amp; Trần</a>" in html
+    assert "Khối &lt;1&gt; &amp; 2" in html and "&lt;i&gt;số 5&lt;/i&gt;" in html
+    assert "&amp;amp;" not in html
