@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hungbinh.accounts.roles import can_record_decision
 from hungbinh.forms import VietnameseDateField
+from hungbinh.widgets import Select
 
 from . import selectors, services
 from .rules import ChangeReason, Gender, Status
@@ -46,21 +47,28 @@ class HouseholdFilterForm(forms.Form):
             attrs={"type": "search", "placeholder": _("Name, code or address"), "autocomplete": "off"}
         ),
     )
-    ward = forms.ChoiceField(label=_("Ward"), required=False)
-    khoi = forms.ChoiceField(label=_("Khối"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *Status.choices])
+    ward = forms.ChoiceField(label=_("Ward"), required=False, widget=Select)
+    khoi = forms.ChoiceField(label=_("Khối"), required=False, widget=Select)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, widget=Select, choices=[("", _("All")), *Status.choices]
+    )
     target = forms.ChoiceField(
         label=_("Target group"),
         required=False,
+        widget=Select,
         choices=[
             ("", _("All")),
             ("true", _("Poor, near-poor or newly escaped")),
             ("false", _("Not a target household")),
         ],
     )
-    newly_escaped = forms.ChoiceField(label=_("Newly escaped"), required=False, choices=YES_NO_ANY)
-    ethnic_minority = forms.ChoiceField(label=_("Ethnic minority household"), required=False, choices=YES_NO_ANY)
-    has_merit_person = forms.ChoiceField(label=_("Has a person with merit"), required=False, choices=YES_NO_ANY)
+    newly_escaped = forms.ChoiceField(label=_("Newly escaped"), required=False, widget=Select, choices=YES_NO_ANY)
+    ethnic_minority = forms.ChoiceField(
+        label=_("Ethnic minority household"), required=False, widget=Select, choices=YES_NO_ANY
+    )
+    has_merit_person = forms.ChoiceField(
+        label=_("Has a person with merit"), required=False, widget=Select, choices=YES_NO_ANY
+    )
     as_of = date_field(
         _("As of"), required=False, help_text=_("The day the 36-month window is counted on (default: today).")
     )
