@@ -121,12 +121,13 @@ def seed_demo(*, today: date | None = None) -> dict[str, int]:
     )
     created["removals"] = seed_member_removals(hb, by=officers.get(hb.pk), today=today)
     from projects.demo import seed_program_demo
-
-    created.update(seed_program_demo(hb=hb, qt=qt, today=today))
     from reports.demo import seed_population_demo
     from reviews.demo import seed_reviews_demo
 
-    created["populations"] = seed_population_demo([hb, qt], by=officers, today=today)
+    # The population figures first: the plan's rate indicators count over the ward's total households.
+    populations = seed_population_demo([hb, qt], by=officers, today=today)
+    created.update(seed_program_demo(hb=hb, qt=qt, today=today))
+    created["populations"] = populations
     created.update(seed_reviews_demo(hb=hb))
     return created
 

@@ -71,11 +71,19 @@ def _budgets(plan):
 
 
 def _indicators(plan):
-    from households.models import Household
+    from django.db.models import Sum
 
-    # The registry holds the households the program follows, not every household of the ward: the demo
-    # takes the registry's count as the ward's total (an administrator enters the real one).
-    total = Household.objects.filter(ward_id=plan.ward_id).count() or None
+    from households.models import Household
+    from reports.models import KhoiPopulation
+
+    # The registry holds the households the program follows, not every household of the ward: the rates
+    # count over the ward's total households of the year, the figure the review-result tables use (the
+    # demo's population figures), so the progress report's indicator and its tables give one rate.
+    total = (
+        KhoiPopulation.objects.filter(khoi__ward_id=plan.ward_id, year=plan.year).aggregate(n=Sum("households"))["n"]
+        or Household.objects.filter(ward_id=plan.ward_id).count()
+        or None
+    )
     rows = [
         ("Tỷ lệ hộ nghèo", "%", "poor_rate", None, None, None),
         ("Mức giảm tỷ lệ hộ nghèo so với đầu năm", "điểm %", "poor_rate_reduction", None, None, "1"),

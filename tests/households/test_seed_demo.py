@@ -200,10 +200,13 @@ def test_demo_households_are_deterministic_and_a_second_run_adds_nothing():
         Member.history.count(),
     ) == totals
     from projects.models import Intervention
-    from reviews.models import Campaign
+    from reviews.models import Campaign, Certificate, Decision, Review
 
     Intervention.objects.all().delete()  # the program's demo support protects its households
-    Campaign.objects.all().delete()  # and so does the demo review's list
+    Certificate.objects.all().delete()  # and so do the demo decision's certificates and reviews,
+    Review.objects.filter(decision__isnull=False).delete()
+    Decision.objects.all().delete()
+    Campaign.objects.all().delete()  # and the demo review's list
     Household.objects.all().delete()
     seed()
     assert list(
@@ -220,24 +223,47 @@ def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
 
     from households.models import Household, Member
     from reports.models import KhoiPopulation
-    from reviews.models import Campaign, Meeting, Posting, Review, ReviewEvent
+    from reviews.models import Campaign, Certificate, Decision, Meeting, Posting, Review, ReviewEvent
 
     seed()
     hb = Ward.objects.get(name="Hưng Bình")
-    campaign = Campaign.objects.get(ward=hb)
+    campaign = Campaign.objects.get(ward=hb, kind="periodic")
     assert (campaign.kind, campaign.year, campaign.month) == ("periodic", 2025, None)
     assert campaign.standard.year_from <= 2026 <= campaign.standard.year_to
     reviews = list(Review.objects.filter(campaign=campaign).select_related("household"))
     listed = Household.objects.filter(ward=hb, status__in=["poor", "near_poor"]).count()
-    assert len(reviews) == listed > 100
+    # Every poor and near-poor household was listed: those khối 2's decision took off the lists included.
+    escaped = sum(1 for r in reviews if r.decision_id and r.proposed_status not in ("poor", "near_poor"))
+    assert len(reviews) == listed + escaped > 100 and escaped > 0
+    assert {r.from_status for r in reviews} == {"poor", "near_poor"}
     by_khoi = {}
     for review in reviews:
         by_khoi.setdefault(review.khoi.position, set()).add(review.state)
-    assert by_khoi[2] == by_khoi[3] == {"posted"}  # through the meeting and the posting
+    assert by_khoi[2] == {"recognised"}  # through the meeting, the posting and lanhdao's decision
+    assert by_khoi[3] == {"posted"}  # its decision is for lanhdao to try
     assert by_khoi[4] == by_khoi[5] == {"verified"}
     assert {"listed", "draft", "submitted"} <= set().union(*(by_khoi[p] for p in range(6, 16)))
     assert "listed" in by_khoi[1] and "draft" in by_khoi[1]  # khoi1 still has households to survey
-    assert not any(r.decision_id for r in reviews) and "decided" not in {r.state for r in reviews}
+    decision = Decision.objects.get(campaign=campaign)
+    assert (decision.number, decision.signed_by.username) == ("245/QĐ-UBND", "lanhdao")
+    assert {r.decision_id for r in reviews if r.khoi.position == 2} == {decision.pk}
+    assert not any(r.decision_id for r in reviews if r.khoi.position != 2)
+    report = campaign.upper_reports.get()
+    assert report.sent_on <= decision.signed_on and report.answer
+    recognised = [r for r in reviews if r.decision_id]
+    certified = Certificate.objects.filter(review__decision=decision)
+    assert certified.count() == sum(r.proposed_status in ("poor", "near_poor") for r in recognised) > 0
+    for review in recognised:  # the decision wrote the class into the registry
+        assert review.household.status == review.proposed_status
+    # The minutes of khối 2 name the chair and secretary; khối 3's leave them to be written by hand.
+    meetings = {m.khoi.position: m for m in Meeting.objects.filter(campaign=campaign)}
+    assert meetings[2].chair and meetings[2].secretary and not meetings[3].chair and not meetings[3].secretary
+    # October's regular reviews: one application of khối 1, refused in writing by lanhdao.
+    regular = Campaign.objects.get(ward=hb, kind="regular", year=2025, month=10)
+    refused = regular.reviews.get()
+    assert (refused.state, refused.source, refused.khoi.position) == ("refused", "form_01", 1)
+    assert len(refused.refusal_reason.splitlines()) == 3
+    assert refused.events.get(action="refuse").by.username == "lanhdao"
     assert {r.proposed_status for r in reviews if r.state != "listed"} == {"poor", "near_poor", "average"}
     assert Meeting.objects.filter(campaign=campaign).count() == Posting.objects.filter(campaign=campaign).count() == 2
     assert set(
@@ -261,6 +287,8 @@ def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
         Review.objects.count(),
         ReviewEvent.objects.count(),
         Meeting.objects.count(),
+        Decision.objects.count(),
+        Certificate.objects.count(),
         KhoiPopulation.objects.count(),
     )
     states = sorted(Review.objects.values_list("household__code", "state", "proposed_status", "income_per_capita"))
@@ -270,6 +298,8 @@ def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
         Review.objects.count(),
         ReviewEvent.objects.count(),
         Meeting.objects.count(),
+        Decision.objects.count(),
+        Certificate.objects.count(),
         KhoiPopulation.objects.count(),
     ) == totals
     assert (
