@@ -39,6 +39,9 @@ STYLE = Style(
     major_label_font_size=13,
     legend_font_size=14,
     value_font_size=12,
+    # Light guides: the printed values stand on them, and black dashes crossed the figures.
+    guide_stroke_color="#c8c8c8",
+    major_guide_stroke_color="#c8c8c8",
 )
 TREND_YEARS = 5
 SCRIPT = re.compile(r"<script.*?</script>", re.S)
@@ -66,10 +69,27 @@ def _config(title: str) -> dict:
     }
 
 
+# What a label takes along the x axis: about 0.6 of the font size per character (Times New Roman), and the
+# width pygal leaves the plot of a 900-wide chart.
+LABEL_CHAR_WIDTH = 0.6 * STYLE.label_font_size
+PLOT_WIDTH = 790
+
+
+def x_label_rotation(labels: list[str]) -> int:
+    """Turned 30° when the labels side by side would run into each other (15 khối and the ward's total did:
+    "Khối 15" and "Toàn phường" printed over each other); level when they fit their slot."""
+    if not labels:
+        return 0
+    slot = PLOT_WIDTH / len(labels)
+    return 30 if max(len(label) for label in labels) * LABEL_CHAR_WIDTH > 0.9 * slot else 0
+
+
 def rates_chart(table: ResultsTable) -> str:
     """The poverty and near-poverty rates of each khối (or ward): a bar pair per unit; no bar without a figure."""
-    chart = pygal.Bar(**_config(_("Poverty and near-poverty rates, %(period)s") % {"period": table.period.label}))
-    chart.x_labels = [row.label for row in table.rows] + [table.total.label]
+    labels = [row.label for row in table.rows] + [table.total.label]
+    config = _config(_("Poverty and near-poverty rates, %(period)s") % {"period": table.period.label})
+    chart = pygal.Bar(**config, x_label_rotation=x_label_rotation(labels))
+    chart.x_labels = labels
     rows = [*table.rows, table.total]
     poor = [row.columns[3] for row in rows]
     near = [row.columns[5] for row in rows]
@@ -98,8 +118,23 @@ def trend_points(
     return points
 
 
+class _ValuesAboveLine(pygal.Line):
+    """A line chart whose printed values stand centred above their points. pygal prints them below and to the
+    right: a rate near zero put its value on the year labels under the axis, and the last year's value ran
+    off the chart's right edge."""
+
+    def _static_value(self, serie_node, value, x, y, metadata, align_text="left", classes=None):
+        # pygal.Line passes the point moved one font size right and down.
+        size = self.style.value_font_size
+        super()._static_value(serie_node, value, x - size, y - 2.2 * size, metadata, "middle", classes)
+
+
 def trend_chart(points, unit_name: str) -> str:
-    chart = pygal.Line(**_config(_("Poverty and near-poverty rates over the years, %(unit)s") % {"unit": unit_name}))
+    config = _config(_("Poverty and near-poverty rates over the years, %(unit)s") % {"unit": unit_name})
+    rates = [v for _y, p, n in points for v in (p, n) if v is not None]
+    # From zero, with room above the highest point for its value.
+    config["range"] = (0, max(rates) * 1.2 if rates and max(rates) > 0 else 1)
+    chart = _ValuesAboveLine(**config)
     chart.x_labels = [str(year) for year, _p, _n in points]
     chart.add(_("Poverty rate (%)"), [p for _y, p, _n in points])
     chart.add(_("Near-poverty rate (%)"), [n for _y, _p, n in points])
