@@ -26,7 +26,7 @@ from reviews.models import Campaign, ReviewState
 
 from . import layout
 from .pdf import render_pdf
-from .review_papers import ARCHIVE, CHAIRMAN, COMMITTEE_SIGNS, campaign_title, review_kind_name, status_name
+from .review_papers import ARCHIVE, campaign_title, review_kind_name, status_name, ward_signer
 from .tables import HeaderCell, ReportTable, TableRow, write_sheet
 
 SURVEYED = set(review_selectors.REACHED["surveyed"])
@@ -176,7 +176,7 @@ def campaign_results(*, user, campaign: Campaign, khoi: Khoi | None = None) -> C
         doc_type="BÁO CÁO",
         symbol="BC-UBND",  # numbered by hand when it is signed, like the progress report
         subject=("Kết quả rà soát hộ nghèo, hộ cận nghèo", where),
-        signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),  # signed by hand: no name
+        signer=ward_signer(ward),  # signed by hand: the ward's leader, or dots for the name
         recipients=(f"- {review_selectors.settings_for(ward.pk).upper_level_addressee};", ARCHIVE),
         landscape=True,
         title=f"Kết quả rà soát hộ nghèo, hộ cận nghèo {campaign_title(campaign)} – {place}",

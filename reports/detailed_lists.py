@@ -146,7 +146,7 @@ def ward_detailed_lists(ward, period: Period) -> DetailedLists:
 
 def upper_detailed_lists(unit, period: Period) -> DetailedLists:
     title = f"Danh sách hộ nghèo, hộ cận nghèo {unit.name} {period.key}"
-    return _build("upper", unit, upper_units(unit), period, (unit.name.upper(),), "", title)
+    return _build("upper", unit, upper_units(unit), period, layout.unit_issuer(unit.name), "", title)
 
 
 def render_detailed_lists_pdf(lists: DetailedLists, target=None):

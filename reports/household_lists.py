@@ -268,7 +268,7 @@ def _issuer_and_place(user, wards: list[Ward]) -> tuple[tuple[str, ...], str]:
         return layout.ward_issuer(wards[0]), wards[0].name
     units = {w.upper_unit for w in wards}
     if len(units) == 1:
-        return (units.pop().name,), ""
+        return layout.unit_issuer(units.pop().name), ""
     return (), ""
 
 

@@ -6,6 +6,7 @@ sizes and margins live in `static/css/document.css`. The rules and their source
 are in docs/documents.md.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,6 +49,17 @@ def ward_full_name(ward) -> str:
 def ward_issuer(ward) -> tuple[str, ...]:
     """The issuing body on two lines: “ỦY BAN NHÂN DÂN” / “PHƯỜNG HƯNG BÌNH”."""
     return (PEOPLES_COMMITTEE, f"{unit_kind(ward)} {ward.name}".upper())
+
+
+# Where an upper-level unit's name names its locality ("Phòng Nông nghiệp và Môi trường thành phố Vinh").
+LOCALITY = re.compile(r"\s(?=(?:thành phố|tỉnh|huyện|quận|thị xã)\s)", re.IGNORECASE)
+
+
+def unit_issuer(name: str) -> tuple[str, ...]:
+    """An upper-level unit as the issuing body: its office, then its locality, each a line ("PHÒNG NÔNG NGHIỆP
+    VÀ MÔI TRƯỜNG" / "THÀNH PHỐ VINH"); as one line it wrapped mid-phrase ("… VÀ MÔI" / "TRƯỜNG …")."""
+    parts = LOCALITY.split(name.strip(), maxsplit=1)
+    return tuple(part.upper() for part in parts if part)
 
 
 def number_line(number: str, symbol: str = "") -> str:

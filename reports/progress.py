@@ -25,6 +25,7 @@ from . import layout
 from .pdf import render_pdf
 from .periods import Period
 from .results import movements_report_table, population_totals, ward_movements
+from .review_papers import ward_signer
 from .tables import HeaderCell, ReportTable, TableRow, write_workbook
 
 
@@ -332,7 +333,7 @@ def progress_report(ward, period: Period) -> ProgressReport:
         subject=(f"Kết quả thực hiện Chương trình mục tiêu quốc gia giảm nghèo bền vững {period.label}",),
         symbol="BC-UBND",
         landscape=True,
-        signer=layout.Signer(authority=(f"{layout.ON_BEHALF} {layout.PEOPLES_COMMITTEE}", "CHỦ TỊCH")),
+        signer=ward_signer(ward),  # the ward's leader, or dots for the name of whoever signs
         recipients=(f"- {ward.upper_unit.name} (b/c);", "- Lưu: VT."),
     )
     return ProgressReport(ward, period, document, tables, list(issuer), plan)

@@ -84,7 +84,7 @@ def ward_results_report(ward, period: Period) -> ResultsReport:
 
 
 def upper_results_report(unit, period: Period) -> ResultsReport:
-    issuer = (unit.name.upper(),)
+    issuer = layout.unit_issuer(unit.name)
     document = layout.OfficialDocument(
         issuer=issuer,
         place="",

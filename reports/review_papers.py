@@ -30,6 +30,7 @@ from households.models import Khoi, Member, StatusChange
 from households.rules import Status
 from households.selectors import khoi_list
 from households.text import fold
+from hungbinh.accounts.models import User
 from hungbinh.accounts.roles import Role, role_of
 from reviews import selectors as review_selectors
 from reviews.models import (
@@ -110,6 +111,16 @@ def leader_signer(user) -> layout.Signer:
     if "phó" in position:
         return layout.Signer(authority=(COMMITTEE_SIGNS, f"{layout.FOR} {CHAIRMAN}", VICE_CHAIRMAN), name=name)
     return layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN), name=name)
+
+
+def ward_signer(ward) -> layout.Signer:
+    """The signer of a paper the app has no signature for yet (the posting notice): the ward's leader, as the
+    decision and the refusal name theirs, when the ward has exactly one; otherwise the chairman's title over a
+    dotted line for the name of whoever signs it."""
+    leaders = list(User.objects.filter(role=Role.WARD_LEADER, ward=ward, is_active=True).order_by("pk")[:2])
+    if len(leaders) == 1:
+        return leader_signer(leaders[0])
+    return layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN))
 
 
 def _place(ward) -> str:
@@ -344,7 +355,7 @@ def posting_paper(posting: Posting):
             "Niêm yết công khai kết quả rà soát hộ nghèo, hộ cận nghèo",
             f"{posting.khoi.name} – {review_kind_name(campaign).capitalize()} {campaign_title(campaign)}",
         ),
-        signer=layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN)),
+        signer=ward_signer(ward),
         recipients=(f"- Ban cán sự {posting.khoi.name};", "- Niêm yết tại nhà văn hóa khối và trụ sở UBND;", ARCHIVE),
         title=f"Thông báo niêm yết {posting.khoi.name} {short_date(posting.starts_on)}",
     )
@@ -487,6 +498,37 @@ class CertificatePaper:
     address: str
 
 
+def class_on_new_year(history: list[tuple[date, str]], year: int) -> str:
+    """The class a household held on 1 January of `year` (its status changes in date order): the class the
+    review of the autumn before set for the year; "" before its first registration."""
+    held = ""
+    for effective_on, status in history:
+        if effective_on > date(year, 1, 1):
+            break
+        held = status
+    return held
+
+
+def certificate_years(certificate: Certificate, held: dict, history: list[tuple[date, str]]) -> dict[int, str]:
+    """The household's class in each year of the grid of Mẫu số 03: the certificate of that year where the ward
+    issued one; for the years up to the certificate's own, else the class its history gives on 1 January (a
+    household on the lists before the app, or before this standard, has its earlier years marked too); the
+    years after it stay blank for the yearly confirmation until a later certificate."""
+    standard = certificate.review.campaign.standard
+    years = list(range(standard.year_from, standard.year_to + 1))
+    if certificate.year not in years:
+        years.append(certificate.year)
+    classes = {}
+    for year in years:
+        if (certificate.household_id, year) in held:
+            classes[year] = held[(certificate.household_id, year)]
+        elif year <= certificate.year:
+            classes[year] = class_on_new_year(history, year)
+        else:
+            classes[year] = ""
+    return classes
+
+
 def certificate_papers(certificates) -> list[CertificatePaper]:
     """Mẫu số 03: one page per certificate, with the members and the yearly grid of the household's class."""
     certificates = list(
@@ -496,21 +538,26 @@ def certificate_papers(certificates) -> list[CertificatePaper]:
     )
     if not certificates:
         return []
+    households = {c.household_id for c in certificates}
     held = {}
-    for household_id, year, status in Certificate.objects.filter(
-        household__in=[c.household_id for c in certificates]
-    ).values_list("household_id", "year", "status"):
+    for household_id, year, status in Certificate.objects.filter(household__in=households).values_list(
+        "household_id", "year", "status"
+    ):
         held[(household_id, year)] = status
+    histories: dict[int, list[tuple[date, str]]] = {}
+    for household_id, effective_on, status in (
+        StatusChange.objects.filter(household__in=households)
+        .order_by("household_id", "effective_on", "pk")
+        .values_list("household_id", "effective_on", "to_status")
+    ):
+        histories.setdefault(household_id, []).append((effective_on, status))
     papers = []
     for certificate in certificates:
         review = certificate.review
-        standard = review.campaign.standard
-        years = list(range(standard.year_from, standard.year_to + 1))
-        if certificate.year not in years:
-            years.append(certificate.year)
+        classes = certificate_years(certificate, held, histories.get(certificate.household_id, []))
+        years = list(classes)
         grid = {
-            status: ["x" if held.get((certificate.household_id, y)) == status else "" for y in years]
-            for status in (Status.POOR, Status.NEAR_POOR)
+            status: ["x" if classes[y] == status else "" for y in years] for status in (Status.POOR, Status.NEAR_POOR)
         }
         decision = review.decision
         ward = certificate.ward

@@ -71,10 +71,14 @@ class RefuseForm(forms.Form):
     refused_on = VietnameseDateField(label=_("Date of the written refusal"))
 
 
+# The minutes (Phụ lục V) print the names; left empty they keep dotted lines (reports/review_papers.py).
+NAME_ON_MINUTES = _("Full name, as the minutes print it; left empty, the minutes keep a dotted line to write it in.")
+
+
 class MeetingForm(forms.Form):
     held_on = VietnameseDateField(label=_("Date of the meeting"))
-    chair = forms.CharField(label=_("Chair"), required=False, max_length=200)
-    secretary = forms.CharField(label=_("Secretary"), required=False, max_length=200)
+    chair = forms.CharField(label=_("Chair"), required=False, max_length=200, help_text=NAME_ON_MINUTES)
+    secretary = forms.CharField(label=_("Secretary"), required=False, max_length=200, help_text=NAME_ON_MINUTES)
     households_represented = forms.IntegerField(
         label=_("Listed households represented"), min_value=0, required=False, initial=0
     )

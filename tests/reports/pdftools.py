@@ -55,6 +55,16 @@ def embedded_families(content: bytes) -> set[str]:
     return families
 
 
+def word_boxes(content: bytes, page: int) -> list[tuple[str, float, float, float, float]]:
+    """pdftotext's words of one page with their boxes in points: (word, x_min, y_min, x_max, y_max)."""
+    import re
+
+    command = ["pdftotext", "-enc", "UTF-8", "-bbox", "-f", str(page), "-l", str(page), "-", "-"]
+    html = subprocess.run(command, input=content, capture_output=True, check=True).stdout.decode()
+    pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    return [(w, float(a), float(b), float(c), float(d)) for a, b, c, d, w in re.findall(pattern, html)]
+
+
 def page_sizes(content: bytes) -> list[tuple[int, int]]:
     return [
         (round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in PdfReader(BytesIO(content)).pages

@@ -40,7 +40,7 @@ def _row(sheet, label):
     raise AssertionError(label)
 
 
-def test_pdf_counts_and_households(client, world, campaign, decided, households, officer):
+def test_pdf_counts_and_households(client, world, campaign, decided, households, officer, leader):
     content = get(client, officer, f"/reports/reviews/{campaign.pk}.pdf").content
     assert_official(content)
     assert set(page_sizes(content)) == {A4_LANDSCAPE}
@@ -59,6 +59,8 @@ def test_pdf_counts_and_households(client, world, campaign, decided, households,
     assert "Bùi Văn Quang" not in text  # another ward
     assert "Tổng cộng: 6 hộ" in text
     assert "TM. ỦY BAN NHÂN DÂN" in text and "CHỦ TỊCH" in text and "Lưu: VT, LĐTBXH." in text
+    # Signed by the ward's one leader, named (the block had no name).
+    assert "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hồ Thị Nhàn" in text
 
 
 def test_workbook_cells_equal_the_data(client, world, campaign, decided, households, officer):
@@ -180,6 +182,12 @@ def test_one_khois_pdf_and_workbook(client, world, campaign, decided, officer):
     assert "Tổng cộng 5 5 2 1 2 2 1 2 0 0" in text
     assert "K1-01 Nguyễn Thị Hường" in text and "K2-01" not in text and "Khối 2" not in text
     assert "Tổng cộng: 5 hộ" in text
+    # One khối's households follow its one-row table on the first page (they started a page of their own,
+    # leaving the first page nearly empty); the ward's still start one after the table of every khối.
+    first = flat_text(response.content, first=1, last=1)
+    assert "DANH SÁCH HỘ GIA ĐÌNH" in first and "K1-01 Nguyễn Thị Hường" in first
+    ward = get(client, officer, f"/reports/reviews/{campaign.pk}.pdf").content
+    assert "DANH SÁCH HỘ GIA ĐÌNH" not in flat_text(ward, first=1, last=1)
     response = get(client, officer, f"/reports/reviews/{campaign.pk}.xlsx?khoi={world.hb_k2.pk}")
     assert response["Content-Disposition"] == f'attachment; filename="ket-qua-ra-soat-dot-{campaign.pk}-khoi-2.xlsx"'
     summary, listing = _workbook(response).worksheets

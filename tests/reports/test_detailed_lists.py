@@ -14,7 +14,7 @@ from reports.periods import parse_period
 from reports.tables import data_start_row
 
 from ..factories import HouseholdFactory, MemberFactory
-from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes
+from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes, pdf_text, word_boxes
 from .unit_reports import (
     UNIT_ACCESS,
     assert_token_works_and_anonymous_goes_to_login,
@@ -111,6 +111,31 @@ def test_pdf_is_landscape_and_reads_the_same_numbers(client, registry):
     text = flat_text(pdf)
     assert "Danh sách hộ nghèo và thành viên" in text and "Lê Thị Bình" in text
     assert "Vũ Văn Giang" not in text  # Quang Trung's household
+
+
+def test_pdf_reads_as_a_list_of_names_under_the_upper_units_heading(client, registry):
+    """The upper level's list: its unit heads it on two lines, office then locality (as one line it wrapped
+    "… VÀ MÔI" / "TRƯỜNG …"); full names stand on one line and the code, relation and gender read from the
+    left of their columns (every cell stood right, like a number, under a 30 mm names column)."""
+    unit = registry.hb.upper_unit
+    unit.name = "Phòng Nông nghiệp và Môi trường thành phố Vinh"
+    unit.save()
+    head = Household.objects.get(head_name="Lê Thị Bình")
+    MemberFactory(household=head, full_name="Nguyễn Thị Ngọc Phương", relation="Con")
+    client.force_login(registry.users["upper_level"])
+    pdf = client.get(f"/reports/lists/upper/{unit.pk}/2025.pdf").content
+    lines = [" ".join(line.split()) for line in pdf_text(pdf, first=1, last=1, layout=True).splitlines()]
+    assert lines[0].startswith("PHÒNG NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA") and lines[1].startswith("THÀNH PHỐ VINH")
+    assert any("Họ và tên (chủ hộ, sau đó các thành viên)" in line for line in lines)
+    assert any(line.startswith("Nguyễn Thị Ngọc Phương Con") for line in lines)
+    words = word_boxes(pdf, 1)
+
+    def left(word):
+        return next(w[1] for w in words if w[0] == word)
+
+    code = Household.objects.get(head_name="Lê Thị Bình").code
+    assert left(code) < left("Mã")  # the header is centred over its column; the code starts at its left
+    assert left("Chủ") < left("Quan")
 
 
 def test_workbook_has_a_sheet_per_class_and_the_same_numbers(client, registry):

@@ -10,9 +10,19 @@ from reviews import services
 from reviews.models import Certificate, Decision, Meeting, Posting, Review
 from tests.reviews.conftest import POOR_SURVEY, review_of, to_posted, to_verified
 
-from ..factories import HouseholdFactory, MemberFactory
+from ..factories import HouseholdFactory, MemberFactory, WardLeaderFactory
 from .conftest import SURVEYS
-from .pdftools import A4_LANDSCAPE, embedded_families, flat_text, layout_row, page_sizes, pdf_fonts, pdf_text
+from .pdftools import (
+    A4,
+    A4_LANDSCAPE,
+    embedded_families,
+    flat_text,
+    layout_row,
+    page_sizes,
+    pdf_fonts,
+    pdf_text,
+    word_boxes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +162,43 @@ def test_meeting_minutes_with_attendees_and_votes(client, world, campaign, offic
     download(client, world.users["ward_officer_qt"], f"/reports/reviews/meetings/{meeting.pk}.pdf", 404)
     # A meeting without votes (not possible through the service) is still a document that says so.
     text = flat_text(download(client, officer, f"/reports/reviews/meetings/{other.pk}.pdf").content)
-    assert "Danh sách trống" in text and "Chủ trì: ……" in text
+    assert "Danh sách trống" in text and "Chủ trì: ....." in text
+    # Chair and secretary stand on lines of their own.
+    lines = [" ".join(line.split()) for line in pdf_text(content, layout=True).splitlines()]
+    assert "Chủ trì: Trần Văn Trưởng." in lines and "Thư ký: Lê Thị Thư." in lines
+
+
+RIGHT_MARGIN = A4[0] - 15 * 72 / 25.4  # 15 mm (docs/documents.md)
+
+
+def test_minutes_leave_dotted_lines_for_a_chair_and_secretary_not_recorded(
+    client, world, campaign, officer, households
+):
+    """A meeting recorded without its chair and secretary: the minutes give each a line of dots to the margin
+    to write in by hand, and dots under their signatures (it printed "Chủ trì: …. …. Thư ký:" on one line)."""
+    review = review_of(campaign, households["stays"])
+    services.review_save(by=officer, review=review, **SURVEYS["stays"])
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    meeting = services.meeting_record(
+        by=officer, campaign=campaign, khoi=world.hb_k1, held_on=date(2025, 10, 20), attendees=12, votes=[(review, 6)]
+    )
+    content = download(client, officer, f"/reports/reviews/meetings/{meeting.pk}.pdf").content
+    assert_official(content)
+    lines = [" ".join(line.split()) for line in pdf_text(content, layout=True).splitlines()]
+    for label in ("Chủ trì:", "Thư ký:"):
+        line = next(line for line in lines if line.startswith(label))
+        rest = line.removeprefix(label).strip()
+        assert set(rest) == {"."} and len(rest) >= 60, line  # nothing else on the line: dots to fill in
+    words = word_boxes(content, 1)
+    dots = [w for w in words if set(w[0]) == {"."}]
+    assert dots and max(w[3] for w in dots) <= RIGHT_MARGIN + 1  # they stop at the margin
+    # So does the votes' table (its columns took 181 mm of the 165 and ran to the paper's edge).
+    assert max(w[3] for w in words) <= RIGHT_MARGIN + 1
+    signatures = lines[next(i for i, line in enumerate(lines) if line.startswith("THƯ KÝ")) :]
+    names = next(line for line in signatures if line.startswith("."))
+    runs = names.split()  # the secretary's and the chair's, a third of the page each; the households sign
+    assert len(runs) == 2 and all(set(run) == {"."} and len(run) >= 25 for run in runs), names
 
 
 def test_meeting_minutes_list_the_attendees_by_group(client, world, campaign, officer, households):
@@ -191,7 +237,7 @@ def test_meeting_minutes_list_the_attendees_by_group(client, world, campaign, of
 # --- Posting, decision, certificates ------------------------------------------------------------
 
 
-def test_posting_notice(client, world, campaign, officer, households):
+def test_posting_notice(client, world, campaign, officer, leader, households):
     review = to_posted(campaign, review_of(campaign, households["stays"]), officer=officer, survey=POOR_SURVEY)
     content = download(client, officer, f"/reports/reviews/postings/{review.posting_id}.pdf").content
     assert_official(content)
@@ -204,6 +250,8 @@ def test_posting_notice(client, world, campaign, officer, households):
         "Hưng Bình, ngày 03 tháng 11 năm 2025",
         "TM. ỦY BAN NHÂN DÂN",
         "Nơi nhận:",
+        # The ward's one leader signs it, as the decision names its signer (the block had no name).
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Hồ Thị Nhàn",
     ):
         assert expected in text, expected
     row = " ".join(layout_row(content, "K1-01"))
@@ -216,6 +264,11 @@ def test_posting_notice(client, world, campaign, officer, households):
         download(client, officer, f"/reports/reviews/postings/{empty.pk}.pdf").content
     )
     download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/postings/{empty.pk}.pdf", 404)
+    # Two leaders: which signs is not known, so the chairman's title over a dotted line for the name.
+    WardLeaderFactory(ward=world.hb, first_name="Bình", last_name="Lê Văn", position="Chủ tịch UBND phường")
+    content = download(client, officer, f"/reports/reviews/postings/{review.posting_id}.pdf").content
+    text = flat_text(content)
+    assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH " + "." * 30 in text and "Hồ Thị Nhàn" not in text
 
 
 def _list_section(text: str, title: str, following: str | None) -> str:
@@ -315,6 +368,53 @@ def test_certificates_one_per_page_with_members_and_yearly_grid(client, world, d
     # One certificate alone.
     one = download(client, world.users["ward_officer_hb"], f"/reports/reviews/certificates/{certificates[0].pk}.pdf")
     assert len(page_sizes(one.content)) == 1 and "1/GCN-HN.HCN" in flat_text(one.content)
+
+
+def _grid_marks(content: bytes, page: int) -> dict[str, list[int]]:
+    """The certificate's grid as a person reads it: for each class row, the years whose column has an x."""
+    words = word_boxes(content, page)
+    header = next(w for w in words if w[0] == "Năm" and any(v[0] == "2022" and abs(v[2] - w[2]) < 2 for v in words))
+    years = {int(w[0]): (w[1] + w[3]) / 2 for w in words if w[0].isdigit() and abs(w[2] - header[2]) < 2}
+    marks = {}
+    for label, first, second in (("Hộ nghèo", "Hộ", "nghèo"), ("Hộ cận nghèo", "cận", "nghèo")):
+        row = next(
+            w[2]
+            for i, w in enumerate(words[:-1])
+            if w[0] == first and words[i + 1][0] == second and w[2] > header[2] and w[1] < min(years.values())
+        )
+        xs = [(w[1] + w[3]) / 2 for w in words if w[0] == "x" and abs(w[2] - row) < 2]
+        marks[label] = sorted(min(years, key=lambda y, x=x: abs(years[y] - x)) for x in xs)
+    return marks
+
+
+def test_certificate_grid_marks_every_year_the_household_held_its_class(client, world, decided, households, officer):
+    """The grid shows the form's years with the household's class in each: from its history on 1 January for
+    the years before the certificate (it marked only the years that had a certificate in the app)."""
+    from households.models import StatusChange
+
+    stays = households["stays"]  # poor, recognised poor again for 2026
+    for effective_on, old, new, reason in (
+        (date(2021, 3, 1), "", "poor", "registration"),
+        (date(2022, 11, 25), "poor", "near_poor", "decision"),  # the 2023 class, set in the autumn of 2022
+        (date(2024, 6, 10), "near_poor", "poor", "decision"),  # a regular review in 2024: poor from 2025
+    ):
+        StatusChange.objects.create(
+            household=stays,
+            from_status=old,
+            to_status=new,
+            effective_on=effective_on,
+            reason=reason,
+            decision_number="" if reason == "registration" else "1/QĐ-UBND",
+        )
+    certificate = Certificate.objects.get(household=stays)
+    content = download(client, officer, f"/reports/reviews/certificates/{certificate.pk}.pdf").content
+    keep(content, "certificate_grid")
+    assert page_row(content, 1, "Năm") == ["2022", "2023", "2024", "2025", "2026"]
+    assert _grid_marks(content, 1) == {"Hộ nghèo": [2022, 2025, 2026], "Hộ cận nghèo": [2023, 2024]}
+    # A household without history before the app: only its certificate's year.
+    near = Certificate.objects.get(household=households["nearer"])
+    content = download(client, officer, f"/reports/reviews/certificates/{near.pk}.pdf").content
+    assert _grid_marks(content, 1) == {"Hộ nghèo": [], "Hộ cận nghèo": [2026]}
 
 
 def test_refusal_letter(client, world, officer, leader, households):

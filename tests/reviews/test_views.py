@@ -137,6 +137,8 @@ def test_meeting_posting_and_decision_pages(client, world, campaign, households)
     review = to_verified(review_of(campaign, households["p1"]), officer=officer)
     client = login(client, world, "ward_officer_hb")
     url = reverse("reviews-meeting", args=[campaign.pk, world.hb_k1.pk])
+    # The chair's and secretary's fields say what the minutes do with them (printed, or dots when empty).
+    assert client.get(url).content.decode().count("để trống thì biên bản để dòng chấm chấm để viết tay") == 2
     groups = {"attendees_ward": "2", "attendees_khoi": "3", "attendees_households": "5"}  # 10 in all
     bad = client.post(url, {"held_on": "20/10/2025", **groups, f"agreed_{review.pk}": "11"})
     assert bad.status_code == 200 and "11" in bad.content.decode()
