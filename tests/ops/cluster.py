@@ -24,6 +24,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# The Redis database of the operations tests (here and tests/ops/test_health.py): 8, or TESTS_REDIS_DB, so that
+# two runs on one machine keep apart (the cluster's worker of one would answer the other's "no worker" ping).
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('TESTS_REDIS_DB', '8')}"
 
 
 def free_port() -> int:

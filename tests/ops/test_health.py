@@ -6,12 +6,14 @@ from django.db.backends.utils import CursorWrapper
 
 from hungbinh.ops import health
 
+from .cluster import REDIS_URL
+
 pytestmark = pytest.mark.django_db
 
 REDIS_CACHE = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/8",
+        "LOCATION": REDIS_URL,
         "KEY_PREFIX": "hungbinh-test-health",
         "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
     }
@@ -70,15 +72,15 @@ def test_jobs_broker_down_says_so_and_database_still_decides(client, settings):
 
 @pytest.mark.redis
 def test_jobs_broker_up_is_ok(settings):
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/8"
+    settings.CELERY_BROKER_URL = REDIS_URL
     settings.CELERY_TASK_ALWAYS_EAGER = False
     assert health.jobs_status() == "ok"
 
 
 @pytest.mark.redis
 def test_no_worker_answering_says_so_and_the_site_stays_in_service(client, settings):
-    # Database 8's broker has no worker outside tests/ops/test_two_servers.py (which checks "ok").
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/8"
+    # The tests' Redis database has no worker outside tests/ops/test_two_servers.py (which checks "ok").
+    settings.CELERY_BROKER_URL = REDIS_URL
     settings.CELERY_TASK_ALWAYS_EAGER = False
     response = client.get("/health/")
     assert response.status_code == 200

@@ -21,7 +21,7 @@ import redis
 from openpyxl import load_workbook
 
 from ..households.workbooks import build, household_row, member_row
-from .cluster import Browser, Cluster, base_env, hidden_value, manage, seed
+from .cluster import REDIS_URL, Browser, Cluster, base_env, hidden_value, manage, seed
 
 pytestmark = [
     pytest.mark.database_engine,
@@ -60,11 +60,11 @@ def cluster(tmp_path_factory):
         cursor.execute(f'CREATE DATABASE "{name}"')
     database_url = parts._replace(path=f"/{name}").geturl()
     env = base_env(database_url, tmp / "media")
-    # Jobs go through Redis (database 8, a queue of this run's own) to the worker below;
+    # Jobs go through Redis (cluster.REDIS_URL, a queue of this run's own) to the worker below;
     # a list of more than two households is a job, and so is every uploaded workbook;
     # a job whose worker died is taken again at once.
     env.update(
-        CELERY_BROKER_URL="redis://127.0.0.1:6379/8",
+        CELERY_BROKER_URL=REDIS_URL,
         CELERY_QUEUE=f"hungbinh-test-{uuid.uuid4().hex[:8]}",
         REPORT_JOB_THRESHOLD="2",
         IMPORT_JOB_BYTES="1",
