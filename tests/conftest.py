@@ -65,11 +65,17 @@ def touches_database(item) -> bool:
     )
 
 
+# Marks of tests that CI runs in its SQLite pass only (README, "Tests"): `sqlite_pass` (the permission matrix's
+# 3,000 role × scope requests ask the same ORM scoping on both databases, and twice they took CI past 20
+# minutes) and `browser` (Chromium lays out and scripts the same HTML whichever database filled it; the views
+# behind the pages run on PostgreSQL through their own tests).
+SQLITE_PASS_MARKS = ("sqlite_pass", "browser")
+
+
 def _run_database_free_tests_once(config, items):
     """CI runs the suite on PostgreSQL, then on SQLite: a test that cannot touch the database gives the same
-    answer on both, so the PostgreSQL pass leaves it to the SQLite pass (README, "Tests"); so does a test marked
-    `sqlite_pass`: the permission matrix's 3,000 role × scope requests ask the same ORM scoping on both, and twice
-    they took CI past 20 minutes.
+    answer on both, so the PostgreSQL pass leaves it to the SQLite pass (README, "Tests"); so does a test with
+    one of SQLITE_PASS_MARKS.
     TESTS_DATABASE_FREE_ON_POSTGRESQL=1 runs them there too."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
@@ -77,7 +83,7 @@ def _run_database_free_tests_once(config, items):
         return
     kept, left = [], []
     for item in items:
-        once = item.get_closest_marker("sqlite_pass") is not None
+        once = any(item.get_closest_marker(mark) is not None for mark in SQLITE_PASS_MARKS)
         (kept if touches_database(item) and not once else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
