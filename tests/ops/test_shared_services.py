@@ -79,3 +79,16 @@ def test_cache_only_sessions_with_redis_down_say_so_at_login(world, settings):
     response = client.post("/accounts/login/", {"username": "canbo", "password": PASSWORD})
     assert response.status_code == 503
     assert "tạm thời không hoạt động" in response.content.decode()
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_cache_only_sessions_on_redis_log_in_and_out(world, settings):
+    settings.CACHES = REDIS_CACHE
+    settings.SESSION_ENGINE = "hungbinh.ops.sessions"
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "canbo", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/households/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/households/").status_code == 302
