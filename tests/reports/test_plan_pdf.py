@@ -5,11 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import Client
 from rest_framework.authtoken.models import Token
 
+from projects.models import Plan
 from projects.seed_plan import load_seed_plan
 
-from ..factories import PlanFactory, UnitFactory, UnitMemberFactory, UserFactory
+from ..conftest import module_scoped_world
+from ..factories import PlanFactory, UnitFactory, UnitMemberFactory, UserFactory, catalogue_program
 from .pdftools import embedded_families, flat_text, page_sizes, pdf_fonts, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -17,20 +20,45 @@ pytestmark = pytest.mark.django_db
 SEED = Path(__file__).resolve().parents[2] / "docs" / "seed" / "ke-hoach-giam-ngheo-hung-binh-2025.txt"
 A4 = (595, 842)
 
+world = pytest.fixture(module_scoped_world, name="world")  # built once for the module
+
+
+@pytest.fixture(scope="module")
+def module_plan(module_world, django_db_blocker):
+    """The signed 2025 plan of Hưng Bình, loaded once for the module (inside the module's transaction)."""
+    with django_db_blocker.unblock():
+        catalogue_program()
+        return load_seed_plan(module_world.hb.pk).pk
+
 
 @pytest.fixture
-def plan(world, catalogue):
-    return load_seed_plan(world.hb.pk)
+def plan(world, module_plan):
+    return Plan.objects.get(pk=module_plan)
 
 
-@pytest.fixture
-def content(client, world, plan):
-    client.force_login(world.users["ward_officer_hb"])
-    response = client.get(f"/reports/plans/{plan.pk}.pdf")
+@pytest.fixture(scope="module")
+def module_content(module_world, module_plan, django_db_blocker):
+    """The plan's PDF as the ward officer downloads it, rendered once: the tests of the document read it."""
+    client = Client()
+    with django_db_blocker.unblock():
+        client.force_login(module_world.users["ward_officer_hb"])
+        response = client.get(f"/reports/plans/{module_plan}.pdf")
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="ke-hoach-2025-v1.pdf"' in response["Content-Disposition"]
     return response.content
+
+
+@pytest.fixture
+def content(world, module_content):
+    return module_content
+
+
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    """Who may download, not the layout (module_content's tests read that): the plan's template is rendered,
+    with its queries, and WeasyPrint's layout of it is left out."""
+    monkeypatch.setattr("reports.pdf.html_to_pdf", lambda html, target=None: b"%PDF-1.7 " + html.encode()[:64])
 
 
 def _body_words(content: bytes) -> list[str]:
@@ -90,7 +118,7 @@ def test_portrait_a4_fonts_embedded_page_numbers_from_page_two(content):
 
 
 def test_a_draft_plan_gets_a_message_not_the_document(client, world, catalogue):
-    draft = PlanFactory(ward=world.hb)
+    draft = PlanFactory(ward=world.hb, year=2026)  # the module's issued plan is 2025's
     client.force_login(world.users["ward_officer_hb"])
     response = client.get(f"/reports/plans/{draft.pk}.pdf")
     assert response.status_code == 409
@@ -108,7 +136,7 @@ def test_a_draft_plan_gets_a_message_not_the_document(client, world, catalogue):
         ("ward_officer_qt", 404),
     ],
 )
-def test_who_may_download_the_plan(client, world, plan, role, status, django_assert_max_num_queries):
+def test_who_may_download_the_plan(client, world, plan, role, status, django_assert_max_num_queries, quick_pdf):
     client.force_login(world.users[role])
     # Session, user, the plan, its references, items, duties (and their units): bounded, whatever the plan's size.
     with django_assert_max_num_queries(10):
@@ -116,7 +144,7 @@ def test_who_may_download_the_plan(client, world, plan, role, status, django_ass
     assert response.status_code == status
 
 
-def test_token_anonymous_no_role_and_unknown_plan(client, world, plan):
+def test_token_anonymous_no_role_and_unknown_plan(client, world, plan, quick_pdf):
     token = Token.objects.create(user=world.users["upper_level"])
     assert client.get(f"/reports/plans/{plan.pk}.pdf", HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
     response = client.get(f"/reports/plans/{plan.pk}.pdf")
@@ -127,7 +155,7 @@ def test_token_anonymous_no_role_and_unknown_plan(client, world, plan):
     assert client.get("/reports/plans/999999.pdf").status_code == 404
 
 
-def test_a_unit_member_downloads_the_plan_its_page_shows(client, world, plan):
+def test_a_unit_member_downloads_the_plan_its_page_shows(client, world, plan, quick_pdf):
     """The PDF read the plan through the registry's scope, which has no unit members: the plan page opened and
     its document was a 404 (found by the permission matrix). Both now use projects/selectors.py."""
     client.force_login(UnitMemberFactory(unit=UnitFactory(ward=world.hb, name="Hội LHPN", kind="mass_organisation")))
