@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hungbinh.accounts.roles import can_record_decision
 from hungbinh.forms import VietnameseDateField
-from hungbinh.widgets import Select
+from hungbinh.widgets import Select, TextInput
 
 from . import selectors, services
 from .rules import ChangeReason, Gender, Status
@@ -43,9 +43,7 @@ class HouseholdFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name, code or address"), "autocomplete": "off"}
-        ),
+        widget=TextInput(attrs={"type": "search", "placeholder": _("Name, code or address"), "autocomplete": "off"}),
     )
     ward = forms.ChoiceField(label=_("Ward"), required=False, widget=Select)
     khoi = forms.ChoiceField(label=_("Khối"), required=False, widget=Select)

@@ -19,6 +19,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
+from hungbinh.widgets import TextInput
+
 DISPLAY_FORMAT = "%d/%m/%Y"
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
@@ -162,7 +164,7 @@ def _picker_texts() -> dict:
     }
 
 
-class VietnameseDateInput(forms.TextInput):
+class VietnameseDateInput(TextInput):
     """A text box for dd/mm/yyyy, the date in words under it, and a calendar button added by JavaScript.
 
     The words are rendered on the server too, so a re-rendered form (after an

@@ -1,11 +1,12 @@
 """Form widgets that write Django's markup themselves instead of through its form templates.
 
 Django renders a <select> with django/forms/widgets/select.html and one
-{% include %} of select_option.html (and of attrs.html) per option. On the
-household list, whose filter form has seven selects, that was more of the
-page's Python time than its fifty rows. `Select` writes exactly what those
-templates write (tests/test_widgets.py renders both and compares); a label
-that is not text (a number or a date, which the template engine would
+{% include %} of select_option.html (and of attrs.html) per option, and a
+text box with input.html through text.html. On the household list, whose
+filter form has seven selects, a search box and a date, that was more of the
+page's Python time than its fifty rows. `Select` and `TextInput` write exactly
+what those templates write (tests/test_widgets.py renders both and compares);
+a label that is not text (a number or a date, which the template engine would
 localise) is left to Django's own rendering.
 """
 
@@ -60,3 +61,13 @@ class Select(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+class TextInput(forms.TextInput):
+    """forms.TextInput (django/forms/widgets/input.html), the same markup written in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        value = "" if widget["value"] is None else f' value="{_attr_value(widget["value"])}"'
+        html = f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{value}'
+        return mark_safe(f"{html}{_attrs(widget['attrs'])}>")  # noqa: S308 - every value above is escaped

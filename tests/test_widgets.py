@@ -9,7 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from households.forms import HouseholdFilterForm
-from hungbinh.widgets import Select
+from hungbinh.forms import VietnameseDateInput
+from hungbinh.widgets import Select, TextInput
 
 CHOICES = [("", _("All")), ("poor", _("Poor household")), (3, "Khối 3"), ("x", 'a "quoted" <b>label</b> & more')]
 GROUPED = [("", "—"), ("Khối 1 – Phường <A>", [(1, "Một"), (2, "Hai")]), ("Khác", [("z", _("Other"))])]
@@ -62,3 +63,28 @@ def test_the_filter_forms_selects_render_as_djangos(world, data, language):
             plain.attrs = form.fields[name].widget.attrs
             form.fields[name].widget = plain
         assert ours == [str(form[name]) for name in selects]
+
+
+@pytest.mark.parametrize("value", [None, "", 'nguyễn thị <hằng> & "x"', 3, date(2025, 1, 31), mark_safe("<b>")])
+@pytest.mark.parametrize(
+    "attrs",
+    [
+        None,
+        {"id": "id_q", "type": "search", "placeholder": _("Name, code or address"), "autocomplete": "off"},
+        {"id": "id_f", "aria-invalid": "true", "required": True, "disabled": False, "data-x": None, "class": 'a"b'},
+    ],
+)
+def test_text_input_writes_the_markup_of_djangos_template(value, attrs):
+    with translation.override("vi"):
+        assert TextInput(attrs=attrs).render("q", value) == forms.TextInput(attrs=attrs).render("q", value)
+        assert TextInput().render("q", value, attrs=attrs) == forms.TextInput().render("q", value, attrs=attrs)
+
+
+@pytest.mark.parametrize("value", [None, "", "31/02/2025", date(2025, 8, 15), "15082010"])
+@pytest.mark.parametrize("attrs", [None, {"id": "id_as_of", "aria-describedby": "id_as_of_helptext"}])
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_date_box_writes_the_markup_of_djangos_template(value, attrs, language):
+    widget = VietnameseDateInput()
+    with translation.override(language):
+        # The box alone (the words and the calendar's texts are the widget's own).
+        assert TextInput.render(widget, "d", value, attrs) == forms.Widget.render(widget, "d", value, attrs)
