@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from hungbinh.accounts.roles import can_record_decision
+from hungbinh.accounts.roles import Role, can_record_decision, role_of
 from hungbinh.forms import VietnameseDateField
 from hungbinh.widgets import Select, TextInput
 
@@ -35,6 +35,10 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 YES_NO_ANY = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+# The roles whose scope may hold several wards (households.scoping.scope_q).
+SEVERAL_WARD_ROLES = frozenset({Role.ADMIN, Role.UPPER_LEVEL})
 
 
 class HouseholdFilterForm(forms.Form):
@@ -75,7 +79,9 @@ class HouseholdFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        wards = list(selectors.ward_list(user=user))
+        # Only the administrator and the upper level can see more than one ward: for the
+        # others (a ward's staff, a khối member) there is no ward to choose and nothing to ask.
+        wards = list(selectors.ward_list(user=user)) if role_of(user) in SEVERAL_WARD_ROLES else []
         khois = list(selectors.khoi_list(user=user))
         several_wards = len(wards) > 1
         if several_wards:

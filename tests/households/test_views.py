@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from households import rules, services
+from households import rules, selectors, services
 from households.history import member_mark
 from households.models import Household, Member, PersonalDataAccess, StatusChange
 
@@ -228,6 +228,33 @@ def test_khoi_filter_choices_are_limited_to_scope(client, world, households):
     # Asking for another khối shows nothing of it.
     response = client.get("/households/", {"khoi": world.hb_k2.pk})
     assert row_names(response) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "wards"),
+    [
+        ("admin", None),
+        ("upper_level", None),
+        ("ward_officer_hb", []),
+        ("ward_leader_hb", []),
+        ("khoi_member_hb_k1", []),
+    ],
+)
+def test_ward_filter_only_where_several_wards_are_seen(client, world, role, wards):
+    """The ward select, with the khối named with their ward, for those who see several; the others ask no ward query."""
+    user = login(client, world, role)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/households/")
+    form = response.context["filter_form"]
+    asked_wards = [q["sql"] for q in queries if 'FROM "households_ward"' in q["sql"]]
+    if wards is None:
+        expected = [("", "Tất cả"), *((str(w.pk), w.name) for w in selectors.ward_list(user=user))]
+        assert form.fields["ward"].choices == expected and len(expected) > 2
+        assert all(" – " in label for value, label in form.fields["khoi"].choices if value)
+        assert len(asked_wards) == 1
+    else:
+        assert "ward" not in form.fields and asked_wards == []
+        assert all(" – " not in label for _value, label in form.fields["khoi"].choices)
 
 
 def test_list_is_in_vietnamese_order(client, world):
