@@ -32,6 +32,10 @@ def test_results_page_fits_and_links_its_downloads(browser, live_server, campaig
     assert page.locator("h1").inner_text() == "Kết quả rà soát: Hưng Bình"
     assert page.get_by_test_id("result-row").count() == 50  # the first page of the ward's households
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    # The table's note stands under its scrolled frame: inside it, the frame's edge shadow covered its words.
+    assert page.locator(".table-scroll p.table-note").count() == 0
+    note = page.locator("p.table-note").first.bounding_box()
+    assert note["x"] + note["width"] <= viewport["width"], note
     for link in page.get_by_test_id("downloads").locator("a").all():
         box = link.bounding_box()
         assert box["height"] >= 44 and box["width"] >= 44, box
