@@ -147,13 +147,26 @@ JOIN households_ward w ON w.id = h.ward_id
 WHERE w.upper_unit_id = %s AND ({STATUS_THEN}) IN ('poor', 'near_poor')
 GROUP BY 1
 """
-# Deprivations and causes: the recognised reviews that set the year's classes, their list items counted.
-RAW_REVIEWS = """
+# Deprivations and causes: each household's latest recognised review among those that set the year's classes
+# (the decision signed last, then the later decision, then the later review), counted when it recognised the
+# household poor or near-poor; its list items counted. What reports.analysis counts, not every review.
+REVIEW_WINDOW = (
+    "((p{s}.kind = 'periodic' AND p{s}.year = %s) OR (p{s}.kind = 'regular' AND p{s}.year = %s AND p{s}.month <= %s))"
+)
+RAW_REVIEWS = f"""
 FROM reviews_review r JOIN reviews_campaign p ON p.id = r.campaign_id JOIN households_ward w ON w.id = p.ward_id
-{items}
-WHERE w.upper_unit_id = %s AND r.state = 'recognised' AND r.proposed_status IN ('poor', 'near_poor')
-  AND ((p.kind = 'periodic' AND p.year = %s) OR (p.kind = 'regular' AND p.year = %s AND p.month <= %s))
+{{joins}}
+WHERE w.upper_unit_id = %s AND r.state = 'recognised' AND {REVIEW_WINDOW.format(s="")}
+  AND r.id = (
+    SELECT r2.id FROM reviews_review r2 JOIN reviews_campaign p2 ON p2.id = r2.campaign_id
+    JOIN reviews_decision d2 ON d2.id = r2.decision_id
+    WHERE r2.household_id = r.household_id AND r2.state = 'recognised' AND {REVIEW_WINDOW.format(s="2")}
+    ORDER BY d2.signed_on DESC, r2.decision_id DESC, r2.id DESC LIMIT 1
+  )
+  AND r.proposed_status IN ('poor', 'near_poor')
 """
+# The children under 16 on the period's last day of those households (the children's deprivation table).
+CHILDREN = "JOIN households_member m ON m.household_id = r.household_id AND m.birth_date > %s AND m.birth_date <= %s"
 
 
 def _items(column: str) -> str:
@@ -190,13 +203,36 @@ def raw_target_groups(unit, period) -> list:
     return rows + _raw(RAW_TARGET_MEMBERS, [add_months(day, -12 * CHILD_AGE_LIMIT), day, unit.pk, day, day])
 
 
+def raw_review_parts(unit, period) -> dict[str, list]:
+    """Per part of the deprivation, children's and cause tables, its raw aggregate rows (tests compare them with
+    reports.analysis.review_figures)."""
+    from households.rules import CHILD_AGE_LIMIT, add_months
+
+    window = [period.year - 1, period.year, period.last_month]
+    where = [unit.pk, *window, *window]
+    children = [add_months(period.end, -12 * CHILD_AGE_LIMIT), period.end]
+    per_item = "SELECT w.id, r.proposed_status, item.value, COUNT(DISTINCT {counted}) "
+    return {
+        "households": _raw("SELECT w.id, r.proposed_status, COUNT(*) " + RAW_REVIEWS.format(joins="") + GROUPS, where),
+        **{
+            column: _raw(per_item.format(counted="r.id") + RAW_REVIEWS.format(joins=_items(column)) + ITEMS, where)
+            for column in ("deprivations", "causes")
+        },
+        "children": _raw(
+            "SELECT w.id, r.proposed_status, COUNT(*) " + RAW_REVIEWS.format(joins=CHILDREN) + GROUPS, children + where
+        ),
+        "children_deprived": _raw(
+            per_item.format(counted="m.id") + RAW_REVIEWS.format(joins=f"{CHILDREN} {_items('deprivations')}") + ITEMS,
+            children + where,
+        ),
+    }
+
+
+GROUPS, ITEMS = " GROUP BY 1, 2", " GROUP BY 1, 2, 3"
+
+
 def raw_review_items(unit, period) -> list:
-    window = [unit.pk, period.year - 1, period.year, period.last_month]
-    rows = _raw("SELECT w.id, r.proposed_status, COUNT(*) " + RAW_REVIEWS.format(items="") + " GROUP BY 1, 2", window)
-    for column in ("deprivations", "causes"):
-        sql = "SELECT w.id, r.proposed_status, item.value, COUNT(DISTINCT r.id) "
-        rows += _raw(sql + RAW_REVIEWS.format(items=_items(column)) + " GROUP BY 1, 2, 3", window)
-    return rows
+    return [row for rows in raw_review_parts(unit, period).values() for row in rows]
 
 
 def consolidated_tables():

@@ -2,17 +2,19 @@
 deprivations and causes from the recognised reviews.
 
 Target groups: two aggregate queries (households, persons) grouped by unit and
-by the class on the period's last day. Deprivations and causes: one query
-reading each household's latest recognised review among those that set the
-classes of the period's year (their deprivation codes and causes are lists,
-counted here), one for the children of those households, and two for the
-standard and its indicators.
+by the class on the period's last day. Deprivations and causes: one aggregate
+query over each household's latest recognised review among those that set the
+classes of the period's year (a count per indicator and per cause, the lists
+asked in the database), one for the children of those households, and two for
+the standard and its indicators.
 """
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db import NotSupportedError
+from django.db.models import BooleanField, Count, F, Func, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -158,19 +160,52 @@ class ReviewFigures:
     children_deprived: dict = field(default_factory=dict)
 
 
-def review_figures(units: Units, period: Period) -> ReviewFigures | None:
-    """Each household's latest recognised review in the period's window, or None without a standard for it.
+class JSONListHas(Func):
+    """True when the JSON list in `field` holds the string `value`: one portable condition for an aggregate's filter.
 
-    The window is the periodic review of the year before (it sets this year's
-    classes) and the regular reviews of this year up to the period's last
-    month. A household reviewed more than once there counts once, by its latest
-    recognised review: the one whose decision was signed last (then the later
-    decision, then the later review). Only if that review recognised it poor or
-    near-poor is it counted, with that review's deprivations and causes
-    (docs/reports.md, "Deprivations and causes"). One query: the latest review
-    is a correlated subquery per household.
+    PostgreSQL asks the jsonb column `@> '["value"]'`; SQLite looks through the
+    list with json_each. A value the list holds twice is one match, as a set.
     """
-    from reviews.models import CampaignKind, Review, ReviewState, Standard
+
+    output_field = BooleanField()
+
+    def __init__(self, field: str, value: str):
+        super().__init__(F(field))
+        self.value = value
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"({sql} @> %s::jsonb)", (*params, json.dumps([self.value]))
+        if connection.vendor == "sqlite":
+            sql = f"EXISTS (SELECT 1 FROM json_each({sql}) WHERE json_each.value = %s)"  # noqa: S608 - a column
+            return sql, (*params, self.value)
+        raise NotSupportedError(f"JSONListHas is not written for {connection.vendor}")
+
+
+def _count_with(column: str, value: str, counted: str = "pk"):
+    return Count(counted, filter=Q(JSONListHas(column, value)))
+
+
+def review_figures(units: Units, period: Period) -> ReviewFigures | None:
+    """Each household's latest recognised review in the period's window, counted in the database.
+
+    None without a standard for the period's year. The window is the periodic
+    review of the year before (it sets this year's classes) and the regular
+    reviews of this year up to the period's last month. A household reviewed
+    more than once there counts once, by its latest recognised review: the one
+    whose decision was signed last (then the later decision, then the later
+    review). Only if that review recognised it poor or near-poor is it
+    counted, with that review's deprivations and causes (docs/reports.md,
+    "Deprivations and causes").
+
+    Two aggregate queries whatever the number of reviews (and two for the
+    standard and its indicators): the reviews grouped by unit and class with a
+    count per indicator and per cause, and their households' children grouped
+    the same way with a count per indicator. The latest review is a correlated
+    subquery per household, the list items are asked with `JSONListHas`.
+    """
+    from reviews.models import CampaignKind, Cause, Review, ReviewState, Standard
 
     standard = (
         Standard.objects.filter(year_from__lte=period.year, year_to__gte=period.year)
@@ -180,6 +215,7 @@ def review_figures(units: Units, period: Period) -> ReviewFigures | None:
     if standard is None:
         return None
     figures = ReviewFigures([(i.code, i.name) for i in standard.indicators.all()], standard.name)
+    codes = [code for code, _name in figures.indicators]
     review_unit = "khoi_id" if units.level == "ward" else "campaign__ward_id"
     unit_ids = [pk for pk, _n, _name in units.rows]
     in_window = Review.objects.filter(state=ReviewState.RECOGNISED).filter(
@@ -191,42 +227,40 @@ def review_figures(units: Units, period: Period) -> ReviewFigures | None:
         .order_by("-decision__signed_on", "-decision_id", "-id")
         .values("id")[:1]
     )
-    reviews = in_window.filter(
-        id=Subquery(latest),
-        **({"khoi_id__in": unit_ids} if units.level == "ward" else {"campaign__ward_id__in": unit_ids}),
+    reviews = in_window.filter(id=Subquery(latest), **{f"{review_unit}__in": unit_ids}).order_by()
+    # Every class grouped (the reviews that took a household out of both are counted in `reviews` too).
+    rows = reviews.values(review_unit, "proposed_status").annotate(
+        n=Count("pk"),
+        **{f"d{i}": _count_with("deprivations", code) for i, code in enumerate(codes)},
+        **{f"c{i}": _count_with("causes", value) for i, value in enumerate(Cause.values)},
     )
-    children = _children_per_household(reviews, period)
-    for household_id, unit_id, status, deprivations, causes in reviews.values_list(
-        "household_id", review_unit, "proposed_status", "deprivations", "causes"
-    ).iterator(chunk_size=2000):
-        figures.reviews += 1
-        if status not in CLASSES:
-            continue  # its latest review took it out of both classes
-        key = (status, unit_id)
-        deprived = set(deprivations or [])
-        figures.households[key] += 1
-        figures.deprivations.setdefault(key, Counter()).update(deprived)
-        figures.causes.setdefault(key, Counter()).update(set(causes or []))
-        n = children.get(household_id, 0)
-        figures.children[key] += n
-        figures.children_deprived.setdefault(key, Counter()).update(dict.fromkeys(deprived, n))
-    return figures
-
-
-def _children_per_household(reviews, period: Period) -> dict[int, int]:
-    """Children under 16 on the period's last day, per reviewed household (its members now): one query."""
+    for row in rows:
+        figures.reviews += row["n"]
+        if row["proposed_status"] not in CLASSES:
+            continue  # their latest review took them out of both classes
+        key = (row["proposed_status"], row[review_unit])
+        figures.households[key] = row["n"]
+        figures.deprivations[key] = Counter({code: row[f"d{i}"] for i, code in enumerate(codes)})
+        figures.causes[key] = Counter({value: row[f"c{i}"] for i, value in enumerate(Cause.values)})
+    # The children under 16 on the period's last day (the members on the registry now) of those households.
     day = period.end
-    rows = (
-        Member.objects.filter(
-            household_id__in=reviews.values("household_id"),
-            birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
-            birth_date__lte=day,
+    children = (
+        reviews.filter(proposed_status__in=CLASSES)
+        .filter(
+            household__members__birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
+            household__members__birth_date__lte=day,
         )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("pk"))
+        .values(review_unit, "proposed_status")
+        .annotate(
+            n=Count("household__members"),
+            **{f"d{i}": _count_with("deprivations", code, "household__members") for i, code in enumerate(codes)},
+        )
     )
-    return {row["household_id"]: row["n"] for row in rows}
+    for row in children:
+        key = (row["proposed_status"], row[review_unit])
+        figures.children[key] = row["n"]
+        figures.children_deprived[key] = Counter({code: row[f"d{i}"] for i, code in enumerate(codes)})
+    return figures
 
 
 def deprivations_table(units: Units, period: Period, figures: ReviewFigures, status: str) -> ReportTable:

@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from households.models import Household
 from reports.analysis import analysis_tables, review_figures, upper_units, ward_units
 from reports.periods import parse_period
+from reviews.models import Cause
 
 from ..factories import HouseholdFactory, MemberFactory
 from .pdftools import flat_text, layout_row
@@ -170,17 +171,24 @@ def test_a_household_reviewed_twice_counts_once_by_its_latest_review(reviewed):
     assert upper["thieu-hut-ho-ngheo"].rows[-2].values[0] == 0
 
 
-def test_review_figures_take_one_query_for_any_number_of_reviews(reviewed, django_assert_num_queries):
+def test_review_figures_take_two_aggregate_queries_for_any_number_of_reviews(reviewed, django_assert_num_queries):
     units = ward_units(reviewed.hb)
-    with django_assert_num_queries(4):  # standard, its indicators, the children, the reviews
+    # The standard, its indicators, the reviews counted per unit and class, their children counted the same way.
+    with django_assert_num_queries(4):
         figures = review_figures(units, parse_period("2025"))
     assert figures.reviews == 2
     may = _regular(reviewed, 5, number="7/QĐ-UBND", signed_on=date(2025, 5, 30))
     for household in reviewed.hb_k1.households.all():
         _recognised(reviewed, household, status="poor", deprivations=["viec_lam"], causes=[], campaign=may)
-    with django_assert_num_queries(4):  # reviewed twice: still one query, one row per household
+    for household in HouseholdFactory.create_batch(5, khoi=reviewed.hb_k2, status="near_poor"):
+        MemberFactory(household=household, birth_date=date(2018, 3, 1))
+        _recognised(reviewed, household, status="near_poor", deprivations=["nha_tieu"], causes=["land"], campaign=may)
+    with django_assert_num_queries(4) as queries:  # reviewed twice, more households: the same queries
         figures = review_figures(units, parse_period("2025"))
-    assert figures.reviews == reviewed.hb_k1.households.count()
+    assert figures.reviews == reviewed.hb_k1.households.count() + 5
+    assert figures.children[("near_poor", reviewed.hb_k2.pk)] == 5
+    # Aggregates: one row per unit and class, not one per review or household.
+    assert all("GROUP BY" in query["sql"] for query in queries.captured_queries[2:])
 
 
 def test_files_carry_every_table_and_the_charts(client, reviewed):
@@ -204,3 +212,196 @@ def test_files_carry_every_table_and_the_charts(client, reviewed):
     assert client.get(url + "/nothing.svg").status_code == 404
     client.force_login(reviewed.users["ward_officer_qt"])
     assert client.get(url + "/rates.svg").status_code == 404
+
+
+# --- The counting in the database equals the counting in Python it replaced --------------------------
+
+
+def _python_review_figures(units, period):
+    """The deprivation and cause figures as reports.analysis counted them in Python until they were counted in
+    the database (kept here as the reference): every latest review read back, its lists counted here."""
+    from collections import Counter
+
+    from django.db.models import Count, OuterRef, Q, Subquery
+
+    from households.models import Member
+    from households.rules import CHILD_AGE_LIMIT, add_months
+    from reports.analysis import CLASSES, ReviewFigures
+    from reviews.models import CampaignKind, Review, ReviewState, Standard
+
+    standard = Standard.objects.filter(year_from__lte=period.year, year_to__gte=period.year).first()
+    if standard is None:
+        return None
+    figures = ReviewFigures([(i.code, i.name) for i in standard.indicators.all()], standard.name)
+    review_unit = "khoi_id" if units.level == "ward" else "campaign__ward_id"
+    unit_ids = [pk for pk, _n, _name in units.rows]
+    in_window = Review.objects.filter(state=ReviewState.RECOGNISED).filter(
+        Q(campaign__kind=CampaignKind.PERIODIC, campaign__year=period.year - 1)
+        | Q(campaign__kind=CampaignKind.REGULAR, campaign__year=period.year, campaign__month__lte=period.last_month)
+    )
+    latest = (
+        in_window.filter(household=OuterRef("household"))
+        .order_by("-decision__signed_on", "-decision_id", "-id")
+        .values("id")[:1]
+    )
+    reviews = in_window.filter(id=Subquery(latest), **{f"{review_unit}__in": unit_ids})
+    day = period.end
+    children = {
+        row["household_id"]: row["n"]
+        for row in Member.objects.filter(
+            household_id__in=reviews.values("household_id"),
+            birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
+            birth_date__lte=day,
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+    }
+    for household_id, unit_id, status, deprivations, causes in reviews.values_list(
+        "household_id", review_unit, "proposed_status", "deprivations", "causes"
+    ):
+        figures.reviews += 1
+        if status not in CLASSES:
+            continue
+        key = (status, unit_id)
+        deprived = set(deprivations or [])
+        figures.households[key] += 1
+        figures.deprivations.setdefault(key, Counter()).update(deprived)
+        figures.causes.setdefault(key, Counter()).update(set(causes or []))
+        n = children.get(household_id, 0)
+        figures.children[key] += n
+        figures.children_deprived.setdefault(key, Counter()).update(dict.fromkeys(deprived, n))
+    return figures
+
+
+def _comparable(figures):
+    """The figures the tables read (the standard's indicators, the listed causes), without zero counts."""
+    from reviews.models import Cause
+
+    codes = [code for code, _name in figures.indicators]
+
+    def counts(per_key, wanted):
+        result = {key: {c: n for c, n in counter.items() if c in wanted and n} for key, counter in per_key.items()}
+        return {key: value for key, value in result.items() if value}
+
+    return {
+        "reviews": figures.reviews,
+        "households": {k: n for k, n in figures.households.items() if n},
+        "deprivations": counts(figures.deprivations, codes),
+        "causes": counts(figures.causes, Cause.values),
+        "children": {k: n for k, n in figures.children.items() if n},
+        "children_deprived": counts(figures.children_deprived, codes),
+    }
+
+
+@pytest.fixture
+def varied_reviews(world):
+    """Reviews of every kind over both wards of the unit: periodic ones of two years, regular ones of several
+    months, decisions signed on the same day, reviews not recognised, a review naming another khối than the
+    household's, lists with repeated and unknown items, classes out of both tables, children on both sides of 16."""
+    import random
+
+    from reviews.models import Campaign, Cause, Decision, Review, Standard
+
+    rng = random.Random(20261128)
+    standard = Standard.objects.get(code="nd-07-2021")
+    codes = list(standard.indicators.values_list("code", flat=True))
+    khois = {world.hb.pk: [world.hb_k1, world.hb_k2], world.qt.pk: [world.qt_k1]}
+    households = []
+    for n in range(36):
+        ward = world.hb if n % 3 else world.qt
+        household = HouseholdFactory(khoi=rng.choice(khois[ward.pk]), status=rng.choice(["poor", "near_poor"]))
+        for _m in range(rng.randint(0, 4)):
+            born = date(rng.choice([2009, 2010, 2015, 2020, 2025, 1980]), rng.choice([1, 6, 12]), rng.choice([1, 30]))
+            MemberFactory(household=household, birth_date=born)
+        households.append(household)
+    number = iter(range(1, 100))
+    campaigns = []
+    for ward in (world.hb, world.qt):
+        specs = [("periodic", 2023, None), ("periodic", 2024, None)]
+        specs += [("regular", 2025, month) for month in ((2, 5, 8, 11) if ward == world.hb else (3, 7))]
+        for kind, year, month in specs:
+            campaign = Campaign.objects.create(
+                ward=ward, kind=kind, year=year, month=month, standard=standard,
+                starts_on=date(year, month or 9, 1), ends_on=date(year, month or 12, 14),
+            )  # fmt: skip
+            # Two decisions of some campaigns, signed on the same day as another campaign's.
+            signed = date(year, 12, 20) if kind == "periodic" else date(year, month, 28)
+            decisions = [
+                Decision.objects.create(ward=ward, campaign=campaign, number=f"{next(number)}/QĐ-UBND", signed_on=day)
+                for day in ([signed, date(2025, 5, 28)] if month == 2 else [signed])
+            ]
+            campaigns.append((campaign, decisions))
+    for campaign, decisions in campaigns:
+        for household in households:
+            if household.ward_id != campaign.ward_id or rng.random() < 0.35:
+                continue
+            recognised = rng.random() < 0.85
+            Review.objects.create(
+                campaign=campaign,
+                household=household,
+                khoi=rng.choice(khois[household.ward_id]) if rng.random() < 0.2 else household.khoi,
+                state="recognised" if recognised else "posted",
+                decision=rng.choice(decisions) if recognised else None,
+                proposed_status=rng.choice(["poor", "poor", "near_poor", "near_poor", "average", ""]),
+                deprivations=rng.sample(codes, k=rng.randint(0, 6)) + rng.choice([[], [codes[0]], ["khong_ro"]]),
+                causes=rng.sample(Cause.values, k=rng.randint(0, 3)) + rng.choice([[], ["land"], ["not_a_cause"]]),
+            )
+    return world
+
+
+PERIODS = ("2024", "2025", "2025-Q1", "2025-H1", "2025-Q2", "2025-Q3", "2025-H2", "2026")
+
+
+def test_counting_in_the_database_equals_the_counting_in_python(varied_reviews):
+    world = varied_reviews
+    checked = 0
+    for units in (ward_units(world.hb), ward_units(world.qt), upper_units(world.hb.upper_unit)):
+        for key in PERIODS:
+            period = parse_period(key)
+            reference, counted = _python_review_figures(units, period), review_figures(units, period)
+            if reference is None:
+                assert counted is None
+                continue
+            assert _comparable(counted) == _comparable(reference), (units.name, key)
+            checked += bool(reference.reviews)
+            # And so the tables: every row of the deprivation, children's and cause tables.
+            tables = {t.key: t for t in analysis_tables(units, period)}
+            from reports import analysis
+
+            for name, table in (
+                ("thieu-hut-ho-ngheo", analysis.deprivations_table(units, period, reference, "poor")),
+                ("thieu-hut-ho-can-ngheo", analysis.deprivations_table(units, period, reference, "near_poor")),
+                ("thieu-hut-tre-em", analysis.children_table(units, period, reference)),
+                ("nguyen-nhan", analysis.causes_table(units, period, reference)),
+            ):
+                assert [r.values for r in tables[name].rows] == [r.values for r in table.rows], (units.name, key, name)
+    assert checked >= 12  # most windows hold reviews: the comparison is not of empty tables
+
+
+def test_the_benchs_raw_sql_counts_what_the_tables_count(varied_reviews):
+    """bench/reports.py times the deprivation tables beside raw SQL: the raw SQL counts the same households (the
+    latest recognised review of each), not every review."""
+    from bench.reports import raw_review_parts
+
+    unit = varied_reviews.hb.upper_unit
+    units = upper_units(unit)
+    for key in PERIODS:
+        period = parse_period(key)
+        figures = review_figures(units, period)
+        if figures is None:
+            continue
+        expected = _comparable(figures)
+        raw = raw_review_parts(unit, period)
+        assert {(s, w): n for w, s, n in raw["households"]} == expected["households"], key
+        assert {(s, w): n for w, s, n in raw["children"]} == expected["children"], key
+        for part, wanted in (
+            ("deprivations", dict(figures.indicators)),
+            ("causes", dict(Cause.choices)),
+            ("children_deprived", dict(figures.indicators)),
+        ):
+            counted = {}
+            for ward_id, status, item, n in raw[part]:
+                if item in wanted:
+                    counted.setdefault((status, ward_id), {})[item] = n
+            assert counted == expected[part], (key, part)
