@@ -25,7 +25,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Submission
         fields = [
-            "id", "ward", "ward_name", "kind", "period", "version", "submitted_by", "submitted_at",
+            "id", "ward", "ward_name", "kind", "period", "stage", "version", "submitted_by", "submitted_at",
             "pdf_sha256", "xlsx_sha256", "pdf_url", "xlsx_url",
         ]  # fmt: skip
 
@@ -43,6 +43,7 @@ class SubmissionFilter(filters.FilterSet):
     ward = IdFilter(field_name="ward_id")
     period = filters.CharFilter()
     kind = filters.ChoiceFilter(choices=Submission.Kind.choices)
+    stage = filters.ChoiceFilter(choices=Submission.Stage.choices)
 
 
 class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -125,11 +125,27 @@ class Submission(models.Model):
         FREEZING = "freezing", _("Being frozen")
         DONE = "done", _("Submitted")
 
+    class Stage(models.TextChoices):
+        """The review-result tables of a year go up twice (Quyết định 24/2021, Điều 7): reports.rules.deadlines."""
+
+        PRELIMINARY = "preliminary", _("Preliminary results")
+        OFFICIAL = "official", _("Official results")
+
     ward = models.ForeignKey("households.Ward", verbose_name=_("ward"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period = models.CharField(_("period"), max_length=10, help_text=_("2025, 2025-H1 or 2025-Q3"))
     version = models.PositiveIntegerField(_("version"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FREEZING)
+    stage = models.CharField(
+        _("preliminary or official"),
+        max_length=12,
+        choices=Stage.choices,
+        blank=True,
+        help_text=_(
+            "The review-result tables of a year: sent as the preliminary or the official results (the officer "
+            "chooses; offered by the date: preliminary up to 15/11). Empty for any other report."
+        ),
+    )
     pdf = models.FileField(_("PDF file"), upload_to=submission_file_path, max_length=300, blank=True)
     xlsx = models.FileField(_("Excel file"), upload_to=submission_file_path, max_length=300, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
@@ -157,8 +173,17 @@ class Submission(models.Model):
                 condition=Q(state="freezing") | (~Q(pdf="") & ~Q(xlsx="") & ~Q(pdf_sha256="") & ~Q(xlsx_sha256="")),
             ),
             models.CheckConstraint(name="submission_version_positive", condition=Q(version__gte=1)),
+            models.CheckConstraint(
+                name="submission_stage_valid", condition=Q(stage__in=["", "preliminary", "official"])
+            ),
+            # Only the review-result tables of a year (a period without "-H" or "-Q") have a stage.
+            models.CheckConstraint(
+                name="submission_stage_only_for_the_years_results",
+                condition=Q(stage="") | (Q(kind="results") & ~Q(period__contains="-")),
+            ),
         ]
         indexes = [models.Index(fields=["period", "kind", "ward"], name="submission_period")]
 
     def __str__(self):
-        return f"{self.ward_id} {self.kind} {self.period} v{self.version}"
+        stage = f" ({self.stage})" if self.stage else ""
+        return f"{self.ward_id} {self.kind} {self.period} v{self.version}{stage}"

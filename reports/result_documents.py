@@ -5,6 +5,7 @@
 `write_results_xlsx` all start from the same `ResultsReport`.
 """
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -39,6 +40,14 @@ class ResultsReport:
     unit: object = None  # the Ward or UpperUnit
     results: object = None  # the official table's ResultsTable, which the rates chart draws
     counts: dict = field(default_factory=dict)  # the class counts the tables made, shared with the charts
+    stage: str = ""  # a submitted year's tables: "preliminary" or "official" (reports.Submission.Stage)
+
+    @property
+    def stage_label(self) -> str:
+        """ "Kết quả sơ bộ" / "Kết quả chính thức" in the title of a submitted year's tables, else ""."""
+        from .models import Submission
+
+        return str(Submission.Stage(self.stage).label) if self.stage else ""
 
     @property
     def filename_stem(self) -> str:
@@ -67,7 +76,17 @@ def _count_tables(level: str, unit, period: Period):
     ]
 
 
-def ward_results_report(ward, period: Period) -> ResultsReport:
+def _staged(report: ResultsReport, stage: str) -> ResultsReport:
+    """A submitted year's tables name their stage in the PDF's title and subtitle and above every sheet."""
+    report.stage = stage
+    if stage:
+        label = report.stage_label
+        report.document = dataclasses.replace(report.document, title=f"{report.document.title} – {label.lower()}")
+        report.heading.append(label.upper())
+    return report
+
+
+def ward_results_report(ward, period: Period, stage: str = "") -> ResultsReport:
     issuer = layout.ward_issuer(ward)
     document = layout.OfficialDocument(
         issuer=issuer,
@@ -78,9 +97,10 @@ def ward_results_report(ward, period: Period) -> ResultsReport:
         title=f"Kết quả rà soát {layout.ward_full_name(ward)} {period.key}",
     )
     results, tables, counts = _tables("ward", ward, period)
-    return ResultsReport(
+    report = ResultsReport(
         "ward", ward.pk, ward.name, period, document, tables, list(issuer), unit=ward, results=results, counts=counts
     )
+    return _staged(report, stage)
 
 
 def upper_results_report(unit, period: Period) -> ResultsReport:

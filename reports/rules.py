@@ -1,7 +1,7 @@
 """Report rules as plain functions over plain values (docs/reports.md), tested without a database."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from households.rules import Status
 from households.vocab import OTHER_DECREASES, OTHER_INCREASES, Movement
@@ -78,13 +78,31 @@ OFFICIAL_DUE = (12, 20)
 RESULTS = "results"  # reports.Submission.Kind.RESULTS
 
 
+STAGES = (PRELIMINARY, OFFICIAL)  # reports.Submission.Stage
+
+
+def has_stages(*, kind: str, period) -> bool:
+    """Only the review-result tables of a year are sent as preliminary or as official results."""
+    return kind == RESULTS and period.kind == "Y"
+
+
+def default_stage(*, kind: str, period, today: date) -> str:
+    """What a version sent `today` most likely is: preliminary up to 15/11 of the period's year, official after.
+
+    The officer chooses when submitting; this is the choice offered. "" for a report without stages.
+    """
+    if not has_stages(kind=kind, period=period):
+        return ""
+    return PRELIMINARY if today <= date(period.year, *PRELIMINARY_DUE) else OFFICIAL
+
+
 @dataclass(frozen=True)
 class Deadline:
-    """One day a submission is due; versions sent on or after `opens` (any, when None) count for it."""
+    """One day a submission is due; versions of one of `stages` count for it (any version, when None)."""
 
     key: str  # PRELIMINARY, OFFICIAL or REPORT
     due: date
-    opens: date | None = None
+    stages: tuple[str, ...] | None = None
 
 
 def due_on(period_end: date) -> date:
@@ -97,16 +115,16 @@ def deadlines(*, kind: str, period) -> list[Deadline]:
     """When a ward's submission of `kind` for `period` (a reports.periods.Period) is due.
 
     The review-result tables of a year answer the periodic review's two
-    deadlines: a version sent by 15/11 of that year is the preliminary result;
-    the official result is a version sent after 15/11, due by 20/12. Any other
-    report (the tables of a half-year or a quarter, the progress report) is due
-    on the 5th of the month after the period.
+    deadlines, each by the versions sent as that stage (the officer says which
+    when submitting): the preliminary results by 15/11 of that year (an official
+    version answers it too: it comes in their place), the official results by
+    20/12. Any other report (the tables of a half-year or a quarter, the
+    progress report) is due on the 5th of the month after the period.
     """
-    if kind == RESULTS and period.kind == "Y":
-        preliminary = date(period.year, *PRELIMINARY_DUE)
+    if has_stages(kind=kind, period=period):
         return [
-            Deadline(PRELIMINARY, preliminary),
-            Deadline(OFFICIAL, date(period.year, *OFFICIAL_DUE), opens=preliminary + timedelta(days=1)),
+            Deadline(PRELIMINARY, date(period.year, *PRELIMINARY_DUE), stages=(PRELIMINARY, OFFICIAL)),
+            Deadline(OFFICIAL, date(period.year, *OFFICIAL_DUE), stages=(OFFICIAL,)),
         ]
     return [Deadline(REPORT, due_on(period.end))]
 
@@ -123,9 +141,9 @@ def submission_state(*, due, first_submitted_on, today) -> str:
     return LATE if today > due else NOT_DUE
 
 
-def deadline_state(deadline: Deadline, *, sent_on: list[date], today: date) -> str:
-    """The state of one deadline, from the (local) days the ward's versions were sent."""
-    counted = [day for day in sent_on if deadline.opens is None or day >= deadline.opens]
+def deadline_state(deadline: Deadline, *, sent: list[tuple[date, str]], today: date) -> str:
+    """The state of one deadline, from the (local) day and the stage of each version the ward sent."""
+    counted = [day for day, stage in sent if deadline.stages is None or stage in deadline.stages]
     return submission_state(due=deadline.due, first_submitted_on=min(counted, default=None), today=today)
 
 

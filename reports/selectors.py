@@ -117,8 +117,8 @@ def submission_overview(*, user, period: Period, kind: str, today) -> list[dict]
     for ward in wards:
         sent = sorted(versions.get(ward.pk, []), key=lambda s: s.version, reverse=True)
         # The day in Vietnam (TIME_ZONE), not in UTC: 06:00 on the 6th is late though UTC still says the 5th.
-        sent_on = [timezone.localdate(s.submitted_at) for s in sent]
-        states = [{"deadline": d, "state": rules.deadline_state(d, sent_on=sent_on, today=today)} for d in deadlines]
+        sent_as = [(timezone.localdate(s.submitted_at), s.stage) for s in sent]
+        states = [{"deadline": d, "state": rules.deadline_state(d, sent=sent_as, today=today)} for d in deadlines]
         state = rules.overall_state([s["state"] for s in states])
         rows.append({"ward": ward, "versions": sent, "state": state, "deadlines": states, "due": deadlines[-1].due})
     return rows

@@ -131,25 +131,46 @@ class SubmissionRefused(Exception):
         self.status = status
 
 
-def _freeze_results(ward, period):
-    """The review-result tables of the ward for the period as (pdf bytes, xlsx bytes, file stem)."""
+def _freeze_results(ward, period, stage: str):
+    """The review-result tables of the ward for the period as (pdf bytes, xlsx bytes, file stem); the year's
+    tables say in their title whether they are the preliminary or the official results."""
     import io
 
     from .result_documents import render_results_pdf, ward_results_report, write_results_xlsx
 
-    report = ward_results_report(ward, period)
+    report = ward_results_report(ward, period, stage=stage)
     pdf = render_results_pdf(report)
     workbook = io.BytesIO()
     write_results_xlsx(report, workbook)
     return pdf, workbook.getvalue(), report.filename_stem
 
 
-def submission_create(*, by, ward, kind: str, period):
+def submission_stage(*, kind: str, period, chosen: str | None, today) -> str:
+    """The stage a new version is sent as: the officer's choice, else the date's default (reports.rules).
+
+    Only the review-result tables of a year have one; naming a stage for any other report is refused (400).
+    """
+    from . import rules
+
+    if not rules.has_stages(kind=kind, period=period):
+        if chosen:
+            raise SubmissionRefused(_("Only the review-result tables of a year are preliminary or official."), 400)
+        return ""
+    if not chosen:
+        return rules.default_stage(kind=kind, period=period, today=today)
+    if chosen not in rules.STAGES:
+        raise SubmissionRefused(_("Choose whether these are the preliminary or the official results."), 400)
+    return chosen
+
+
+def submission_create(*, by, ward, kind: str, period, stage: str | None = None):
     """Freeze the ward's report for the period as stored PDF and Excel files with their checksums.
 
     The next version of the ward's submissions for that kind and period; the
     earlier versions stay. A second submission while one is being frozen is
     refused by the database (one "freezing" row per ward, kind and period).
+    The year's review-result tables are sent as the preliminary or the official
+    results: `stage`, or by default what the date makes them (reports.rules).
     """
     import hashlib
 
@@ -166,13 +187,14 @@ def submission_create(*, by, ward, kind: str, period):
         raise SubmissionRefused(_("Only the ward's staff submit its reports."), 403)
     if kind not in FREEZERS:
         raise SubmissionRefused(_("This kind of report cannot be submitted yet."), 400)
+    stage = submission_stage(kind=kind, period=period, chosen=stage, today=timezone.localdate())
     scope = {"ward": ward, "kind": kind, "period": period.key}
     # A freezing left by a server that died mid-way does not block the ward for ever.
     Submission.objects.filter(**scope, state=Submission.State.FREEZING, submitted_at__lt=stale_before()).delete()
     try:
         with transaction.atomic():
             last = Submission.objects.filter(**scope).aggregate(last=Max("version"))["last"] or 0
-            submission = Submission.objects.create(**scope, version=last + 1, submitted_by=by)
+            submission = Submission.objects.create(**scope, version=last + 1, stage=stage, submitted_by=by)
     except IntegrityError:
         raise SubmissionRefused(
             _(
@@ -183,7 +205,7 @@ def submission_create(*, by, ward, kind: str, period):
         ) from None
     try:
         with translation.override("vi"):
-            pdf, workbook, stem = FREEZERS[kind](ward, period)
+            pdf, workbook, stem = FREEZERS[kind](ward, period, stage)
         submission.pdf.save(f"{stem}-v{submission.version}.pdf", ContentFile(pdf), save=False)
         submission.xlsx.save(f"{stem}-v{submission.version}.xlsx", ContentFile(workbook), save=False)
         submission.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
@@ -196,11 +218,13 @@ def submission_create(*, by, ward, kind: str, period):
                 field.delete(save=False)
         submission.delete()
         raise
-    logger.info("Report %s of ward %s for %s submitted as version %s", kind, ward.pk, period.key, submission.version)
+    logger.info(
+        "Report %s of ward %s for %s submitted as version %s %s", kind, ward.pk, period.key, submission.version, stage
+    )
     return submission
 
 
-def _freeze_progress(ward, period):
+def _freeze_progress(ward, period, _stage: str):
     """The progress report (BÁO CÁO) of the ward for the period as (pdf bytes, xlsx bytes, file stem)."""
     import io
 

@@ -495,6 +495,7 @@ def submission_page(request):
     """Per period: which wards submitted (every version, downloadable), which are late; ward staff submit here."""
     from django.utils import timezone
 
+    from . import rules
     from .models import Submission
     from .periods import periods_of_year
 
@@ -523,6 +524,9 @@ def submission_page(request):
         "kind": kind,
         "kinds": Submission.Kind.choices,
         "upper_units": selectors.submission_upper_units(user=request.user),
+        # The year's review-result tables: the officer says whether they are the preliminary or the official ones.
+        "stages": Submission.Stage.choices if rules.has_stages(kind=kind, period=period) else [],
+        "default_stage": rules.default_stage(kind=kind, period=period, today=today),
     }
     return render(request, "reports/submissions.html", context, status=400 if error_message else 200)
 
@@ -538,7 +542,9 @@ def submission_submit(request, ward_id, period):
         kind = request.POST.get("kind", Submission.Kind.RESULTS)
         if kind not in Submission.Kind.values:
             raise selectors.ReportRequestError(_("Choose which report to submit."), 400)
-        submission = services.submission_create(by=request.user, ward=ward, kind=kind, period=parsed)
+        submission = services.submission_create(
+            by=request.user, ward=ward, kind=kind, period=parsed, stage=request.POST.get("stage") or None
+        )
     except selectors.ReportRequestError as error:
         return _request_error(error)
     except services.SubmissionRefused as error:
@@ -550,7 +556,7 @@ def submission_submit(request, ward_id, period):
     except RenderingUnavailable as error:
         return _unavailable(error)
     if _wants_json(request):
-        return JsonResponse({"id": submission.pk, "version": submission.version}, status=201)
+        return JsonResponse({"id": submission.pk, "version": submission.version, "stage": submission.stage}, status=201)
     return redirect(f"{reverse('report-submissions')}?period={parsed.key}&kind={kind}")
 
 

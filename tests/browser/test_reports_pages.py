@@ -48,10 +48,11 @@ def reports(world):
                 MemberFactory(household=household, relation="Con", birth_date=date(2012, 3, 1))
     KhoiPopulation.objects.create(khoi=world.hb_k1, year=2025, households=120, persons=480)
     officer = world.users["ward_officer_hb"]
-    for version in (1, 2):
+    for version, stage in ((1, "preliminary"), (2, "official")):
         Submission.objects.create(
             ward=world.hb, kind="results", period="2025", version=version, submitted_by=officer, state="done",
-            pdf="submissions/x.pdf", xlsx="submissions/x.xlsx", pdf_sha256="0" * 64, xlsx_sha256="0" * 64,
+            stage=stage, pdf="submissions/x.pdf", xlsx="submissions/x.xlsx", pdf_sha256="0" * 64,
+            xlsx_sha256="0" * 64,
         )  # fmt: skip
     return world
 
@@ -105,6 +106,9 @@ def test_ward_officer_submissions_page(browser, live_server, reports, viewport, 
     context, page = english_page(browser, live_server, reports.users["ward_officer_hb"], viewport, mobile=mobile)
     check(page, live_server, "/en/reports/submissions/?period=2025", viewport, "submissions-ward", mobile=mobile)
     assert page.get_by_role("button", name="Submit a new version").count() == 1
+    # Each version says whether it is the preliminary or the official results; the officer chooses for the next.
+    assert page.locator('[data-testid="stage"]').all_inner_texts() == ["Official results", "Preliminary results"]
+    assert page.get_by_label("Submit as").count() == 1
     check(page, live_server, f"/en/reports/lists/ward/{reports.hb.pk}/2025/", viewport, "lists-ward", mobile=mobile)
     check(page, live_server, "/en/reports/?year=2025", viewport, "index-ward", mobile=mobile)
     context.close()

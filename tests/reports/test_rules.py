@@ -98,8 +98,31 @@ def test_the_years_review_results_are_due_on_15_november_and_20_december():
     from datetime import date
 
     preliminary, official = _deadlines("results", "2025")
-    assert (preliminary.key, preliminary.due, preliminary.opens) == ("preliminary", date(2025, 11, 15), None)
-    assert (official.key, official.due, official.opens) == ("official", date(2025, 12, 20), date(2025, 11, 16))
+    # An official version answers the preliminary deadline too (it comes in the preliminary one's place).
+    assert (preliminary.key, preliminary.due, preliminary.stages) == (
+        "preliminary", date(2025, 11, 15), ("preliminary", "official")
+    )  # fmt: skip
+    assert (official.key, official.due, official.stages) == ("official", date(2025, 12, 20), ("official",))
+
+
+@pytest.mark.parametrize(
+    ("kind", "period", "today", "stage"),
+    [
+        ("results", "2025", "2025-01-01", "preliminary"),
+        ("results", "2025", "2025-11-15", "preliminary"),
+        ("results", "2025", "2025-11-16", "official"),
+        ("results", "2025", "2026-03-01", "official"),
+        ("results", "2025-H2", "2025-11-10", ""),
+        ("progress", "2025", "2025-11-10", ""),
+    ],
+)
+def test_the_stage_offered_follows_the_date(kind, period, today, stage):
+    from datetime import date
+
+    from reports.periods import parse_period
+    from reports.rules import default_stage
+
+    assert default_stage(kind=kind, period=parse_period(period), today=date.fromisoformat(today)) == stage
 
 
 @pytest.mark.parametrize(
@@ -119,6 +142,9 @@ def test_other_reports_are_due_on_the_fifth_of_the_next_month(kind, period, due)
     assert (deadline.key, deadline.due) == ("report", date.fromisoformat(due))
 
 
+PRE, OFF = "preliminary", "official"
+
+
 @pytest.mark.parametrize(
     ("sent", "today", "preliminary", "official", "row"),
     [
@@ -126,15 +152,28 @@ def test_other_reports_are_due_on_the_fifth_of_the_next_month(kind, period, due)
         ([], "2025-11-15", "not_due", "not_due", "not_due"),
         ([], "2025-11-16", "late", "not_due", "late"),
         ([], "2025-12-21", "late", "late", "late"),
-        # Sent on 15/11: the preliminary is in on time; it is not the official result.
-        (["2025-11-15"], "2025-12-20", "on_time", "not_due", "on_time"),
-        (["2025-11-15"], "2025-12-21", "on_time", "late", "late"),
-        # Sent on 16/11 only: the preliminary came late, the official is in on time.
-        (["2025-11-16"], "2025-12-21", "submitted_late", "on_time", "submitted_late"),
+        # The preliminary results sent on 15/11: in on time; they are not the official results.
+        ([("2025-11-15", PRE)], "2025-12-20", "on_time", "not_due", "on_time"),
+        ([("2025-11-15", PRE)], "2025-12-21", "on_time", "late", "late"),
+        # Official results sent on 16/11 only: the preliminary deadline was missed, the official one met.
+        ([("2025-11-16", OFF)], "2025-12-21", "submitted_late", "on_time", "submitted_late"),
+        # Preliminary results sent late on 16/11 do not answer the official deadline (the date alone did).
+        ([("2025-11-16", PRE)], "2025-12-20", "submitted_late", "not_due", "submitted_late"),
+        ([("2025-11-16", PRE)], "2025-12-21", "submitted_late", "late", "late"),
+        # The official results sent early, on 10/11, answer both deadlines.
+        ([("2025-11-10", OFF)], "2025-12-21", "on_time", "on_time", "on_time"),
         # Both in time, then a correction after 20/12 changes nothing.
-        (["2025-11-10", "2025-12-20", "2026-01-03"], "2026-02-01", "on_time", "on_time", "on_time"),
-        # The official result sent on 21/12.
-        (["2025-11-01", "2025-12-21"], "2026-01-10", "on_time", "submitted_late", "submitted_late"),
+        (
+            [("2025-11-10", PRE), ("2025-12-20", OFF), ("2026-01-03", OFF)],
+            "2026-02-01",
+            "on_time",
+            "on_time",
+            "on_time",
+        ),
+        # The official results sent on 21/12.
+        ([("2025-11-01", PRE), ("2025-12-21", OFF)], "2026-01-10", "on_time", "submitted_late", "submitted_late"),
+        # A second preliminary version in December is not the official result.
+        ([("2025-11-01", PRE), ("2025-12-10", PRE)], "2025-12-21", "on_time", "late", "late"),
     ],
 )
 def test_deadline_states_at_the_boundaries(sent, today, preliminary, official, row):
@@ -142,9 +181,16 @@ def test_deadline_states_at_the_boundaries(sent, today, preliminary, official, r
 
     from reports.rules import deadline_state, overall_state
 
-    sent_on = [date.fromisoformat(day) for day in sent]
-    states = [
-        deadline_state(d, sent_on=sent_on, today=date.fromisoformat(today)) for d in _deadlines("results", "2025")
-    ]
+    sent_as = [(date.fromisoformat(day), stage) for day, stage in sent]
+    states = [deadline_state(d, sent=sent_as, today=date.fromisoformat(today)) for d in _deadlines("results", "2025")]
     assert states == [preliminary, official]
     assert overall_state(states) == row
+
+
+def test_other_reports_count_every_version():
+    from datetime import date
+
+    from reports.rules import deadline_state
+
+    (deadline,) = _deadlines("progress", "2025-Q3")
+    assert deadline_state(deadline, sent=[(date(2025, 10, 5), "")], today=date(2025, 12, 1)) == "on_time"

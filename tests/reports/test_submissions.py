@@ -82,7 +82,7 @@ def test_a_second_submission_while_one_is_being_frozen_is_refused(client, ward_d
 
 
 def test_a_failed_freeze_leaves_nothing(ward_data, monkeypatch):
-    def broken(ward, period):
+    def broken(ward, period, stage):
         raise RuntimeError("renderer crashed")
 
     monkeypatch.setitem(services.FREEZERS, "results", broken)
@@ -247,3 +247,75 @@ def test_the_upper_level_may_not_submit_whatever_the_period(client, ward_data):
     assert submit(client, ward_data, user="upper_level", period="x").status_code == 403
     assert submit(client, ward_data, user="upper_level", period="x", ward=ward_data.other).status_code == 403
     assert submit(client, ward_data, user="ward_officer_hb", period="x").status_code == 400
+
+
+# --- Preliminary or official: the officer's choice, not the date's (docs/reports.md, "Due dates") --------------
+
+
+def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client, api_client, ward_data):
+    from openpyxl import load_workbook as read
+
+    from .pdftools import flat_text
+
+    officer = ward_data.users["ward_officer_hb"]
+    client.force_login(officer)
+    page = client.get("/reports/submissions/?period=2025").content.decode()
+    # The choice is offered for the year's tables, the date's default chosen (after 15/11/2025: official).
+    assert 'name="stage"' in page and '<option value="official" selected>Kết quả chính thức</option>' in page
+    url = f"/reports/submissions/submit/{ward_data.hb.pk}/2025/"
+    assert client.post(url, {"kind": "results", "stage": "preliminary"}).status_code == 302
+    submission = Submission.objects.get()
+    assert submission.stage == "preliminary"
+    pdf = _body(client.get(f"/reports/submissions/{submission.pk}.pdf"))
+    assert "Hưng Bình — năm 2025 — Kết quả sơ bộ" in flat_text(pdf, first=1, last=1)
+    sheet = read(BytesIO(_body(client.get(f"/reports/submissions/{submission.pk}.xlsx"))))["ket-qua"]
+    assert "KẾT QUẢ SƠ BỘ" in [sheet.cell(row=r, column=1).value for r in range(1, 6)]
+    page = client.get("/reports/submissions/?period=2025").content.decode()
+    assert 'data-stage="preliminary">Kết quả sơ bộ</td>' in page
+    # The API says it, and filters on it; the schema names the two values.
+    api_client.force_authenticate(ward_data.users["upper_level"])
+    assert api_client.get("/api/v1/reports/").json()["results"][0]["stage"] == "preliminary"
+    assert api_client.get("/api/v1/reports/", {"stage": "official"}).json()["count"] == 0
+    schema = api_client.get("/api/v1/schema/", {"format": "json"}).json()
+    stage = schema["components"]["schemas"]["Submission"]["properties"]["stage"]
+    assert "preliminary" in str(schema["components"]["schemas"]) and "15/11" in stage.get("description", "")
+    # Without a choice the date decides; a stage that does not exist, or for another report, is refused.
+    assert client.post(url, {"kind": "results"}).status_code == 302
+    assert Submission.objects.get(version=2).stage == "official"
+    assert client.post(url, {"kind": "results", "stage": "final"}).status_code == 400
+    assert client.post(url, {"kind": "progress", "stage": "official"}).status_code == 400
+    half = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H2/"
+    assert client.post(half, {"kind": "results", "stage": "official"}).status_code == 400
+    assert client.post(half, {"kind": "results"}).status_code == 302
+    assert Submission.objects.get(period="2025-H2").stage == ""
+    assert "stage-choice" not in client.get("/reports/submissions/?period=2025-H2").content.decode()
+
+
+def test_the_stage_offered_by_default_is_the_dates():
+    from datetime import date
+
+    for today, stage in ((date(2025, 11, 15), "preliminary"), (date(2025, 11, 16), "official")):
+        assert services.submission_stage(kind="results", period=parse_period("2025"), chosen=None, today=today) == stage
+
+
+def test_lateness_counts_against_the_deadline_of_the_stage_sent(ward_data):
+    """Preliminary results sent on 16/11 are late for the preliminary deadline and do not answer the official
+    one (by the date alone they were the official results, on time)."""
+    from datetime import UTC, datetime
+
+    from reports import selectors
+
+    officer = ward_data.users["ward_officer_hb"]
+    for ward, stage in ((ward_data.hb, "preliminary"), (ward_data.qt, "official")):
+        Submission.objects.create(
+            ward=ward, kind="results", period="2025", version=1, submitted_by=officer, state="done", stage=stage,
+            pdf="x.pdf", xlsx="x.xlsx", pdf_sha256="0" * 64, xlsx_sha256="0" * 64,
+        )  # fmt: skip
+    Submission.objects.update(submitted_at=datetime(2025, 11, 16, 3, 0, tzinfo=UTC))
+    rows = selectors.submission_overview(
+        user=ward_data.users["upper_level"], period=parse_period("2025"), kind="results", today=date(2025, 12, 21)
+    )
+    assert [(r["ward"].name, r["state"], [d["state"] for d in r["deadlines"]]) for r in rows] == [
+        ("Hưng Bình", "late", ["submitted_late", "late"]),
+        ("Quang Trung", "submitted_late", ["submitted_late", "on_time"]),
+    ]
