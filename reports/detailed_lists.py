@@ -7,11 +7,19 @@ its members under it (relation to the head, year of birth, gender). The same
 
 Two queries whatever the number of households: the households of either class
 on the period's last day (with their khối and ward), and their members.
+
+The page shows one class at a time, 50 households a page (`lists_page`): one
+aggregate query for the households and persons of every group and class (the
+group lines and the class totals), one for the page's households and one for
+their members, whatever the number of households or pages.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Prefetch
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -67,6 +75,17 @@ def _group_label(units: Units, household) -> str:
     return f"{household.ward.name} – {household.khoi.name}"
 
 
+def _household_rows(household, number: int) -> list[TableRow]:
+    """The household's line (number, head, code, 1, its persons) and a line per member under it."""
+    members = list(household.members.all())
+    rows = [TableRow(str(number), household.head_name, [household.code, None, None, None, 1, len(members)])]
+    for member in members:
+        year = str(member.birth_date.year) if member.birth_date else ""
+        values = ["", member.relation, year, str(GENDERS.get(member.gender, "")), None, None]
+        rows.append(TableRow("", member.full_name, values, is_sub=True))
+    return rows
+
+
 def _list_table(units: Units, period: Period, households: list, status: str) -> ReportTable:
     rows: list[TableRow] = []
     group, group_row = None, None
@@ -76,16 +95,16 @@ def _list_table(units: Units, period: Period, households: list, status: str) -> 
         if label != group:
             group, group_row = label, TableRow("", label, [None, None, None, None, 0, 0], is_total=True)
             rows.append(group_row)
-        members = list(household.members.all())
-        rows.append(TableRow(str(number), household.head_name, [household.code, None, None, None, 1, len(members)]))
-        for member in members:
-            year = str(member.birth_date.year) if member.birth_date else ""
-            values = ["", member.relation, year, str(GENDERS.get(member.gender, "")), None, None]
-            rows.append(TableRow("", member.full_name, values, is_sub=True))
+        rows += _household_rows(household, number)
+        persons = len(household.members.all())
         for target in (group_row.values, total):
             target[4] += 1
-            target[5] += len(members)
+            target[5] += persons
     rows.append(TableRow("", pgettext("table row", "Total"), total, is_total=True))
+    return _table(units, period, status, rows)
+
+
+def _table(units: Units, period: Period, status: str, rows: list[TableRow]) -> ReportTable:
     poor = status == Status.POOR
     header = [
         [
@@ -147,6 +166,98 @@ def ward_detailed_lists(ward, period: Period) -> DetailedLists:
 def upper_detailed_lists(unit, period: Period) -> DetailedLists:
     title = f"Danh sách hộ nghèo, hộ cận nghèo {unit.name} {period.key}"
     return _build("upper", unit, upper_units(unit), period, layout.unit_issuer(unit.name), "", title)
+
+
+# --- The page: one class at a time, 50 households a page ------------------------------------
+
+PAGE_SIZE = 50
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (the group query has it), so it does not count the households again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+@dataclass
+class ListsPage:
+    level: str
+    unit: object
+    period: Period
+    status: str  # the class shown
+    counts: dict  # status -> (households, persons) of the whole list
+    page: Page  # of the class's households
+    table: ReportTable  # the page's households with their members, under their group's line
+    household_ids: list[int]  # those shown (the personal-data log)
+    member_count: int
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name
+
+
+def _members_now():
+    members = Member.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
+    return Coalesce(Subquery(members.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
+
+
+def lists_page(level: str, unit, period: Period, status: str, page_number) -> ListsPage:
+    """One page of the list of `status` (poor or near-poor): its households with their members, each group's line
+    with the group's households and persons, the list's total on the last page. Four queries whatever the number
+    of households (the khối or wards, the groups, the page's households, their members)."""
+    units = ward_units(unit) if level == "ward" else upper_units(unit)
+    day = period.end
+    groups = (
+        units.households.order_by()
+        .annotate(status_then=status_on(day))
+        .values("ward_id", "ward__name", "khoi_id", "khoi__name", "status_then")
+        .annotate(households_n=Count("pk"), persons_n=Sum(_members_now()))
+    )
+    group_totals, counts = {}, dict.fromkeys(CLASSES, (0, 0))
+    for row in groups:
+        if row["status_then"] not in CLASSES:
+            continue
+        n, persons = row["households_n"], row["persons_n"] or 0
+        group_totals[(row["status_then"], row["khoi_id"])] = (n, persons)
+        households, people = counts[row["status_then"]]
+        counts[row["status_then"]] = (households + n, people + persons)
+    members = Prefetch("members", queryset=Member.objects.order_by("position", "pk"))
+    households = (
+        units.households.annotate(status_then=status_on(day))
+        .filter(status_then=status)
+        .select_related("ward", "khoi")
+        .prefetch_related(members)
+        .order_by("ward__name", "khoi__position", "khoi__name", "name_key", "code", "pk")
+    )
+    page = CountedPaginator(households, PAGE_SIZE, count=counts[status][0]).get_page(page_number)
+    shown = list(page.object_list)
+    rows, group = [], None
+    for number, household in enumerate(shown, start=page.start_index()):
+        if household.khoi_id != group:
+            group = household.khoi_id
+            n, persons = group_totals.get((status, group), (0, 0))
+            rows.append(TableRow("", _group_label(units, household), [None, None, None, None, n, persons], True))
+        rows += _household_rows(household, number)
+    if not page.has_next() and shown:
+        total = [None, None, None, None, *counts[status]]
+        rows.append(TableRow("", pgettext("table row", "Total"), total, is_total=True))
+    return ListsPage(
+        level,
+        unit,
+        period,
+        status,
+        counts,
+        page,
+        _table(units, period, status, rows),
+        household_ids=[h.pk for h in shown],
+        member_count=sum(len(h.members.all()) for h in shown),
+    )
 
 
 def render_detailed_lists_pdf(lists: DetailedLists, target=None):

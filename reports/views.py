@@ -381,16 +381,43 @@ def results_xlsx(request, level, unit_id, period):
 @require_GET
 @report_access
 def lists_page(request, level, unit_id, period):
+    """One class at a time (`?status=near_poor`, poor by default), 50 households a page with their members."""
+    from urllib.parse import urlencode
+
+    from households.rules import Status
+
+    from .detailed_lists import lists_page as build_page
+
     try:
-        unit, parsed, build = _unit_report(request, level, unit_id, period, job_kinds.LISTS)
+        unit, parsed, _build = _unit_report(request, level, unit_id, period, job_kinds.LISTS)
     except selectors.ReportRequestError as error:
         return _page_request_error(request, "reports/lists.html", error)
+    status = request.GET.get("status")
+    status = status if status in (Status.POOR, Status.NEAR_POOR) else Status.POOR
     kwargs = {"level": level, "unit_id": unit_id, "period": parsed.key}
     links = {ext: reverse("report-lists-file", kwargs={**kwargs, "extension": ext}) for ext in ("pdf", "xlsx")}
     links["results"] = reverse("report-results", kwargs=kwargs)
-    report = build()
+    report = build_page(level, unit, parsed, status, request.GET.get("page"))
     job_kinds.log_detailed_lists(request.user, request.get_full_path(), report, channel="view")
-    return render(request, "reports/lists.html", {"report": report, "links": links})
+    classes = [
+        {
+            "status": value,
+            "label": label,
+            "households": report.counts[value][0],
+            "persons": report.counts[value][1],
+            "query": urlencode({"status": value}),
+        }
+        for value, label in ((Status.POOR, _("Poor households")), (Status.NEAR_POOR, _("Near-poor households")))
+    ]
+    context = {
+        "report": report,
+        "links": links,
+        "classes": classes,
+        "shown": next(c for c in classes if c["status"] == status),
+        "page": report.page,
+        "query": urlencode({"status": status}),
+    }
+    return render(request, "reports/lists.html", context)
 
 
 @require_GET

@@ -110,5 +110,10 @@ def test_ward_officer_submissions_page(browser, live_server, reports, viewport, 
     assert page.locator('[data-testid="stage"]').all_inner_texts() == ["Official results", "Preliminary results"]
     assert page.get_by_label("Submit as").count() == 1
     check(page, live_server, f"/en/reports/lists/ward/{reports.hb.pk}/2025/", viewport, "lists-ward", mobile=mobile)
+    # One class at a time: the poor households, and a button for the near-poor ones with their count.
+    assert page.locator('[data-testid="classes"] a[aria-current="page"]').inner_text() == "Poor households (2)"
+    page.get_by_role("link", name="Near-poor households (2)").click()
+    page.wait_for_url("**status=near_poor")
+    assert page.locator("#table-danh-sach-ho-can-ngheo").count() == 1
     check(page, live_server, "/en/reports/?year=2025", viewport, "index-ward", mobile=mobile)
     context.close()

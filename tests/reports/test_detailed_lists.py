@@ -155,12 +155,61 @@ def test_workbook_has_a_sheet_per_class_and_the_same_numbers(client, registry):
     assert (access.member_count, access.id_numbers_shown) == (9 + 3, False)
 
 
-def test_page_shows_both_lists_and_links_the_files(client, registry):
+def test_page_shows_one_class_at_a_time_and_links_the_files(client, registry):
     client.force_login(registry.users["ward_officer_hb"])
-    page = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025/").content.decode()
-    assert 'id="table-danh-sach-ho-ngheo"' in page and 'id="table-danh-sach-ho-can-ngheo"' in page
-    assert f"/reports/lists/ward/{registry.hb.pk}/2025.pdf" in page and "Phạm Văn Cường" in page
+    url = f"/reports/lists/ward/{registry.hb.pk}/2025/"
+    page = client.get(url).content.decode()
+    assert 'id="table-danh-sach-ho-ngheo"' in page and 'id="table-danh-sach-ho-can-ngheo"' not in page
+    assert f"/reports/lists/ward/{registry.hb.pk}/2025.pdf" in page and "Lê Thị Bình" in page
     assert 'class="table-scroll"' in page
+    assert "3 hộ, 9 nhân khẩu" in page  # the class's households and persons
+    assert 'href="?status=near_poor"' in page and "Hộ cận nghèo (2)" in page
+    # The members are those on the registry now: the page says so.
+    assert "thành viên là những người đang có trong sổ hiện nay" in page
+    near = client.get(url, {"status": "near_poor"}).content.decode()
+    assert 'id="table-danh-sach-ho-can-ngheo"' in near and "Phạm Văn Cường" in near and "Lê Thị Bình" not in near
+    assert 'aria-current="page" data-status="near_poor"' in near
+
+
+def test_page_shows_fifty_households_a_page_in_constant_queries(client, registry, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(registry.users["ward_officer_hb"])
+    url = f"/reports/lists/ward/{registry.hb.pk}/2025/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(60):
+        household(registry.hb_k1 if n % 2 else registry.hb_k2, "poor", 2, head_name=f"Hộ Mẫu {n:02d}")
+    with CaptureQueriesContext(connection) as first:
+        response = client.get(url)
+    table = response.context["report"].table
+    households = [r for r in table.rows if r.number]
+    assert [r.number for r in households] == [str(n) for n in range(1, 51)]
+    assert not any(r.label == "Tổng cộng" for r in table.rows)  # the total closes the last page
+    groups = {r.label: r.values[4:] for r in table.rows if r.is_total}
+    assert groups == {"Khối 1": [32, 65], "Khối 2": [31, 64]}  # the whole group's, not the page's
+    page = response.content.decode()
+    assert "1 / 2" in page and 'href="?status=poor&amp;page=2"' in page and "Sau ›" in page
+    with CaptureQueriesContext(connection) as second:
+        response = client.get(url, {"status": "poor", "page": 2})
+    rows = response.context["report"].table.rows
+    assert [r.number for r in rows if r.number] == [str(n) for n in range(51, 64)]
+    assert rows[-1].label == "Tổng cộng" and rows[-1].values[4:] == [63, 129]
+    assert "‹ Trước" in response.content.decode()
+    assert len(few.captured_queries) == len(first.captured_queries) == len(second.captured_queries)
+    # Every page shows its own households in the personal-data log.
+    access = PersonalDataAccess.objects.filter(path__contains="page=2").get()
+    assert len(access.household_ids) == 13
+
+
+def test_page_says_when_a_class_has_no_household(client, registry):
+    client.force_login(registry.users["upper_level"])
+    page = client.get(f"/reports/lists/ward/{registry.qt.pk}/2025/", {"status": "near_poor"}).content.decode()
+    assert 'data-testid="empty"' in page and "Không có hộ nào thuộc loại này vào ngày 31/12/2025" in page
+    assert "<table" not in page
+    bad = client.get(f"/reports/lists/ward/{registry.qt.pk}/2025/", {"status": "rich", "page": "x"})
+    assert bad.status_code == 200 and "Vũ Văn Giang" in bad.content.decode()  # poor, page 1
 
 
 @pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "x"])
