@@ -16,7 +16,7 @@ pdftotext, workbooks with openpyxl. The rules (docs/personal-data.md):
 - no log line carries one.
 
 The tests that build the world are named `…role_scope…`: a few minutes on a loaded machine, they are left out of
-a landing run with -k "not role_scope" (TEAM.md) and run in CI's SQLite pass (sqlite_pass), like the matrix.
+a quick local run with -k "not role_scope" and run in CI's SQLite pass (sqlite_pass), like the matrix.
 
 A route whose answer the sweep cannot read (a content type it does not know, a file that does not open)
 fails it, as a route without an entry fails the matrix: teach `text_of` to read it.
