@@ -337,6 +337,15 @@ def certificate_number(serial: int) -> str:
     return f"{serial}/{CERTIFICATE_SUFFIX}"
 
 
+# The campaign board's columns, which its total row adds up (BoardRow also counts refused and returned).
+BOARD_TOTALS = ("listed", "surveyed", "submitted", "verified", "agreed", "posted", "recognised", "late")
+
+
+def board_totals(rows) -> dict[str, int]:
+    """The board's total row: each of BOARD_TOTALS summed over the khối rows (objects with those counts)."""
+    return {name: sum(getattr(row, name) for row in rows) for name in BOARD_TOTALS}
+
+
 # --- What the survey shows next to each indicator ---------------------------------
 
 

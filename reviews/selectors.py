@@ -9,10 +9,13 @@ from django.utils import timezone
 from households.models import Khoi
 from households.scoping import scope_q
 from households.selectors import khoi_list
+from hungbinh.accounts.models import User
+from hungbinh.accounts.roles import Role
 
 from . import rules
 from .models import (
     Campaign,
+    Certificate,
     Decision,
     Indicator,
     Meeting,
@@ -66,6 +69,38 @@ def review_list(*, user) -> QuerySet[Review]:
 def review_detail(*, user, pk: int) -> Review:
     """One review in the user's scope (Review.DoesNotExist otherwise: a 404)."""
     return review_list(user=user).select_related("campaign__standard", "posting", "decision").get(pk=pk)
+
+
+def khoi_review_list(*, user, campaign: Campaign, khoi: Khoi, today: date | None = None) -> list[Review]:
+    """The reviews of one khối in a campaign that the user may see, by household name, each with `overdue`:
+    a regular review still open past its due day (rules.is_overdue, the ward's number of days). Two queries."""
+    today = today or timezone.localdate()
+    reviews = list(review_list(user=user).filter(campaign=campaign, khoi=khoi).order_by("household__name_key", "id"))
+    days = settings_for(campaign.ward_id).regular_review_days
+    for review in reviews:
+        review.overdue = rules.is_overdue(
+            kind=campaign.kind, started_on=review.applied_on, closed=review.is_frozen, today=today, days=days
+        )
+    return reviews
+
+
+def khoi_committee_list(*, khoi: Khoi) -> list[User]:
+    """The khối's active committee members, who may be given its part of a campaign's list.
+
+    `khoi` is already in the user's scope (read through households.selectors.khoi_list).
+    """
+    return list(User.objects.filter(role=Role.KHOI_MEMBER, khoi=khoi, is_active=True).order_by("last_name", "id"))
+
+
+def review_certificate(*, review: Review) -> Certificate | None:
+    """The certificate (Mẫu số 03) the review's recognition decision gave its household, if any.
+
+    `review` was read through review_list (in the user's scope). Only a decision issues certificates, so a
+    review without one is answered without a query.
+    """
+    if not review.decision_id:
+        return None
+    return Certificate.objects.filter(review=review).first()
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:

@@ -33,7 +33,7 @@ from .forms import (
     UpperAnswerForm,
     UpperReportForm,
 )
-from .models import CampaignKind, Certificate, Review, ReviewSource, ReviewState
+from .models import CampaignKind, Review, ReviewSource, ReviewState
 from .serializers import explanation
 
 S = ReviewState
@@ -97,17 +97,13 @@ def campaign_list(request):
 def campaign_board(request, pk):
     campaign = _campaign(request.user, pk)
     board = selectors.campaign_board(user=request.user, campaign=campaign)
-    totals = {
-        name: sum(getattr(row, name) for row in board)
-        for name in ("listed", "surveyed", "submitted", "verified", "agreed", "posted", "recognised", "late")
-    }
     return render(
         request,
         "reviews/campaign_board.html",
         {
             "campaign": campaign,
             "board": board,
-            "totals": totals,
+            "totals": rules.board_totals(board),
             "can_manage": can_manage_ward(request.user),
             "is_leader": _is_leader(request.user),
             "reports": list(campaign.upper_reports.all()),
@@ -120,17 +116,7 @@ def campaign_board(request, pk):
 def khoi_reviews(request, pk, khoi_pk):
     campaign = _campaign(request.user, pk)
     khoi = _khoi(request.user, campaign, khoi_pk)
-    reviews = list(
-        selectors.review_list(user=request.user)
-        .filter(campaign=campaign, khoi=khoi)
-        .order_by("household__name_key", "id")
-    )
-    today = timezone.localdate()
-    days = selectors.settings_for(campaign.ward_id).regular_review_days
-    for review in reviews:
-        review.overdue = rules.is_overdue(
-            kind=campaign.kind, started_on=review.applied_on, closed=review.is_frozen, today=today, days=days
-        )
+    reviews = selectors.khoi_review_list(user=request.user, campaign=campaign, khoi=khoi)
     return render(
         request,
         "reviews/khoi_reviews.html",
@@ -141,7 +127,9 @@ def khoi_reviews(request, pk, khoi_pk):
             "can_manage": can_manage_ward(request.user),
             "can_meet": can_manage_ward(request.user) or request.user.khoi_id == khoi.pk,
             "can_apply": can_edit_registry(request.user),
-            "assign_form": AssignForm(members=_khoi_members(khoi)) if can_manage_ward(request.user) else None,
+            "assign_form": AssignForm(members=selectors.khoi_committee_list(khoi=khoi))
+            if can_manage_ward(request.user)
+            else None,
         },
     )
 
@@ -209,7 +197,7 @@ def review_detail(request, pk):
             and not review.is_frozen,
             "classify_url": reverse("review-classify", args=[review.pk]),
             "events": list(review.events.select_related("by").order_by("-at", "-id")[:20]),
-            "certificate": Certificate.objects.filter(review=review).first() if review.decision_id else None,
+            "certificate": selectors.review_certificate(review=review),
             "due_on": rules.regular_due_on(review.applied_on)
             if review.campaign.kind == CampaignKind.REGULAR and review.applied_on
             else None,
@@ -512,20 +500,15 @@ def khoi_assign(request, pk, khoi_pk):
         raise PermissionDenied(_("Only ward staff may do this step of the review."))
     campaign = _campaign(request.user, pk)
     khoi = _khoi(request.user, campaign, khoi_pk)
-    form = AssignForm(request.POST or None, members=_khoi_members(khoi))
+    members = selectors.khoi_committee_list(khoi=khoi)
+    form = AssignForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
-        member = next(m for m in _khoi_members(khoi) if m.pk == form.cleaned_data["member"])
+        member = next(m for m in members if m.pk == form.cleaned_data["member"])
         count = services.campaign_assign(by=request.user, campaign=campaign, khoi=khoi, member=member)
         messages.success(
             request, _("%(n)s households given to %(name)s.") % {"n": count, "name": member.get_full_name()}
         )
     return redirect("reviews-khoi", campaign.pk, khoi.pk)
-
-
-def _khoi_members(khoi):
-    from hungbinh.accounts.models import User
-
-    return list(User.objects.filter(role=Role.KHOI_MEMBER, khoi=khoi, is_active=True).order_by("last_name", "id"))
 
 
 @login_required

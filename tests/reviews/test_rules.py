@@ -1,5 +1,7 @@
-"""The classifier over every boundary of both standards, without a database."""
+"""The review's rules without a database: the classifier over every boundary of both standards, the workflow's
+days and the board's totals."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -221,3 +223,52 @@ def test_member_facts():
     assert facts["viec_lam"].startswith("3 ")
     assert facts["nguoi_phu_thuoc"].startswith("5") and "7" in facts["nguoi_phu_thuoc"]
     assert "1" in rules.member_facts([rules.MemberFacts(age=None)])["viec_lam"].split("(")[1]
+
+
+# --- The campaign board's total row ------------------------------------------------
+
+
+def test_board_totals_add_up_the_khoi_rows_column_by_column():
+    from reviews.selectors import BoardRow
+
+    rows = [
+        BoardRow(khoi=None, listed=4, surveyed=3, submitted=2, verified=2, agreed=1, posted=1, late=1, refused=1),
+        BoardRow(khoi=None, listed=1, surveyed=1, recognised=1, returned=2),
+    ]
+    assert rules.board_totals(rows) == {
+        "listed": 5,
+        "surveyed": 4,
+        "submitted": 2,
+        "verified": 2,
+        "agreed": 1,
+        "posted": 1,
+        "recognised": 1,
+        "late": 1,
+    }  # refused and returned are not columns of the board
+
+
+def test_board_totals_of_no_khoi_are_zeros():
+    assert rules.board_totals([]) == dict.fromkeys(rules.BOARD_TOTALS, 0)
+
+
+# --- A regular review's due day -----------------------------------------------------
+
+STARTED = date(2025, 9, 20)
+
+
+@pytest.mark.parametrize(
+    ("kind", "started_on", "closed", "today", "days", "overdue"),
+    [
+        ("regular", STARTED, False, date(2025, 10, 5), 15, False),  # the 15th day is still in time
+        ("regular", STARTED, False, date(2025, 10, 6), 15, True),
+        ("regular", STARTED, True, date(2025, 12, 1), 15, False),  # decided or refused: never late
+        ("regular", None, False, date(2025, 12, 1), 15, False),  # no application day: nothing to count from
+        ("regular", STARTED, False, date(2025, 10, 1), 10, True),  # the ward's own number of days
+        ("periodic", STARTED, False, date(2026, 3, 1), 15, False),  # the board counts the periodic window
+    ],
+)
+def test_a_regular_review_is_overdue_after_its_days(kind, started_on, closed, today, days, overdue):
+    assert rules.is_overdue(kind=kind, started_on=started_on, closed=closed, today=today, days=days) is overdue
+    if started_on:
+        assert rules.regular_due_on(started_on, days) == started_on + timedelta(days=days)
+

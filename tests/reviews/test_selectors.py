@@ -1,0 +1,101 @@
+"""reviews/selectors.py: what each role sees of a khối's reviews, its committee and a review's certificate."""
+
+from datetime import date
+
+import pytest
+
+from reviews import selectors, services
+from reviews.models import Review, ReviewSettings
+from tests.factories import HouseholdFactory, KhoiMemberFactory
+
+from .conftest import POOR_SURVEY, review_of, to_posted
+
+pytestmark = pytest.mark.django_db
+
+
+# --- A khối's reviews, with the overdue flag --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "khoi", "seen"),
+    [
+        ("ward_officer_hb", "hb_k1", ["K1-01", "K1-02", "K1-03"]),
+        ("admin", "hb_k2", ["K2-01"]),
+        ("khoi_member_hb_k1", "hb_k1", ["K1-01", "K1-02", "K1-03"]),
+        ("khoi_member_hb_k1", "hb_k2", []),  # another khối
+        ("ward_officer_qt", "hb_k1", []),  # another ward
+    ],
+)
+def test_a_khois_reviews_are_those_in_the_users_scope(world, campaign, role, khoi, seen):
+    reviews = selectors.khoi_review_list(user=world.users[role], campaign=campaign, khoi=getattr(world, khoi))
+    assert sorted(r.household.code for r in reviews) == seen
+    assert not any(r.overdue for r in reviews)  # a periodic campaign's reviews are never late one by one
+
+
+@pytest.fixture
+def regular(world, officer):
+    """September 2025's regular reviews of Hưng Bình: one applied on 1/9, one on 20/9, one decided late."""
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2025, month=9)
+    for code, applied_on, state in (
+        ("K1-21", date(2025, 9, 1), "submitted"),
+        ("K1-22", date(2025, 9, 20), "listed"),
+        ("K1-23", date(2025, 9, 1), "refused"),
+    ):
+        household = HouseholdFactory(khoi=world.hb_k1, code=code, status="poor")
+        Review.objects.create(
+            campaign=campaign,
+            household=household,
+            khoi=world.hb_k1,
+            from_status="poor",
+            source="form_01",
+            applied_on=applied_on,
+            state=state,
+            refusal_reason="Không đủ điều kiện" if state == "refused" else "",
+        )
+    return campaign
+
+
+def _overdue(world, campaign, today, user="ward_officer_hb"):
+    reviews = selectors.khoi_review_list(user=world.users[user], campaign=campaign, khoi=world.hb_k1, today=today)
+    return {r.household.code: r.overdue for r in reviews}
+
+
+def test_a_regular_review_still_open_past_its_days_is_overdue(world, regular):
+    # 15 days from 1/9: the 16th is still in time, the 17th is late; a refused review is closed.
+    assert _overdue(world, regular, date(2025, 9, 16)) == {"K1-21": False, "K1-22": False, "K1-23": False}
+    assert _overdue(world, regular, date(2025, 9, 17)) == {"K1-21": True, "K1-22": False, "K1-23": False}
+    assert _overdue(world, regular, date(2025, 10, 6), "khoi_member_hb_k1")["K1-22"] is True
+
+
+def test_the_wards_own_number_of_days_counts(world, regular, django_assert_num_queries):
+    ReviewSettings.objects.create(ward=world.hb, regular_review_days=10)
+    with django_assert_num_queries(2):  # the reviews, the ward's settings: whatever the number of reviews
+        assert _overdue(world, regular, date(2025, 9, 12))["K1-21"] is True
+
+
+# --- The khối's committee ----------------------------------------------------------------
+
+
+def test_the_committee_is_the_khois_active_members_by_name(world):
+    binh = KhoiMemberFactory(khoi=world.hb_k2, last_name="Binh")
+    an = KhoiMemberFactory(khoi=world.hb_k2, last_name="An")
+    KhoiMemberFactory(khoi=world.hb_k2, last_name="Ba", is_active=False)
+    assert selectors.khoi_committee_list(khoi=world.hb_k2) == [an, binh]
+    assert selectors.khoi_committee_list(khoi=world.hb_k1) == [world.users["khoi_member_hb_k1"]]
+    assert selectors.khoi_committee_list(khoi=world.qt_k1) == []
+
+
+# --- A review's certificate ----------------------------------------------------------
+
+
+def test_a_review_has_a_certificate_once_its_decision_gives_one(
+    world, campaign, officer, leader, households, django_assert_num_queries
+):
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    with django_assert_num_queries(0):  # no decision, no certificate: nothing to read
+        assert selectors.review_certificate(review=review) is None
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10), number="150/BC-UBND")
+    services.decision_issue(by=leader, campaign=campaign, number="1/QĐ", signed_on=date(2025, 11, 20), reviews=[review])
+    review = selectors.review_detail(user=world.users["khoi_member_hb_k1"], pk=review.pk)
+    certificate = selectors.review_certificate(review=review)
+    assert (certificate.number, certificate.household_id) == ("1/GCN-HN.HCN", households["p1"].pk)
