@@ -278,6 +278,29 @@ def share(part, whole) -> float | None:
     return round(100 * part / whole, 1)
 
 
+@dataclass(frozen=True)
+class BudgetTotals:
+    """A plan's budget lines added up (whole đồng)."""
+
+    allocated: int
+    spent: int
+
+    @property
+    def remaining(self) -> int:
+        return self.allocated - self.spent
+
+    @property
+    def share(self) -> float | None:
+        """The share of the allocation spent, in % to one decimal; None without an allocation."""
+        return share(self.spent, self.allocated)
+
+
+def budget_totals(lines: Iterable) -> BudgetTotals:
+    """The total row of budget lines: anything with `allocated` and `spent` (selectors.BudgetRow)."""
+    lines = list(lines)
+    return BudgetTotals(allocated=sum(line.allocated for line in lines), spent=sum(line.spent for line in lines))
+
+
 # --- Plans -------------------------------------------------------------------------------
 
 PLAN_NUMBER = re.compile(r"^\d+/\S+$")

@@ -263,16 +263,10 @@ def plan_budgets(request, pk):
                 messages.success(request, _("Saved the allocation."))
                 return redirect("plan-budgets", pk=plan.pk)
     rows, unbudgeted = selectors.budget_summary(plan)
-    totals = {
-        "allocated": sum(r.allocated for r in rows),
-        "spent": sum(r.spent for r in rows),
-    }
-    totals["remaining"] = totals["allocated"] - totals["spent"]
-    totals["share"] = rules.share(totals["spent"], totals["allocated"])
     context = {
         "plan": plan,
         "rows": rows,
-        "totals": totals,
+        "totals": rules.budget_totals(rows),
         "unbudgeted": unbudgeted,
         "form": form,
     }

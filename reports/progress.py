@@ -184,17 +184,19 @@ def _support_table(ward, period: Period) -> ReportTable:
 
 
 def _budget_table(ward, period: Period, plan) -> ReportTable:
+    from projects.rules import budget_totals
     from projects.selectors import budget_rows
 
     rows = []
-    total = [0, 0, 0]
     if plan is not None:
-        for n, row in enumerate(budget_rows(plan), start=1):
+        lines = budget_rows(plan)
+        for n, row in enumerate(lines, start=1):
             label = f"{row.budget.subproject or _('Outside the sub-projects')} – {row.budget.funding_source.name}"
             values = [row.allocated, row.spent, row.remaining, percent(row.spent, row.allocated)]
-            total = [total[0] + row.allocated, total[1] + row.spent, total[2] + row.remaining]
             rows.append(TableRow(str(n), label, values))
-        rows.append(TableRow("", pgettext("table row", "Total"), [*total, percent(total[1], total[0])], is_total=True))
+        total = budget_totals(lines)
+        values = [total.allocated, total.spent, total.remaining, percent(total.spent, total.allocated)]
+        rows.append(TableRow("", pgettext("table row", "Total"), values, is_total=True))
     header = [
         [
             HeaderCell(_("No.")),

@@ -191,6 +191,22 @@ def test_over_budget_warning():
     assert "1.100.000" in warning and "100.000" in warning
 
 
+@pytest.mark.parametrize(
+    ("lines", "allocated", "spent", "remaining", "share"),
+    [
+        ([(10_000_000, 9_500_000), (2_000_000, 0)], 12_000_000, 9_500_000, 2_500_000, 79.2),
+        ([(1_000_000, 1_500_000)], 1_000_000, 1_500_000, -500_000, 150.0),  # overspent: remaining below zero
+        ([(0, 300_000)], 0, 300_000, -300_000, None),  # spent without an allocation: no share
+        ([], 0, 0, 0, None),
+    ],
+)
+def test_budget_totals_add_the_lines_up(lines, allocated, spent, remaining, share):
+    from types import SimpleNamespace
+
+    totals = rules.budget_totals(SimpleNamespace(allocated=a, spent=s) for a, s in lines)
+    assert (totals.allocated, totals.spent, totals.remaining, totals.share) == (allocated, spent, remaining, share)
+
+
 def test_plan_number_and_year():
     assert rules.plan_number_problem("45/KH-UBND") is None
     assert rules.plan_number_problem("") is not None

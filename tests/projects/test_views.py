@@ -302,6 +302,8 @@ def test_budget_page_warns_before_passing_the_allocation(client, world, program)
     client.force_login(world.users["ward_officer_hb"])
     content = client.get(f"/plans/{program['plan'].pk}/budgets/").content.decode()
     assert 'data-testid="near"' in content and "9.500.000" in content and "500.000" in content
+    total = content.split("<tfoot>")[1].split("</tfoot>")[0]  # rules.budget_totals over the lines
+    assert all(figure in total for figure in ("10.000.000", "9.500.000", "500.000", "95,0%")), total
 
 
 def test_task_notes_and_overdue_on_the_dashboard(client, world, program):
