@@ -116,3 +116,18 @@ def year_period(year: int) -> Period:
 def periods_of_year(year: int) -> list[Period]:
     """The periods a ward may report on in a year, the year first."""
     return [Period(year, "Y"), Period(year, "H", 1), Period(year, "H", 2), *(Period(year, "Q", q) for q in range(1, 5))]
+
+
+def submission_period(today: date) -> Period:
+    """The period the submissions page opens on, given today's date in Vietnam (`timezone.localdate()`).
+
+    The year, except in January: then the year just ended, whose progress report is due on 5 January and
+    whose review-result tables were due by 15/11 and 20/12 (reports.rules.deadlines), so January is when
+    its last and late versions come in and the upper level checks who sent what.
+    """
+    return Period(today.year - 1 if today.month == 1 else today.year, "Y")
+
+
+def submission_periods(today: date) -> list[Period]:
+    """The periods the submissions page offers: those of this year, then those of the year before."""
+    return [*periods_of_year(today.year), *periods_of_year(today.year - 1)]

@@ -524,14 +524,13 @@ def submission_page(request):
 
     from . import rules
     from .models import Submission
-    from .periods import periods_of_year
+    from .periods import submission_period, submission_periods, year_period
 
     today = timezone.localdate()
-    text = request.GET.get("period") or str(today.year - (1 if today.month == 1 else 0))
     try:
-        period = selectors.period_get(text)
+        period = selectors.period_get(request.GET.get("period") or submission_period(today).key)
     except selectors.ReportRequestError as error:
-        period, error_message = selectors.period_get(str(today.year)), error.message
+        period, error_message = year_period(today.year), error.message
     else:
         error_message = ""
     kind = request.GET.get("kind")
@@ -544,7 +543,7 @@ def submission_page(request):
             item["state_label"] = SUBMISSION_STATE_LABELS[item["state"]]
     context = {
         "period": period,
-        "periods": [p for year in (today.year, today.year - 1) for p in periods_of_year(year)],
+        "periods": submission_periods(today),
         "rows": rows,
         "may_submit": services.may_enter_population(request.user),
         "error": error_message,

@@ -5,7 +5,14 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from reports.periods import Period, PeriodError, parse_period, periods_of_year
+from reports.periods import (
+    Period,
+    PeriodError,
+    parse_period,
+    periods_of_year,
+    submission_period,
+    submission_periods,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +73,41 @@ def test_labels_and_the_periods_of_a_year():
         "2025", "2025-H1", "2025-H2", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"
     ]  # fmt: skip
     assert Period(2025, "Q", 3) < Period(2025, "Y")
+
+
+# --- The submissions page's period --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "key"),
+    [
+        (date(2025, 11, 15), "2025"),  # the preliminary results' day
+        (date(2025, 12, 20), "2025"),  # the official results' day
+        (date(2025, 12, 31), "2025"),
+        (date(2026, 1, 1), "2025"),  # January: the year just ended (its progress report is due on 5/1)
+        (date(2026, 1, 5), "2025"),
+        (date(2026, 1, 31), "2025"),
+        (date(2026, 2, 1), "2026"),
+        (date(2026, 6, 30), "2026"),
+    ],
+)
+def test_the_submissions_page_opens_on_the_year_or_in_january_the_year_just_ended(today, key):
+    assert submission_period(today) == parse_period(key)
+
+
+def test_the_current_period_follows_the_day_in_vietnam_not_utc():
+    from datetime import UTC, datetime
+
+    from django.utils import timezone
+
+    # 17:30 UTC on 31 January is 00:30 on 1 February in Vietnam: the new year's period already.
+    instant = datetime(2026, 1, 31, 17, 30, tzinfo=UTC)
+    assert submission_period(instant.date()).key == "2025"
+    assert submission_period(timezone.localdate(instant)).key == "2026"
+
+
+def test_the_submissions_page_offers_this_years_periods_then_last_years():
+    keys = [p.key for p in submission_periods(date(2026, 1, 10))]
+    assert keys[:7] == ["2026", "2026-H1", "2026-H2", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert keys[7:] == ["2025", "2025-H1", "2025-H2", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
+    assert submission_period(date(2026, 1, 10)) in submission_periods(date(2026, 1, 10))

@@ -114,6 +114,19 @@ def test_bad_period_is_a_400_and_changes_nothing(client, ward_data):
     assert not Submission.objects.exists()
 
 
+@pytest.mark.parametrize(("today", "opened"), [(date(2026, 1, 31), "2025"), (date(2026, 2, 1), "2026")])
+def test_the_page_opens_on_the_period_of_the_day_in_vietnam(client, ward_data, monkeypatch, today, opened):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    client.force_login(ward_data.users["ward_officer_hb"])
+    response = client.get("/reports/submissions/")
+    assert response.status_code == 200 and response.context["period"] == parse_period(opened)
+    assert [p.key for p in response.context["periods"]][::7] == [str(today.year), str(today.year - 1)]
+    unreadable = client.get("/reports/submissions/", {"period": "2026-Q5"})
+    assert unreadable.status_code == 400 and unreadable.context["period"] == parse_period(str(today.year))
+
+
 def test_upper_level_page_shows_who_submitted_and_who_is_late(client, ward_data):
     submit(client, ward_data, period="2025-H1")
     client.force_login(ward_data.users["upper_level"])
