@@ -1,8 +1,9 @@
 """Links to the review's papers (docs/documents.md, "The review's papers") from the reviews pages.
 
 `{% load review_papers %}` then `{% campaign_papers campaign %}`, `{% khoi_papers campaign khoi %}` or
-`{% review_papers review %}`: a short card of download links, only those the user may download.
-A constant number of queries whatever the size of the campaign.
+`{% review_papers review certificate %}`: a short card of download links, only those the user may download.
+The page has read the campaign, khối and review in the user's scope; what more a card needs is read through
+reviews.selectors. A constant number of queries whatever the size of the campaign.
 """
 
 from django import template
@@ -10,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from hungbinh.accounts.roles import Role, role_of
-from reviews.models import Certificate, Meeting, Posting, ReviewSource, ReviewState
+from reviews import selectors
+from reviews.models import ReviewSource, ReviewState
 
 register = template.Library()
 TEMPLATE = "reports/includes/review_papers.html"
@@ -48,9 +50,10 @@ def campaign_papers(context, campaign):
     return {"links": links}
 
 
-@register.inclusion_tag(TEMPLATE)
-def khoi_papers(campaign, khoi):
+@register.inclusion_tag(TEMPLATE, takes_context=True)
+def khoi_papers(context, campaign, khoi):
     """The khối's list, the minutes of each of its meetings and the notice of each posting."""
+    user = context["request"].user
     links = [
         (
             _("List of households to review (Phụ lục I)"),
@@ -62,14 +65,14 @@ def khoi_papers(campaign, khoi):
     links.append(
         (_("Results of the khối (Excel)"), reverse("report-campaign-results-xlsx", args=[campaign.pk]) + results)
     )
-    for meeting in Meeting.objects.filter(campaign=campaign, khoi=khoi).order_by("held_on", "pk"):
+    for meeting in selectors.meeting_list(user=user).filter(campaign=campaign, khoi=khoi).order_by("held_on", "pk"):
         links.append(
             (
                 _("Minutes of the meeting of %(day)s (Phụ lục V)") % {"day": f"{meeting.held_on:%d/%m/%Y}"},
                 reverse("report-meeting-pdf", args=[meeting.pk]),
             )
         )
-    for posting in Posting.objects.filter(campaign=campaign, khoi=khoi).order_by("starts_on", "pk"):
+    for posting in selectors.posting_list(user=user).filter(campaign=campaign, khoi=khoi).order_by("starts_on", "pk"):
         links.append(
             (
                 _("Posting notice of %(day)s") % {"day": f"{posting.starts_on:%d/%m/%Y}"},
@@ -80,8 +83,9 @@ def khoi_papers(campaign, khoi):
 
 
 @register.inclusion_tag(TEMPLATE)
-def review_papers(review):
-    """A household's application form, its certificate, or its refusal letter."""
+def review_papers(review, certificate=None):
+    """A household's application form, its certificate (the page's, read by reviews.selectors.review_certificate),
+    or its refusal letter."""
     links = []
     if review.source in (ReviewSource.FORM_01, ReviewSource.FORM_04):
         links.append(
@@ -91,7 +95,6 @@ def review_papers(review):
                 reverse("report-application-pdf", args=[review.pk]),
             )
         )
-    certificate = Certificate.objects.filter(review=review).first()
     if certificate is not None:
         links.append(
             (
