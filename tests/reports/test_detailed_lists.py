@@ -6,6 +6,8 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from households.models import Household, Member, PersonalDataAccess, StatusChange
@@ -13,7 +15,7 @@ from reports.detailed_lists import upper_detailed_lists, ward_detailed_lists
 from reports.periods import parse_period
 from reports.tables import data_start_row
 
-from ..factories import HouseholdFactory, MemberFactory
+from ..factories import HouseholdFactory, KhoiFactory, MemberFactory, WardFactory
 from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes, pdf_text, word_boxes
 from .unit_reports import (
     UNIT_ACCESS,
@@ -237,6 +239,38 @@ def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num
     assert _rows(lists.tables[0])["Tổng cộng"][4:] == [8, 24]
     with django_assert_max_num_queries(4):
         upper_detailed_lists(registry.hb.upper_unit, parse_period("2025"))
+
+
+# The page's queries: session and user; the ward and its khối, or the unit and its wards; the count of either class;
+# the page of households of the class shown (with their khối and ward); their members; the personal-data access log.
+PAGE_QUERIES = {"ward": 8, "upper": 8}
+
+
+def _page(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode().count('<td class="center">')  # a line per group, household, member
+
+
+@pytest.mark.parametrize("level", ["ward", "upper"])
+def test_the_page_takes_the_same_queries_when_the_rows_double(client, registry, level, django_assert_max_num_queries):
+    unit = registry.hb.pk if level == "ward" else registry.hb.upper_unit_id
+    url = f"/reports/lists/{level}/{unit}/2025/"
+    client.force_login(registry.users["upper_level"])
+    few, rows_few = _page(client, url)
+    # As many households again in the khối that have some, and in a new khối and a new ward of the same unit.
+    for h in Household.objects.filter(status__in=("poor", "near_poor"), ward__upper_unit=registry.hb.upper_unit):
+        household(h.khoi, h.status, h.members.count())
+    khoi_3 = KhoiFactory(ward=registry.hb, name="Khối 3", position=3)
+    new_ward_khoi = KhoiFactory(ward=WardFactory(name="Bến Thủy", upper_unit=registry.hb.upper_unit))
+    for khoi in (khoi_3, new_ward_khoi):
+        household(khoi, "poor", 2)
+        household(khoi, "near_poor", 3)
+    with django_assert_max_num_queries(PAGE_QUERIES[level]):
+        many, rows_many = _page(client, url)
+    assert rows_many >= 2 * rows_few, (rows_few, rows_many)
+    assert many == few
 
 
 def test_a_large_consolidated_list_runs_as_a_job(client, registry, settings, django_capture_on_commit_callbacks):
