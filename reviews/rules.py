@@ -300,6 +300,18 @@ def campaign_window(*, kind: str, year: int, month: int | None = None) -> tuple[
 ATTENDANCE_GROUPS = ("ward", "khoi", "front", "organisations", "reviewers", "households", "others")
 
 
+def attendance_groups_problem(keys) -> str | None:
+    """Why an attendance's keys are refused, or None: a key that names no group is an error, never dropped (a
+    mistyped group would silently count 0 and change who reached half of the attendees)."""
+    unknown = sorted({str(key) for key in keys} - set(ATTENDANCE_GROUPS))
+    if not unknown:
+        return None
+    return _("Unknown group of attendees: %(groups)s. The groups are %(known)s; a group left out counts as 0.") % {
+        "groups": ", ".join(f"“{key}”" for key in unknown),
+        "known": ", ".join(ATTENDANCE_GROUPS),
+    }
+
+
 def attendance_total(attendance: dict[str, int]) -> int:
     """The meeting's attendees: the sum of its groups (what the ≥ 50 % rule is counted against)."""
     return sum(attendance.get(group) or 0 for group in ATTENDANCE_GROUPS)

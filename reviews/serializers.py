@@ -1,6 +1,9 @@
 """API shapes of the reviews (docs/reviews.md, "API")."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
@@ -215,13 +218,31 @@ class VoteSerializer(serializers.Serializer):
 
 
 class AttendanceSerializer(serializers.Serializer):
-    """The attendees by group (docs/reviews.md, "The meeting's attendance"); a group left out is 0."""
+    """The attendees by group (docs/reviews.md, "The meeting's attendance"); a group left out is 0, a key that
+    names no group is a 400 (DRF would drop it silently and the meeting would count its people as 0)."""
 
     def get_fields(self):
         return {
             group: serializers.IntegerField(required=False, label=Meeting.attendance_label(group))
             for group in rules.ATTENDANCE_GROUPS
         }
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            problem = rules.attendance_groups_problem(data.keys())
+            if problem:
+                raise serializers.ValidationError(problem)
+        return super().to_internal_value(data)
+
+
+class AttendanceSchema(OpenApiSerializerExtension):
+    """The schema says what AttendanceSerializer refuses: no key but the groups (additionalProperties false)."""
+
+    target_class = AttendanceSerializer
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
 
 
 class MeetingSerializer(serializers.ModelSerializer):

@@ -474,11 +474,9 @@ def meeting_record(
 
 
 def _attendance_checked(attendance: dict[str, int]) -> dict[str, int]:
-    unknown = sorted(set(attendance) - set(rules.ATTENDANCE_GROUPS))
-    if unknown:
-        raise ValidationError(
-            {"attendance": _("Unknown group of attendees: %(groups)s.") % {"groups": ", ".join(unknown)}}
-        )
+    problem = rules.attendance_groups_problem(attendance)
+    if problem:
+        raise ValidationError({"attendance": problem})
     groups = {group: attendance.get(group) or 0 for group in rules.ATTENDANCE_GROUPS}
     negative = [str(Meeting.attendance_label(g)) for g, n in groups.items() if n < 0]
     if negative:

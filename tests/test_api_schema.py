@@ -89,3 +89,16 @@ def test_an_imports_400_may_be_field_errors(client):
         "#/components/schemas/ImportResult",
         *(f"#/components/schemas/{n}" for n in ("FieldErrors", "ErrorDetail")),
     ]
+
+
+def test_a_meetings_attendance_documents_its_groups_and_no_other_key(client):
+    """The serializer refuses a key that names no group (400): the schema says so, and a client generated from it
+    cannot send one."""
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    request = _operation(client, "/api/v1/meetings/", "post")["requestBody"]["content"]["application/json"]["schema"]
+    meeting = schema["components"]["schemas"][request["$ref"].rsplit("/", 1)[-1]]
+    ref = next(option["$ref"] for option in meeting["properties"]["attendance"]["allOf"])
+    attendance = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert attendance["additionalProperties"] is False
+    groups = ["ward", "khoi", "front", "organisations", "reviewers", "households", "others"]
+    assert list(attendance["properties"]) == groups

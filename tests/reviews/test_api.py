@@ -242,6 +242,32 @@ def test_meeting_by_group_through_the_api(api_client, world, campaign, household
     assert listed[0]["attendance"] == attendance
 
 
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [({"visitors": 3}, "“visitors”"), ({"Ward": 2}, "“Ward”"), ({"attendees": 20}, "“attendees”"), ({"": 1}, "“”")],
+)
+def test_an_attendance_key_naming_no_group_is_a_400_naming_it(api_client, world, campaign, households, extra, named):
+    """DRF dropped such keys: a mistyped group counted 0 people and the votes were judged against a smaller total."""
+    officer = world.users["ward_officer_hb"]
+    review = services.review_save(by=officer, review=review_of(campaign, households["p1"]), **POOR_SURVEY)
+    services.review_submit(by=officer, review=review)
+    services.review_verify(by=officer, review=review)
+    attendance = {"ward": 2, "khoi": 3, "households": 5, **extra}
+    body = {
+        "campaign": campaign.pk,
+        "khoi": world.hb_k1.pk,
+        "held_on": "2025-10-20",
+        "attendance": attendance,
+        "votes": [{"review": review.pk, "agreed": 5}],
+    }
+    response = as_user(api_client, world, "ward_officer_hb").post("/api/v1/meetings/", body, format="json")
+    assert response.status_code == 400
+    (message,) = response.json()["attendance"]
+    assert message.startswith("Không có thành phần dự họp này: ") and named in message
+    assert "ward, khoi, front, organisations, reviewers, households, others" in message  # what to write instead
+    assert not Meeting.objects.exists() and Review.objects.get(pk=review.pk).state == "verified"
+
+
 def test_meeting_with_its_total_only_has_no_attendance_by_group(api_client, world, campaign, households):
     officer = world.users["ward_officer_hb"]
     to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)

@@ -272,3 +272,13 @@ def test_a_regular_review_is_overdue_after_its_days(kind, started_on, closed, to
     if started_on:
         assert rules.regular_due_on(started_on, days) == started_on + timedelta(days=days)
 
+
+# --- The meeting's attendance ----------------------------------------------------------
+
+
+def test_an_attendance_names_only_the_groups():
+    assert rules.attendance_groups_problem({}) is None
+    assert rules.attendance_groups_problem(dict.fromkeys(rules.ATTENDANCE_GROUPS, 1)) is None
+    problem = rules.attendance_groups_problem({"ward": 1, "visitors": 2, "Khoi": 3})
+    assert problem.startswith("Không có thành phần dự họp này: “Khoi”, “visitors”. ")  # sorted, each named
+    assert "ward, khoi, front, organisations, reviewers, households, others" in problem  # what to write instead
