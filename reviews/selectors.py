@@ -139,6 +139,19 @@ def settings_for(ward_id: int) -> ReviewSettings:
     return ReviewSettings.objects.filter(ward_id=ward_id).first() or ReviewSettings(ward_id=ward_id)
 
 
+def review_due_on(review, days_by_ward: dict | None = None) -> date | None:
+    """The day a regular review is due, by its ward's own `regular_review_days` (as the board's and the khối
+    page's late flags count); None for a yearly review or one not yet applied for. `days_by_ward` keeps the
+    wards' settings across the rows of a list: one query per ward, not per review."""
+    if review.campaign.kind != rules.REGULAR or review.applied_on is None:
+        return None
+    cache = {} if days_by_ward is None else days_by_ward
+    ward_id = review.campaign.ward_id
+    if ward_id not in cache:
+        cache[ward_id] = settings_for(ward_id).regular_review_days
+    return rules.regular_due_on(review.applied_on, cache[ward_id])
+
+
 def days_off(ward_id: int, start: date, end: date) -> set[date]:
     """National public holidays (the `holidays` package knows Tết) and the ward's own days off."""
     import holidays

@@ -154,9 +154,8 @@ class ReviewSerializer(serializers.ModelSerializer):
         return explanation(review, self.context.setdefault("terms", {}))
 
     def get_due_on(self, review) -> str | None:
-        if review.campaign.kind != rules.REGULAR or review.applied_on is None:
-            return None
-        return rules.regular_due_on(review.applied_on).isoformat()
+        due_on = selectors.review_due_on(review, self.context.setdefault("regular_review_days", {}))
+        return due_on.isoformat() if due_on else None
 
 
 def explanation(review: Review, cache: dict) -> list[str]:

@@ -198,9 +198,7 @@ def review_detail(request, pk):
             "classify_url": reverse("review-classify", args=[review.pk]),
             "events": list(review.events.select_related("by").order_by("-at", "-id")[:20]),
             "certificate": selectors.review_certificate(review=review),
-            "due_on": rules.regular_due_on(review.applied_on)
-            if review.campaign.kind == CampaignKind.REGULAR and review.applied_on
-            else None,
+            "due_on": selectors.review_due_on(review),
         },
     )
 

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from households.models import Household
 from reviews import services
-from reviews.models import Decision, Meeting, Review
+from reviews.models import Decision, Meeting, Review, ReviewSettings
 from tests.factories import HouseholdFactory, WardLeaderFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
@@ -415,3 +416,24 @@ def test_a_role_that_may_not_take_a_step_gets_a_403_before_its_body_is_read(api_
     officer = as_user(api_client, world, "ward_officer_hb")
     assert officer.post(f"/api/v1/reviews/{review.pk}/refuse/", {}, format="json").status_code == 403
     assert as_user(api_client, world, "upper_level").post(f"/api/v1/reviews/{review.pk}/verify/").status_code == 403
+
+
+def test_a_regular_reviews_due_day_is_the_wards_own_on_the_api_and_the_page(api_client, client, world, officer):
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2025, month=9)
+    household = HouseholdFactory(khoi=world.hb_k1, code="K1-31", status="poor")
+    review = Review.objects.create(
+        campaign=campaign,
+        household=household,
+        khoi=world.hb_k1,
+        from_status="poor",
+        source="form_01",
+        applied_on=date(2025, 9, 1),
+    )
+    ReviewSettings.objects.create(ward=world.hb, regular_review_days=10)  # the khối page's late flag counts these
+    api = as_user(api_client, world, "ward_officer_hb")
+    assert api.get(f"/api/v1/reviews/{review.pk}/").json()["due_on"] == "2025-09-11"
+    listed = api.get("/api/v1/reviews/", {"campaign": campaign.pk}).json()["results"]
+    assert [row["due_on"] for row in listed] == ["2025-09-11"]
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get(reverse("reviews-review", args=[review.pk]))
+    assert page.status_code == 200 and page.context["due_on"] == date(2025, 9, 11)

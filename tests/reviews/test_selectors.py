@@ -73,6 +73,23 @@ def test_the_wards_own_number_of_days_counts(world, regular, django_assert_num_q
         assert _overdue(world, regular, date(2025, 9, 12))["K1-21"] is True
 
 
+def test_a_regular_reviews_due_day_counts_the_wards_own_days(world, regular, campaign, django_assert_num_queries):
+    first, second = (
+        Review.objects.select_related("campaign")
+        .filter(campaign=regular, household__code__in=["K1-21", "K1-22"])
+        .order_by("household__code")
+    )
+    assert selectors.review_due_on(first) == date(2025, 9, 16)  # the default 15 days
+    ReviewSettings.objects.create(ward=world.hb, regular_review_days=10)
+    days_by_ward = {}
+    with django_assert_num_queries(1):  # the ward's settings, once for the rows of a list
+        assert selectors.review_due_on(first, days_by_ward) == date(2025, 9, 11)
+        assert selectors.review_due_on(second, days_by_ward) == date(2025, 9, 30)
+    yearly = Review.objects.select_related("campaign").filter(campaign=campaign).first()
+    with django_assert_num_queries(0):  # a yearly review has no due day of its own
+        assert selectors.review_due_on(yearly) is None
+
+
 # --- The khối's committee ----------------------------------------------------------------
 
 
