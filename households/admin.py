@@ -104,12 +104,8 @@ class MemberAdmin(SimpleHistoryAdmin):
         return MaskedIdHistory(self.model, historical_record)
 
 
-@admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "id_numbers_shown", "member_count", "path"]
-    list_filter = ["action", "id_numbers_shown"]
-    list_select_related = ["user"]
-    readonly_fields = ["at", "user", "action", "id_numbers_shown", "path", "household_ids", "member_count"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the app writes and nobody edits: shown in the admin, never added, changed or deleted there."""
 
     def has_add_permission(self, request):
         return False
@@ -121,20 +117,19 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
+    list_display = ["at", "user", "action", "id_numbers_shown", "member_count", "path"]
+    list_filter = ["action", "id_numbers_shown"]
+    list_select_related = ["user"]
+    readonly_fields = ["at", "user", "action", "id_numbers_shown", "path", "household_ids", "member_count"]
+
+
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdmin):
     """Imports written into the registry and how each ended (docs/workbook.md, "Interrupted imports"); read-only:
     an interrupted one is taken back by the app (the import page, the job, manage.py sweep_jobs)."""
 
     list_display = ["written_at", "user", "ward", "file_name", "state", "written", "total", "finished_at"]
     list_filter = ["state"]
     list_select_related = ["user", "ward"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
