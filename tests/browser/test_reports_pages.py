@@ -115,5 +115,11 @@ def test_ward_officer_submissions_page(browser, live_server, reports, viewport, 
     page.get_by_role("link", name="Near-poor households (2)").click()
     page.wait_for_url("**status=near_poor")
     assert page.locator("#table-danh-sach-ho-can-ngheo").count() == 1
+    # Code, relation and gender are words read from the left, the year centred, the counts right (as in the PDF).
+    aligns = page.locator("#table-danh-sach-ho-can-ngheo tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.querySelectorAll('td')].slice(1).map(c => getComputedStyle(c).textAlign))"
+    )
+    assert ["left", "left", "center", "left", "right", "right"] in aligns
+    assert all(row[:4] == ["left", "left", "center", "left"] for row in aligns if len(row) == 6)
     check(page, live_server, "/en/reports/?year=2025", viewport, "index-ward", mobile=mobile)
     context.close()
