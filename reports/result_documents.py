@@ -146,13 +146,19 @@ def report_chart(level: str, unit, period: Period, name: str, results=None) -> s
     return charts.trend_chart(points, unit.name)
 
 
+def report_charts(report: ResultsReport) -> list[str]:
+    """Every chart of the report as SVG, drawn from the class counts its tables already made: the trend's last
+    two years are the period's end and the day before its start, which the official table and the movements
+    counted (each a pass over every household and its history)."""
+    with shared_class_counts(report.counts):
+        return [report_chart(report.level, report.unit, report.period, name, report.results) for name in CHARTS]
+
+
 def render_results_pdf(report: ResultsReport, target=None):
     """The tables, then the charts (the same SVG the page shows), in the landscape layout."""
     from . import charts
 
-    images = [
-        charts.data_url(report_chart(report.level, report.unit, report.period, name, report.results)) for name in CHARTS
-    ]
+    images = [charts.data_url(svg) for svg in report_charts(report)]
     context = {"doc": report.document, "report": report, "chart_images": images}
     return render_pdf("reports/results_pdf.html", context, target)
 

@@ -118,12 +118,10 @@ def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num
 
 
 def _consolidated_report_with_charts(unit, period):
-    from reports.result_documents import CHARTS, report_chart, upper_results_report
-    from reports.results import shared_class_counts
+    from reports.result_documents import report_charts, upper_results_report
 
     report = upper_results_report(unit, period)
-    with shared_class_counts(report.counts):
-        return report, [report_chart("upper", unit, period, name, report.results) for name in CHARTS]
+    return report, report_charts(report)
 
 
 def test_consolidated_tables_and_charts_count_each_day_once(registry, django_assert_num_queries):
@@ -152,6 +150,21 @@ def test_consolidated_tables_and_charts_count_each_day_once(registry, django_ass
             household(khoi, status)
     with django_assert_num_queries(pinned):
         _consolidated_report_with_charts(unit, period)
+
+
+def test_the_pdf_draws_its_trend_from_the_days_its_tables_counted(registry):
+    """render_results_pdf counts only the trend's earlier years: the period's end and the day before its start
+    come from the tables (on 30 wards × 5,000 households each such pass is about a second)."""
+    from reports.result_documents import render_results_pdf, upper_results_report
+
+    period = parse_period("2025")
+    report = upper_results_report(registry.hb.upper_unit, period)
+    with CaptureQueriesContext(connection) as queries:
+        render_results_pdf(report)
+    statuses_on = [q["sql"] for q in queries.captured_queries if "households_statuschange" in q["sql"]]
+    assert len(statuses_on) == 3, statuses_on
+    for day in ("2024-12-31", "2025-12-31"):
+        assert not [sql for sql in statuses_on if day in sql]
 
 
 # --- Downloads --------------------------------------------------------------------
