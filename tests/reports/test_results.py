@@ -216,6 +216,18 @@ def test_pdf_is_landscape_and_reads_the_same_numbers(client, registry):
     assert "2025" in note
 
 
+def test_each_row_of_the_pdf_names_its_unit_on_one_line(client, registry):
+    """A row's name stays on one line ("Khối 10: nhân khẩu", a ward's name and ": nhân khẩu" in the consolidated
+    tables): wrapped in a 30 mm column it made each row two or three lines tall and the consolidated tables of
+    30 wards 46 pages instead of 27."""
+    KhoiFactory(ward=registry.hb, name="Tổ dân phố số 10", position=10)
+    client.force_login(registry.users["ward_officer_hb"])
+    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025.pdf")
+    assert response.status_code == 200, response.content[:300]
+    # The movements' persons line: the name, then the nine counts on the same line.
+    assert len(layout_row(response.content, "Tổ dân phố số 10: nhân khẩu")) == 9
+
+
 def test_page_shows_the_table_and_names_the_missing_figure(client, registry):
     client.force_login(registry.users["upper_level"])
     response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025-H1/")
