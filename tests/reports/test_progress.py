@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from households.models import StatusChange
 
-from ..factories import HouseholdFactory, MemberFactory, PlanFactory, UnitFactory
-from .pdftools import flat_text, layout_row, page_sizes
+from ..factories import HouseholdFactory, KhoiFactory, MemberFactory, PlanFactory, UnitFactory
+from .pdftools import flat_text, layout_row, page_sizes, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +118,24 @@ def test_the_pdf_is_an_official_bao_cao(client, program_data):
     assert layout_row(response.content, "Trạm Y tế phường")[:5] == ["1", "0", "0", "0", "1"]
     # A unit's name has the room of its line (a khối's narrow column wrapped it over two or three).
     assert layout_row(response.content, "Công chức LĐ-TB&XH")[0].isdigit()
+
+
+def test_a_table_note_never_starts_a_page_alone(client, program_data):
+    """With ten khối the movements table fills its page; its note ("Nhân khẩu: …") was left alone at the top of
+    the next page. The note now takes the table's last rows with it."""
+    world, _plan = program_data
+    for number in range(3, 11):
+        KhoiFactory(ward=world.hb, name=f"Khối {number}", position=number)
+    client.force_login(world.users["upper_level"])
+    response = client.get(f"/reports/progress/{world.hb.pk}/2025.pdf")
+    assert response.status_code == 200
+    pages = pdf_text(response.content).split("\f")
+    notes = [page for page in pages if "Nhân khẩu: số nhân khẩu" in page]
+    assert notes
+    for page in notes:
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().isdigit()]
+        assert not lines[0].startswith("Nhân khẩu:"), lines[:3]
+        assert any("Tổng cộng" in line for line in lines), "the note's page holds the table's total rows too"
 
 
 @pytest.mark.parametrize(
