@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -55,6 +56,11 @@ class Ward(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        problem = rules.ward_name_problem(self.name)
+        if problem:
+            raise ValidationError({"name": problem})
 
 
 class Khoi(models.Model):

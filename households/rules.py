@@ -51,6 +51,22 @@ class PriorityGroup(models.TextChoices):
     WOMAN = "woman", _("Woman")
 
 
+# The kind of a unit, which the papers write before its name by its area type (reports/layout.py, unit_kind).
+UNIT_KIND_PREFIX = re.compile(r"^\s*(phường|xã|thị trấn)\b", re.IGNORECASE)
+
+
+def ward_name_problem(name: str) -> str | None:
+    """A ward's name is stored without its kind ("Hưng Bình", not "Phường Hưng Bình"): every paper writes
+    "PHƯỜNG" or "XÃ" before it by the area type, so "Phường Hưng Bình" printed "PHƯỜNG PHƯỜNG HƯNG BÌNH"."""
+    match = UNIT_KIND_PREFIX.match(name or "")
+    if match and name.strip()[len(match.group(1)) :].strip():
+        return str(
+            _("Write the name without “%(kind)s”: the papers add “Phường” or “Xã” by the area type (%(name)s).")
+            % {"kind": match.group(1), "name": name.strip()[len(match.group(1)) :].strip()}
+        )
+    return None
+
+
 def add_months(start: date, months: int) -> date:
     """The same day `months` later; a day the month lacks rolls over to the next month's first.
 

@@ -85,3 +85,27 @@ def test_model_helpers_follow_the_rules(world):
     assert household.is_newly_escaped(date(2026, 1, 30)) and not household.is_newly_escaped(date(2026, 1, 31))
     assert household.is_target(date(2026, 1, 30)) and not household.is_target(date(2026, 1, 31))
     assert str(household).startswith(household.code)
+
+
+def test_the_admin_refuses_a_ward_named_with_its_kind_and_keeps_the_form(client, world):
+    """Every paper writes "PHƯỜNG" before the ward's name: "Phường Hưng Lộc" would print "PHƯỜNG PHƯỜNG HƯNG LỘC"."""
+    from households.models import Ward
+
+    client.force_login(world.users["admin"])
+    data = {
+        "name": "Phường Hưng Lộc",
+        "code": "99001",
+        "area_type": "urban",
+        "upper_unit": world.hb.upper_unit_id,
+        # the khối inline's empty management form
+        "khois-TOTAL_FORMS": "0",
+        "khois-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/households/ward/add/", data, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 200  # the form again, with its message
+    assert "Phường Hưng Lộc" in response.content.decode()
+    assert "Hưng Lộc" in response.context["adminform"].form.errors["name"][0]
+    assert not Ward.objects.filter(code="99001").exists()
+    data["name"] = "Hưng Lộc"
+    assert client.post("/admin/households/ward/add/", data).status_code == 302
+    assert Ward.objects.filter(code="99001", name="Hưng Lộc").exists()

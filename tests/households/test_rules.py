@@ -242,3 +242,18 @@ def test_member_problems_name_birth_date_and_id_number():
     assert "tương lai" in problems["birth_date"][0]
     # The number codes a woman born in 1985: both facts disagree with the member.
     assert len(problems["id_number"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Phường Hưng Bình", "Phường"), ("phường Quang Trung", "phường"), ("Xã Hưng Lộc", "Xã"), ("Thị trấn Nam Đàn", "Thị trấn")],
+)
+def test_a_ward_name_that_repeats_its_kind_is_refused_with_the_name_to_write(name, kind):
+    with translation.override("vi"):
+        problem = rules.ward_name_problem(name)
+    assert problem and f"“{kind}”" in problem and name.split(" ", 1 if kind != "Thị trấn" else 2)[-1] in problem
+
+
+@pytest.mark.parametrize("name", ["Hưng Bình", "Phường", "Xã", "Phướng Hòa", "Bến Thủy", "1"])
+def test_a_ward_name_without_its_kind_passes(name):
+    assert rules.ward_name_problem(name) is None
