@@ -119,7 +119,8 @@ def decode(data: dict):
 
 class TakenBack(Exception):
     """The run was found interrupted and is being taken back by a recovery (a process that stalled for longer
-    than REPORT_JOB_STALE_MINUTES, or a job handed out again): its batch is not written."""
+    than REPORT_JOB_STALE_MINUTES, or a job handed out again): its batch is not written. The import says so
+    (service._taken_back), not that the registry changed."""
 
 
 def batch_record(run: ImportRun, *, number: int, written, done: int, last: bool) -> None:
@@ -287,6 +288,11 @@ def notice(run: ImportRun) -> str:
         )
         % names
     )
+
+
+def mark_told(run: ImportRun) -> None:
+    """The importing user was told of the run otherwise (the import that it stopped says it): not again."""
+    ImportRun.objects.filter(pk=run.pk, state__in=TOLD, noticed_at=None).update(noticed_at=timezone.now())
 
 
 def notices_for(user) -> list[str]:

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
@@ -10,13 +11,13 @@ from django.utils.translation import gettext as _
 from hungbinh.accounts.roles import can_manage_ward
 
 from .. import selectors
-from ..models import Household, Khoi, Ward
+from ..models import Household, ImportRun, Khoi, Ward
 from . import runs
 from .cells import as_text, key
 from .parsing import parse_households, parse_members
 from .planning import Plan, chunks, plan_households, plan_members
 from .reading import open_workbook, read_sheet
-from .results import Errors, ImportResult, ImportRowError
+from .results import Errors, ImportResult, ImportRowError, Kept
 from .workbook import COL_CODE, COL_VERSION, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET
 from .writing import PartlyUndone, RegistryChanged, write_in_batches
 
@@ -120,7 +121,9 @@ def household_import(
         write_in_batches(plan, run=run, progress=progress)
     except PartlyUndone as partly:
         return _partly_undone(partly)
-    except (IntegrityError, RegistryChanged, runs.TakenBack):
+    except runs.TakenBack:
+        return _taken_back(run)
+    except (IntegrityError, RegistryChanged):
         # What the earlier batches wrote was taken back (writing.write_in_batches).
         errors.add(
             "",
@@ -147,6 +150,47 @@ def _partly_undone(partly: PartlyUndone) -> ImportResult:
     errors = [ImportRowError("", 0, "", headline)]
     errors += [ImportRowError("", 0, "", household.message()) for household in partly.kept]
     return ImportResult(errors=errors, kept=partly.kept)
+
+
+def _taken_back(run) -> ImportResult:
+    """A recovery took this run for an interrupted one while it was still writing (runs.TakenBack): said as
+    that, not as a change of the registry, with what came of what it wrote as far as the recovery has got."""
+    run.refresh_from_db()
+    minutes = {"minutes": settings.REPORT_JOB_STALE_MINUTES}
+    if run.job_id is None:
+        cause = _(
+            "This import wrote nothing for more than %(minutes)s minutes, so it was taken for an interrupted "
+            "import and stopped before it finished."
+        )
+    else:
+        cause = _(
+            "This import wrote nothing for more than %(minutes)s minutes, or its job was handed to another "
+            "worker, so it was taken for an interrupted import and stopped before it finished."
+        )
+    cause %= minutes
+    kept = [Kept(**k) for k in run.kept]
+    if run.state not in runs.TOLD:
+        # Another process is still taking it back: the import page tells the outcome when it is over.
+        outcome = _(
+            "What it had written is being taken back now. Households edited after they were imported keep those "
+            "edits; the import page will name them once this is done. Then import the file again."
+        )
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")])
+    runs.mark_told(run)  # told here, so not again on the import page
+    if run.state == ImportRun.State.STUCK:  # its notice says what stays in the registry
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {runs.notice(run)}")])
+    if not kept:
+        outcome = _(
+            "What it had written was taken back: nothing of the file is in the registry. Import the file again."
+        )
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")])
+    outcome = _(
+        "What it had written was taken back, except %(count)s households edited after they were imported: they "
+        "keep those edits (listed below). Check them, then import the file again."
+    ) % {"count": len(kept)}
+    errors = [ImportRowError("", 0, "", f"{cause} {outcome}")]
+    errors += [ImportRowError("", 0, "", household.message()) for household in kept]
+    return ImportResult(errors=errors, kept=kept)
 
 
 _SHEET_ORDER = {"": 0, HOUSEHOLD_SHEET: 1, MEMBER_SHEET: 2}

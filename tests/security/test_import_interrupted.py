@@ -187,6 +187,109 @@ def test_a_finished_or_failed_import_leaves_no_undo_record(registry, two_a_batch
     assert set(ImportRun.objects.values_list("state", flat=True)) == {ImportRun.State.DONE}
 
 
+# --- A run taken back while it was still writing ---------------------------------------------------------
+
+STOPPED = (
+    "Lần nhập này đã quá 15 phút không ghi được gì nên bị coi là đã bị ngắt giữa chừng và bị dừng trước khi ghi xong."
+)
+STOPPED_JOB = (
+    "Lần nhập này đã quá 15 phút không ghi được gì, hoặc việc chạy nền của nó đã được giao cho tiến trình khác, "
+    "nên bị coi là đã bị ngắt giữa chừng và bị dừng trước khi ghi xong."
+)
+CHANGED = "Sổ theo dõi hộ đã thay đổi trong lúc nhập tệp"
+
+
+def _stalls_after(world, households: int, *, saved=(), claimed_only=False):
+    """A progress report during which the import stalls after `households` past REPORT_JOB_STALE_MINUTES and
+    the ward's next check takes it back (after someone saved the households of codes `saved`), or only claims
+    it (`claimed_only`: the recovery of another process, still taking it back)."""
+
+    def progress(done, total):
+        if done != households:
+            return
+        for code in saved:
+            household = Household.objects.get(code=code)
+            services.household_update(
+                by=world.users["ward_leader_hb"], household=household, version=household.version, address="Số 9"
+            )
+        run = ImportRun.objects.get(state=ImportRun.State.RUNNING)
+        _silent(run)
+        if claimed_only:
+            ImportRun.objects.filter(pk=run.pk).update(state=ImportRun.State.UNDOING)
+        else:
+            assert [r.pk for r in runs.recover(wards=[world.hb])] == [run.pk]
+
+    return progress
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("job", [False, True])
+def test_an_import_taken_back_while_still_writing_says_why_not_that_the_registry_changed(registry, two_a_batch, job):
+    """runs.TakenBack was told as a change of the registry; it is a run stalled past REPORT_JOB_STALE_MINUTES (or,
+    for a job, handed out again), taken back by a recovery while its process was still writing."""
+    before = _everything()
+    officer = registry.users[OFFICER]
+    result = household_import(
+        by=officer,
+        ward=registry.hb,
+        file=_file(),
+        dry_run=False,
+        progress=_stalls_after(registry, 4),
+        job_id=uuid.uuid4() if job else None,
+    )
+    assert [error.message for error in result.errors] == [
+        f"{STOPPED_JOB if job else STOPPED} Phần đã ghi đã được hoàn tác: sổ theo dõi hộ chưa có gì của tệp. "
+        "Hãy nhập lại tệp."
+    ]
+    assert _everything() == before
+    assert ImportRun.objects.filter(state=ImportRun.State.INTERRUPTED).count() == 1
+    assert runs.notices_for(officer) == []  # told by the import it stopped, so not again on the import page
+
+
+@pytest.mark.django_db
+def test_an_import_taken_back_while_still_writing_names_the_households_it_kept(registry, two_a_batch):
+    before = _everything(leaving=["NEW-2"])
+    result = household_import(
+        by=registry.users[OFFICER],
+        ward=registry.hb,
+        file=_file(),
+        dry_run=False,
+        progress=_stalls_after(registry, 4, saved=["NEW-2"]),
+    )
+    assert [error.message for error in result.errors] == [
+        f"{STOPPED} Phần đã ghi đã được hoàn tác, trừ 1 hộ đã được sửa sau khi nhập nên giữ nguyên như đã sửa "
+        "(liệt kê dưới đây). Hãy kiểm tra các hộ đó rồi nhập lại tệp.",
+        "Hộ NEW-2 (chủ hộ Chủ hộ 2) do tệp thêm vào đã được sửa sau khi nhập nên được giữ lại, không hoàn tác; "
+        "hãy kiểm tra lại.",
+    ]
+    assert [household.code for household in result.kept] == ["NEW-2"]
+    assert _everything(leaving=["NEW-2"]) == before
+    assert Household.objects.get(code="NEW-2").address == "Số 9"
+
+
+@pytest.mark.django_db
+def test_an_import_taken_back_by_another_process_leaves_the_outcome_to_the_import_page(registry, two_a_batch, client):
+    officer = registry.users[OFFICER]
+    result = household_import(
+        by=officer,
+        ward=registry.hb,
+        file=_file(),
+        dry_run=False,
+        progress=_stalls_after(registry, 4, saved=["NEW-2"], claimed_only=True),
+    )
+    assert [error.message for error in result.errors] == [
+        f"{STOPPED} Phần đã ghi đang được hoàn tác. Các hộ đã được sửa sau khi nhập được giữ nguyên như đã sửa; "
+        "trang nhập danh sách sẽ nêu tên các hộ đó khi hoàn tác xong. Sau đó hãy nhập lại tệp."
+    ]
+    assert CHANGED not in result.errors[0].message
+    # That process's recovery ends (here: the next one, as it stalled too); the import page names what it kept.
+    run = ImportRun.objects.get(state=ImportRun.State.UNDOING)
+    _silent(run)
+    assert [r.pk for r in runs.recover(wards=[registry.hb])] == [run.pk]
+    client.force_login(officer)
+    assert "NEW-2 (chủ hộ Chủ hộ 2)" in client.get("/households/import/").content.decode()
+
+
 # --- A process really killed, on PostgreSQL ------------------------------------------------------------
 
 
