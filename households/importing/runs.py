@@ -24,8 +24,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Household, ImportBatch, ImportRun, Member
+from .planning import chunks
 from .results import Kept
 
 logger = logging.getLogger(__name__)
@@ -248,6 +250,32 @@ def recover(*, wards=None, job_id=None, now=None) -> list[ImportRun]:
     return done
 
 
+# Households a notice names; past this, "and N more" (a stuck run may have written thousands).
+NAMED = 10
+
+
+def _left(run: ImportRun) -> list[tuple[str, str]]:
+    """A stuck run's households in the registry, (code, head), by code: those of the batches not taken back
+    (their undo records remain) and those kept because they were saved since."""
+    ids = set()
+    for record in run.batches.values_list("undo", flat=True):
+        ids.update(record["households"])
+        ids.update(pk for pk, _version in record["versions"])
+    left = {kept["code"]: kept["head_name"] for kept in run.kept}
+    for chunk in chunks(sorted(ids)):
+        left.update(Household.objects.filter(pk__in=chunk).values_list("code", "head_name"))
+    return sorted(left.items())
+
+
+def _named(households: list[tuple[str, str]]) -> str:
+    """Households as notices name them, the first NAMED of them, then how many more."""
+    named = [_("%(code)s (head: %(head)s)") % {"code": code, "head": head} for code, head in households[:NAMED]]
+    more = len(households) - NAMED
+    if more > 0:
+        named.append(ngettext("and %(n)s more household", "and %(n)s more households", more) % {"n": more})
+    return "; ".join(named)
+
+
 def notice(run: ImportRun) -> str:
     """What the importing user reads about an interrupted run."""
     names = {
@@ -258,6 +286,13 @@ def notice(run: ImportRun) -> str:
         "total": run.total,
     }
     if run.state == ImportRun.State.STUCK:
+        left = _left(run)
+        if left:
+            return _(
+                "Your import of “%(file)s” (%(ward)s, started at %(started)s) was interrupted after writing "
+                "%(written)s of %(total)s households, and what it wrote could not be taken back: %(count)s "
+                "households are still as the file wrote them: %(households)s. Check them, or ask the administrator."
+            ) % {**names, "count": len(left), "households": _named(left)}
         return (
             _(
                 "Your import of “%(file)s” (%(ward)s, started at %(started)s) was interrupted after writing "

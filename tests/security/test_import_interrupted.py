@@ -22,7 +22,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from households import services
@@ -62,7 +62,7 @@ def two_a_batch(monkeypatch):
     monkeypatch.setattr(writing, "SQLITE_PAUSE_SECONDS", 0)
 
 
-WRITE, UNDO = writing.write, writing.undo
+WRITE, UNDO, UNDO_BATCH = writing.write, writing.undo, writing.undo_batch
 
 
 def _dies_after(monkeypatch, batches: int) -> None:
@@ -185,6 +185,42 @@ def test_a_finished_or_failed_import_leaves_no_undo_record(registry, two_a_batch
     assert household_import(by=registry.users[OFFICER], ward=registry.hb, file=_file(), dry_run=False).ok
     assert ImportBatch.objects.count() == 0
     assert set(ImportRun.objects.values_list("state", flat=True)) == {ImportRun.State.DONE}
+
+
+@pytest.mark.django_db
+def test_a_run_that_cannot_be_taken_back_names_the_households_it_left(registry, monkeypatch, client, two_a_batch):
+    """A stuck run told the officer to check "those households" without naming one; they are those of the undo
+    records left (batches 1-3: NEW-0…5) and those kept as saved since (NEW-6), named as the other notices do."""
+    run = _interrupted_import(registry, monkeypatch)
+    new = Household.objects.get(code="NEW-6")
+    services.household_update(by=registry.users["ward_leader_hb"], household=new, version=new.version, address="Số 9")
+    _silent(run)
+    calls = []
+
+    def refused_at_the_second(batch, **kwargs):
+        # As the database refuses to delete a household a review or a support now refers to.
+        calls.append(batch)
+        if len(calls) == 2:
+            raise IntegrityError("a review refers to the household")
+        return UNDO_BATCH(batch, **kwargs)
+
+    monkeypatch.setattr(writing, "undo_batch", refused_at_the_second)
+    monkeypatch.setattr(runs, "NAMED", 3)
+    assert [r.pk for r in runs.recover(wards=[registry.hb])] == [run.pk]
+    run.refresh_from_db()
+    assert (run.state, run.batches.count()) == (ImportRun.State.STUCK, 3)
+    assert Household.objects.get(code="OLD-0").head_name == "Chủ hộ 0"  # the newest batch was taken back
+
+    client.force_login(registry.users[OFFICER])
+    page = client.get("/households/import/").content.decode()
+    assert (
+        "đã bị ngắt giữa chừng sau khi ghi 8/9 hộ và không hoàn tác được phần đã ghi: 7 hộ vẫn như tệp đã ghi: "
+        "NEW-0 (chủ hộ Chủ hộ 0); NEW-1 (chủ hộ Chủ hộ 1); NEW-2 (chủ hộ Chủ hộ 2); và 4 hộ khác. Hãy kiểm tra "
+        "các hộ đó hoặc báo quản trị viên."
+    ) in page
+
+    monkeypatch.setattr(runs, "NAMED", 10)
+    assert "NEW-5 (chủ hộ Chủ hộ 5); NEW-6 (chủ hộ Chủ hộ 6). Hãy kiểm tra" in runs.notice(run)
 
 
 # --- A run taken back while it was still writing ---------------------------------------------------------
