@@ -151,9 +151,7 @@ def review_detail(request, pk):
     indicators = list(standard.indicators.all())
     facts = _member_facts(review)
     editable = review.state in services.EDITABLE and can_edit_registry(request.user)
-    area_cutoff = (
-        standard.score_a_cutoff_urban if review.campaign.ward.area_type == "urban" else standard.score_a_cutoff_rural
-    )
+    _line, _average_top, area_cutoff = standard.terms().for_area(review.campaign.ward.area_type)
     form = SurveyForm(
         request.POST if request.method == "POST" and request.POST.get("step") in ("save", "submit") else None,
         indicators=indicators,

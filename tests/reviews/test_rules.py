@@ -97,6 +97,25 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("terms", "area", "expected"),
+    [
+        (ND07, "urban", (2_000_000, 3_000_000, Decimal(175))),
+        (ND07, "rural", (1_500_000, 2_250_000, Decimal(140))),
+        (ND351, "urban", (2_800_000, None, None)),  # no average band, no score-A cut-off
+        (ND351, "rural", (2_200_000, None, None)),
+    ],
+)
+def test_for_area_gives_the_areas_line_band_and_score_a_cut_off(terms, area, expected):
+    assert terms.for_area(area) == expected
+
+
+def test_for_area_refuses_an_unknown_area():
+    with pytest.raises(ClassificationError) as error:
+        ND07.for_area("mountain")
+    assert error.value.field == "area_type"
+
+
 @pytest.mark.parametrize(("terms", "area", "income", "score", "deprived", "expected", "basis"), CASES)
 def test_classify(terms, area, income, score, deprived, expected, basis):
     result = rules.classify(terms, area_type=area, income_per_capita=income, score_a=score, deprivations=deprived)

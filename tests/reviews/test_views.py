@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from households.models import Ward
 from reviews import services
-from reviews.models import Campaign, Meeting, Review
+from reviews.models import Campaign, Meeting, Review, Standard
 from tests.factories import HouseholdFactory, MemberFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
@@ -111,6 +112,21 @@ def test_bad_survey_shows_the_message_and_saves_nothing(client, world, campaign,
     )
     assert response.status_code == 200 and "thu nhập bình quân" in response.content.decode()
     assert Review.objects.get(pk=review.pk).state == "listed"
+
+
+@pytest.mark.parametrize(
+    ("area", "rural_cut_off", "asks_for_income"),
+    [("urban", None, False), ("rural", None, True), ("rural", 140, False)],
+)
+def test_review_page_reads_the_score_a_cut_off_of_the_wards_area(
+    client, world, campaign, households, area, rural_cut_off, asks_for_income
+):
+    """Nghị định 07's urban cut-off is 175: a rural ward without a rural cut-off is asked for the income."""
+    Standard.objects.filter(pk=campaign.standard_id).update(score_a_cutoff_rural=rural_cut_off)
+    Ward.objects.filter(pk=world.hb.pk).update(area_type=area)
+    url = reverse("reviews-review", args=[review_of(campaign, households["p1"]).pk])
+    page = login(client, world, "ward_officer_hb").get(url).content.decode()
+    assert ("Chuẩn nghèo này không có ngưỡng điểm A: hãy nhập thu nhập." in page) == asks_for_income
 
 
 def test_member_cannot_verify(client, world, campaign, households):
