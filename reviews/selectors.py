@@ -16,14 +16,17 @@ from . import rules
 from .models import (
     Campaign,
     Certificate,
+    Complaint,
     Decision,
     Indicator,
     Meeting,
     Posting,
     Review,
+    ReviewEvent,
     ReviewSettings,
     ReviewState,
     Standard,
+    UpperLevelReport,
     WardDayOff,
 )
 
@@ -101,6 +104,31 @@ def review_certificate(*, review: Review) -> Certificate | None:
     if not review.decision_id:
         return None
     return Certificate.objects.filter(review=review).first()
+
+
+def review_complaints(*, review: Review) -> list[Complaint]:
+    """The complaints about a review's posted result, in the order they came in (`review` is in the user's scope)."""
+    return list(review.complaints.order_by("received_on", "id"))
+
+
+def review_events(*, review: Review, limit: int = 20) -> list[ReviewEvent]:
+    """The review's latest steps, newest first, with who took them (`review` is in the user's scope)."""
+    return list(review.events.select_related("by").order_by("-at", "-id")[:limit])
+
+
+def campaign_upper_reports(*, campaign: Campaign) -> list[UpperLevelReport]:
+    """The campaign's reports to the upper level, oldest first (`campaign` was read through campaign_list)."""
+    return list(campaign.upper_reports.order_by("sent_on", "id"))
+
+
+def campaign_decisions(*, campaign: Campaign) -> list[Decision]:
+    """The campaign's recognition decisions, newest first, for its board and papers card: one query.
+
+    `campaign` was read through campaign_list, and a decision is a ward-level object (docs/roles.md), so a khối
+    member sees these too. Only their numbers and days are read here: the households a decision names go to the
+    user through decision_list's `visible_reviews`.
+    """
+    return list(campaign.decisions.order_by("-signed_on", "-id"))
 
 
 def meeting_list(*, user) -> QuerySet[Meeting]:

@@ -106,8 +106,8 @@ def campaign_board(request, pk):
             "totals": rules.board_totals(board),
             "can_manage": can_manage_ward(request.user),
             "is_leader": _is_leader(request.user),
-            "reports": list(campaign.upper_reports.all()),
-            "decisions": list(campaign.decisions.all()),
+            "reports": selectors.campaign_upper_reports(campaign=campaign),
+            "decisions": selectors.campaign_decisions(campaign=campaign),
         },
     )
 
@@ -184,7 +184,7 @@ def review_detail(request, pk):
             "return_form": forms["return"],
             "complaint_form": forms["complaint"],
             "resolve_form": forms["resolve"],
-            "complaints": list(review.complaints.order_by("received_on", "id")),
+            "complaints": selectors.review_complaints(review=review),
             "can_complain": can_manage_ward(request.user) and review.state == S.POSTED,
             "refuse_form": forms["refuse"],
             "explanation": explanation(review, {}),
@@ -194,7 +194,7 @@ def review_detail(request, pk):
             and review.campaign.kind == CampaignKind.REGULAR
             and not review.is_frozen,
             "classify_url": reverse("review-classify", args=[review.pk]),
-            "events": list(review.events.select_related("by").order_by("-at", "-id")[:20]),
+            "events": selectors.review_events(review=review),
             "certificate": selectors.review_certificate(review=review),
             "due_on": selectors.review_due_on(review),
         },

@@ -1,9 +1,10 @@
 """Links to the review's papers (docs/documents.md, "The review's papers") from the reviews pages.
 
-`{% load review_papers %}` then `{% campaign_papers campaign %}`, `{% khoi_papers campaign khoi %}` or
+`{% load review_papers %}` then `{% campaign_papers campaign decisions %}`, `{% khoi_papers campaign khoi %}` or
 `{% review_papers review certificate %}`: a short card of download links, only those the user may download.
-The page has read the campaign, khối and review in the user's scope; what more a card needs is read through
-reviews.selectors. A constant number of queries whatever the size of the campaign.
+The page has read the campaign, khối and review in the user's scope, and hands over what it read already (the
+board's decisions, the review's certificate); what more a card needs is read through reviews.selectors. A constant
+number of queries whatever the size of the campaign.
 """
 
 from django import template
@@ -23,8 +24,9 @@ def _ward_wide(user) -> bool:
 
 
 @register.inclusion_tag(TEMPLATE, takes_context=True)
-def campaign_papers(context, campaign):
-    """The ward's list of households to review, and each decision with its certificates."""
+def campaign_papers(context, campaign, decisions):
+    """The ward's list of households to review, and each decision (the board's, read by
+    reviews.selectors.campaign_decisions) with its certificates."""
     user = context["request"].user
     links = []
     if _ward_wide(user):
@@ -33,7 +35,7 @@ def campaign_papers(context, campaign):
         )
         links.append((_("Campaign results (PDF)"), reverse("report-campaign-results-pdf", args=[campaign.pk])))
         links.append((_("Campaign results (Excel)"), reverse("report-campaign-results-xlsx", args=[campaign.pk])))
-    for decision in campaign.decisions.all():
+    for decision in decisions:
         if _ward_wide(user):
             links.append(
                 (

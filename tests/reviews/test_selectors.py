@@ -116,3 +116,40 @@ def test_a_review_has_a_certificate_once_its_decision_gives_one(
     review = selectors.review_detail(user=world.users["khoi_member_hb_k1"], pk=review.pk)
     certificate = selectors.review_certificate(review=review)
     assert (certificate.number, certificate.household_id) == ("1/GCN-HN.HCN", households["p1"].pk)
+
+
+# --- A review's complaints and steps; a campaign's reports and decisions ---------------------
+
+
+def test_a_reviews_complaints_come_in_order_and_its_steps_newest_first(
+    campaign, officer, households, django_assert_num_queries
+):
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    for day, content in ((date(2025, 11, 5), "Hộ có ô tô"), (date(2025, 11, 4), "Hộ có nhà cho thuê")):
+        services.complaint_record(by=officer, review=review, received_on=day, content=content)
+    steps = list(review.events.order_by("-at", "-id").values_list("pk", flat=True))
+    with django_assert_num_queries(1):
+        complaints = selectors.review_complaints(review=review)
+    assert [c.content for c in complaints] == ["Hộ có nhà cho thuê", "Hộ có ô tô"]
+    with django_assert_num_queries(1):  # who took each step comes with it
+        events = selectors.review_events(review=review, limit=2)
+        assert [e.pk for e in events] == steps[:2] and all(e.by == officer for e in events)
+
+
+def test_a_campaigns_reports_and_decisions_are_read_once_each(
+    world, campaign, officer, leader, households, django_assert_num_queries
+):
+    reviews = [
+        to_posted(campaign, review_of(campaign, households[key]), officer=officer, survey=POOR_SURVEY)
+        for key in ("p1", "p3")  # khối 1 and khối 2
+    ]
+    for day, number in ((date(2025, 11, 12), "152/BC-UBND"), (date(2025, 11, 10), "150/BC-UBND")):
+        services.upper_report_record(by=officer, campaign=campaign, sent_on=day, number=number)
+    for review, day, number in zip(reviews, (date(2025, 11, 20), date(2025, 11, 25)), ("1/QĐ", "2/QĐ"), strict=True):
+        services.decision_issue(by=leader, campaign=campaign, number=number, signed_on=day, reviews=[review])
+    with django_assert_num_queries(1):
+        assert [r.number for r in selectors.campaign_upper_reports(campaign=campaign)] == ["150/BC-UBND", "152/BC-UBND"]
+    # A decision is the ward's: the khối 1 member's board lists the one of khối 2's household too, newest first.
+    campaign = selectors.campaign_list(user=world.users["khoi_member_hb_k1"]).get(pk=campaign.pk)
+    with django_assert_num_queries(1):
+        assert [d.number for d in selectors.campaign_decisions(campaign=campaign)] == ["2/QĐ", "1/QĐ"]
