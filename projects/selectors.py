@@ -15,14 +15,14 @@ from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from households.models import Household, Member, StatusChange
+from households.models import Household, Khoi, Member, StatusChange
 from households.rules import Status
 from households.scoping import NOTHING, scope_q
-from households.selectors import household_detail_queryset
+from households.selectors import household_detail_queryset, khoi_list
 from hungbinh.accounts.roles import Role, is_unit_member, role_of
 
 from . import rules
-from .models import Budget, FundingSource, Indicator, Intervention, Plan, Program, SubProject
+from .models import Budget, FundingSource, Indicator, Intervention, Plan, PlanItem, Program, SubProject
 from .rules import IndicatorSource, PlanState
 
 
@@ -87,6 +87,16 @@ def plan_detail(*, user, pk) -> Plan:
     )
 
 
+def subproject_plan_items(*, user, subproject: SubProject) -> QuerySet[PlanItem]:
+    """The sub-project's lines in the plans the user may see, the newest plan first, with their units."""
+    return (
+        subproject.plan_items.filter(plan__in=plan_list(user=user))
+        .select_related("plan__ward")
+        .prefetch_related("assignments__unit")
+        .order_by("-plan__year", "-plan__version")
+    )
+
+
 def plan_in_force(*, ward_id: int, year: int) -> Plan | None:
     """The ward's issued plan of the year: the one whose budgets the support of that year spends."""
     return Plan.objects.filter(ward_id=ward_id, year=year, state=PlanState.ISSUED).first()
@@ -120,11 +130,29 @@ def household_support(*, user, household: Household) -> QuerySet[Intervention]:
     return intervention_list(user=user).filter(household=household)
 
 
+def subproject_support(*, user, subproject: SubProject) -> QuerySet[Intervention]:
+    """The support of one sub-project that the user may see, newest first."""
+    return intervention_list(user=user).filter(subproject=subproject)
+
+
+def support_total(support: QuerySet[Intervention]) -> int:
+    """The amount of a list of support read through intervention_list (so in scope): 0 for none, one query."""
+    return support.aggregate(total=Sum("amount"))["total"] or 0
+
+
 def support_households(*, user) -> QuerySet[Household]:
     """Households the user may record support for: their scope; a unit member's: their unit's ward."""
     if is_unit_member(user):
         return Household.objects.filter(unit_ward_q(user, ward="ward__")).select_related("ward", "khoi")
     return household_detail_queryset(user=user)
+
+
+def support_khoi_list(*, user) -> QuerySet[Khoi]:
+    """The khối to choose households from for the same support: the user's scope's; a unit member's, those of the
+    wards of the households they may record support for (their unit's ward)."""
+    if is_unit_member(user):
+        return Khoi.objects.filter(ward_id__in=support_households(user=user).values("ward_id")).select_related("ward")
+    return khoi_list(user=user)
 
 
 def household_on(household: Household, on: date, steps=None) -> rules.HouseholdOn:

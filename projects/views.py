@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from households.filters import MAX_ID
 from households.models import Household
-from households.selectors import khoi_list
 from hungbinh.accounts import roles
 
 from . import rules, selectors, services
@@ -309,21 +307,13 @@ def plan_indicators(request, pk):
 def subproject_detail(request, pk):
     user = request.user
     subproject = get_object_or_404(selectors.subproject_list(), pk=pk)
-    items = (
-        subproject.plan_items.filter(plan__in=selectors.plan_list(user=user))
-        .select_related("plan__ward")
-        .prefetch_related("assignments__unit")
-        .order_by("-plan__year", "-plan__version")
-    )
-    support = selectors.intervention_list(user=user).filter(subproject=subproject)
-    page = Paginator(support, PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = support.aggregate(total=Sum("amount"))
+    support = selectors.subproject_support(user=user, subproject=subproject)
     context = {
         "subproject": subproject,
         "rule": rules.TargetRule(subproject.target_rule).label,
-        "items": items,
-        "page": page,
-        "total": totals["total"] or 0,
+        "items": selectors.subproject_plan_items(user=user, subproject=subproject),
+        "page": Paginator(support, PAGE_SIZE).get_page(request.GET.get("page")),
+        "total": selectors.support_total(support),
         "link_households": not roles.is_unit_member(user),
     }
     return render(request, "projects/subproject_detail.html", context)
@@ -434,7 +424,7 @@ def support_bulk(request):
     user = request.user
     _require(roles.can_record_support(user), _("Your role may not record support."))
     scope = selectors.support_households(user=user)
-    khois = khoi_list(user=user) if not roles.is_unit_member(user) else _unit_khois(user)
+    khois = selectors.support_khoi_list(user=user)
     source = request.POST if request.method == "POST" else request.GET
     choose = BulkChooseForm(source or None, khois=khois, initial={"group": "poor"})
     group, khoi = "poor", ""
@@ -482,14 +472,6 @@ def support_bulk(request):
         "title": _("Record the same support for a list of households"),
     }
     return render(request, "projects/support_bulk.html", context)
-
-
-def _unit_khois(user):
-    from households.models import Khoi
-
-    return Khoi.objects.filter(ward_id__in=selectors.support_households(user=user).values("ward_id")).select_related(
-        "ward"
-    )
 
 
 def household_support(*, user, household: Household):

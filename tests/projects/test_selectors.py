@@ -10,7 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from projects import selectors
 from projects.models import Budget, FundingSource, Indicator, Intervention, SubProject
 
-from ..factories import HouseholdFactory, KhoiMemberFactory, PlanFactory, UnitFactory, UnitMemberFactory
+from ..factories import (
+    HouseholdFactory,
+    KhoiMemberFactory,
+    PlanFactory,
+    PlanItemFactory,
+    UnitFactory,
+    UnitMemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +112,50 @@ def test_indicators_computed_from_registry_and_support(world, catalogue):
     assert rows[helped.pk].achieved == 2 and rows[helped2.pk].achieved == 1
     assert rows[money.pk].achieved == 600
     assert rows[manual.pk].achieved == 90 and rows[manual.pk].computed is False
+
+
+# --- A sub-project's page; the khối of the same support for a list ---------------------------
+
+
+def test_a_subprojects_plan_lines_are_those_of_the_plans_in_scope_newest_first(world, catalogue):
+    older = PlanItemFactory(plan=PlanFactory(ward=world.hb, year=2024))
+    newer = PlanItemFactory(plan=PlanFactory(ward=world.hb, year=2025))
+    other = PlanItemFactory(plan=PlanFactory(ward=world.qt, year=2025))
+    PlanItemFactory(plan=newer.plan, subproject=sub("3.1"))  # another sub-project
+
+    def lines(user):
+        return list(selectors.subproject_plan_items(user=user, subproject=sub("2")))
+
+    assert lines(world.users["ward_officer_hb"]) == [newer, older]
+    assert lines(world.users["ward_officer_qt"]) == [other]
+    assert set(lines(world.users["upper_level"])) == {newer, older, other}
+
+
+def test_a_subprojects_support_and_its_total_follow_the_scope(world, catalogue, django_assert_num_queries):
+    officer = world.users["ward_officer_hb"]
+    k1 = give(HouseholdFactory(khoi=world.hb_k1), amount=300, by=officer)
+    k2 = give(HouseholdFactory(khoi=world.hb_k2), amount=200, by=officer)
+    give(HouseholdFactory(khoi=world.hb_k1), amount=999, subproject="3.1", by=officer)  # another sub-project
+    give(HouseholdFactory(khoi=world.qt_k1), amount=999, by=world.users["ward_officer_qt"])  # another ward
+
+    def seen(user, code="2"):
+        support = selectors.subproject_support(user=user, subproject=sub(code))
+        with django_assert_num_queries(1):
+            total = selectors.support_total(support)
+        return set(support), total
+
+    assert seen(officer) == ({k1, k2}, 500)
+    assert seen(world.users["khoi_member_hb_k1"]) == ({k1}, 300)
+    assert seen(officer, "3.2") == (set(), 0)  # none: 0, not None
+
+
+def test_the_khoi_of_the_same_support_for_a_list_follow_the_scope(world):
+    women = UnitFactory(ward=world.hb, name="Hội LHPN")
+    HouseholdFactory(khoi=world.hb_k1)
+
+    def khois(user):
+        return set(selectors.support_khoi_list(user=user))
+
+    assert khois(world.users["ward_officer_hb"]) == {world.hb_k1, world.hb_k2}
+    assert khois(world.users["khoi_member_hb_k1"]) == {world.hb_k1}
+    assert khois(UnitMemberFactory(unit=women)) == {world.hb_k1, world.hb_k2}  # the unit's ward's
