@@ -3,11 +3,11 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from households.models import UpperUnit, Ward
+from households.models import Household, Khoi, UpperUnit, Ward
 from households.selectors import ward_list
 from hungbinh.accounts.roles import Role, role_of
 
-from .models import Job
+from .models import Job, KhoiPopulation
 from .periods import Period, PeriodError, parse_period
 
 
@@ -73,11 +73,31 @@ def report_unit_get(*, user, level: str, unit_id):
     return report_upper_get(user=user, unit_id=unit_id)
 
 
+def unit_household_count(*, level: str, unit) -> int:
+    """The households of a ward (`level` "ward"), or of every ward under an upper-level unit ("upper"): what decides
+    whether its tables run as a job. `unit` was read through report_unit_get (in the user's scope)."""
+    households = Household.objects.filter(ward__upper_unit=unit) if level == "upper" else unit.households.all()
+    return households.count()
+
+
 def period_get(text: str) -> Period:
     try:
         return parse_period(text)
     except PeriodError as error:
         raise ReportRequestError(error.message, 400) from error
+
+
+# --- The population figures the ward enters (docs/reports.md) -----------------------------
+
+
+def population_khois(*, ward: Ward) -> list[Khoi]:
+    """The ward's khối in their order, one row each on the population page (`ward` read through report_ward_get)."""
+    return list(Khoi.objects.filter(ward=ward).order_by("position", "name"))
+
+
+def population_figures(*, ward: Ward, year: int) -> dict[int, KhoiPopulation]:
+    """The year's total households and persons the ward entered, by khối id (a khối without figures is missing)."""
+    return {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
 
 
 # --- Submitted reports -----------------------------------------------------------------

@@ -288,10 +288,7 @@ def _unit_report(request, level: str, unit_id: int, period_text: str, document: 
 def _results_too_large(level: str, unit) -> int | None:
     """The households counted when the tables are large enough to be a job (a ward too: a city-sized ward of
     100,000 households took 20 s in a web worker), else None."""
-    from households.models import Household
-
-    households = Household.objects.filter(ward__upper_unit=unit) if level == "upper" else unit.households
-    total = households.count()
+    total = selectors.unit_household_count(level=level, unit=unit)
     return total if total > settings.REPORT_TABLE_JOB_THRESHOLD else None
 
 
@@ -463,32 +460,25 @@ def report_index(request):
 @report_access
 def population_page(request, ward_id, year):
     """The year's total households and persons per khối: ward staff enter them, the upper level reads them."""
-    from households.models import Khoi
-
     from .forms import PopulationForm
-    from .models import KhoiPopulation
 
     try:
         ward = selectors.report_ward_get(user=request.user, ward_id=ward_id)
         selectors.period_get(str(year))
     except selectors.ReportRequestError as error:
         return _request_error(error)
-    khois = Khoi.objects.filter(ward=ward).order_by("position", "name")
-    figures = {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
     may_edit = services.may_enter_population(request.user)
-    saved = None
-    if request.method == "POST":
-        if not may_edit:
-            raise PermissionDenied(_("Your role may not enter the population figures."))
-        form = PopulationForm(request.POST, khois=khois, figures=figures)
-        if form.is_valid():
-            saved = services.population_save(by=request.user, ward=ward, year=year, figures=form.figures())
-            figures = {f.khoi_id: f for f in KhoiPopulation.objects.filter(khoi__ward=ward, year=year)}
-            form = PopulationForm(khois=khois, figures=figures)
-    elif request.method == "GET":
-        form = PopulationForm(khois=khois, figures=figures)
-    else:
+    if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied(_("Your role may not enter the population figures."))
+    khois = selectors.population_khois(ward=ward)
+    figures = selectors.population_figures(ward=ward, year=year)
+    saved = None
+    form = PopulationForm(request.POST if request.method == "POST" else None, khois=khois, figures=figures)
+    if form.is_bound and form.is_valid():
+        saved = services.population_save(by=request.user, ward=ward, year=year, figures=form.figures())
+        form = PopulationForm(khois=khois, figures=selectors.population_figures(ward=ward, year=year))
     context = {
         "ward": ward,
         "year": year,

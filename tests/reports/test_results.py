@@ -282,6 +282,23 @@ def test_a_large_ward_table_runs_as_a_job_too(client, registry, settings, django
     assert client.get(f"/reports/results/ward/{registry.hb.pk}/2025.xlsx").status_code == 200
 
 
+# Session and user, the ward, its khối, their figures: whatever the number of khối.
+POPULATION_PAGE_QUERIES = 5
+
+
+def test_population_page_takes_the_same_queries_whatever_the_khoi(client, registry, django_assert_num_queries):
+    client.force_login(registry.users["ward_officer_hb"])
+    url = f"/reports/population/{registry.hb.pk}/2025/"
+    with django_assert_num_queries(POPULATION_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    for n in range(3, 8):
+        khoi = KhoiFactory(ward=registry.hb, name=f"Khối {n}", position=n)
+        KhoiPopulation.objects.create(khoi=khoi, year=2025, households=10 * n, persons=40 * n)
+    with django_assert_num_queries(POPULATION_PAGE_QUERIES):
+        page = client.get(url).content.decode()
+    assert 'value="70"' in page and 'value="280"' in page
+
+
 def test_population_page_saves_and_refuses_bad_figures(client, registry):
     client.force_login(registry.users["ward_officer_hb"])
     url = f"/reports/population/{registry.hb.pk}/2025/"
