@@ -64,15 +64,14 @@ def overdue_tasks(*, user, today: date | None = None) -> QuerySet[Task]:
     return task_list(user=user).filter(state__in=OPEN_STATES, due_on__lt=today)
 
 
-def user_unit_ids(user) -> set[int]:
-    """The units a user works for: a unit member's unit and the units it is a member organisation of."""
+def user_units(user) -> list[Unit]:
+    """The units a user works for, in the units' order: a unit member's unit and the unit it is a member
+    organisation of (the Women's Union's people also see the Fatherland Front's duties). One query; none for
+    the other roles."""
     if role_of(user) != Role.UNIT_MEMBER or not user.unit_id:
-        return set()
-    ids = {user.unit_id}
-    parent = Unit.objects.filter(pk=user.unit_id).values_list("parent_id", flat=True).first()
-    if parent:
-        ids.add(parent)
-    return ids
+        return []
+    parent = Unit.objects.filter(pk=user.unit_id).values("parent_id")
+    return list(Unit.objects.filter(Q(pk=user.unit_id) | Q(pk__in=parent)))
 
 
 def unit_duties(*, unit_ids, plan_ids=None) -> QuerySet[Duty]:

@@ -18,7 +18,7 @@ from projects.models import Plan
 
 from . import selectors, services
 from .forms import TaskFileForm, TaskForm, TaskNoteForm
-from .models import Task, Unit
+from .models import Task
 from .rules import OPEN_STATES
 
 PAGE_SIZE = 50
@@ -198,8 +198,8 @@ def my_work(request):
     """A unit's page: its duties in the plans, its tasks (overdue first) and the support it recorded."""
     user = request.user
     today = timezone.localdate()
-    unit_ids = selectors.user_unit_ids(user)
-    units = list(Unit.objects.filter(pk__in=unit_ids)) if unit_ids else []
+    units = selectors.user_units(user)
+    unit_ids = {unit.pk for unit in units}
     plans = program.plan_list(user=user).filter(state="issued")
     tasks = list(selectors.task_list(user=user).filter(state__in=OPEN_STATES)[:200])
     context = {
