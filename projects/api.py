@@ -15,7 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from households.filters import IdFilter
-from households.models import Household, Member
+from households.models import Household
 from hungbinh.accounts.api import role_may
 from hungbinh.accounts.roles import can_issue_plan, can_manage_program, can_record_support
 
@@ -258,13 +258,14 @@ class InterventionViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, vie
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         user = self.request.user
-        household = Household.objects.filter(pk=data.pop("household_id")).first()
-        if household is None:
-            raise Http404
+        try:
+            household = selectors.support_household_get(user=user, pk=data.pop("household_id"))
+        except Household.DoesNotExist:
+            raise Http404 from None
         member_id = data.pop("member_id", None)
         member = None
         if member_id is not None:
-            member = Member.objects.filter(pk=member_id).first()
+            member = selectors.household_member(household=household, pk=member_id)
             if member is None:
                 raise ValidationError({"member": [_("This person is not a member of the chosen household.")]})
         created = services.intervention_record(

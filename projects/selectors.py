@@ -147,6 +147,16 @@ def support_households(*, user) -> QuerySet[Household]:
     return household_detail_queryset(user=user)
 
 
+def support_household_get(*, user, pk) -> Household:
+    """One household the user may record support for (Household.DoesNotExist otherwise: a 404)."""
+    return support_households(user=user).get(pk=pk)
+
+
+def household_member(*, household: Household, pk) -> Member | None:
+    """A person on the household's registry (`household` in the user's scope); None for anyone else's."""
+    return household.members.filter(pk=pk).first()
+
+
 def support_khoi_list(*, user) -> QuerySet[Khoi]:
     """The khối to choose households from for the same support: the user's scope's; a unit member's, those of the
     wards of the households they may record support for (their unit's ward)."""

@@ -218,6 +218,21 @@ def test_support_outside_the_scope_is_404(api_client, world, data):
     assert not Intervention.objects.exists()
 
 
+@pytest.mark.parametrize(("role", "khoi"), [("ward_officer_hb", "qt_k1"), ("unit_member", "other_k1")])
+def test_a_household_outside_the_scope_is_404_at_the_read(api_client, world, data, monkeypatch, role, khoi):
+    """Another ward's household is never read: the service is not asked about it."""
+    from projects import services
+
+    def unreachable(**kwargs):
+        raise AssertionError("the service was handed a household outside the user's scope")
+
+    monkeypatch.setattr(services, "intervention_record", unreachable)
+    user = UnitMemberFactory(unit=data["women"]) if role == "unit_member" else world.users[role]
+    household = HouseholdFactory(khoi=getattr(world, khoi), status="poor")
+    person = MemberFactory(household=household)
+    assert post_support(login(api_client, user), household, member=person.pk).status_code == 404
+
+
 def test_member_of_another_household_is_400(api_client, world, data):
     client = login(api_client, world.users["ward_officer_hb"])
     other = MemberFactory(household=HouseholdFactory(khoi=world.hb_k1), birth_date=date(2015, 1, 1))

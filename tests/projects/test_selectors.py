@@ -7,12 +7,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from households.models import Household
 from projects import selectors
 from projects.models import Budget, FundingSource, Indicator, Intervention, SubProject
 
 from ..factories import (
     HouseholdFactory,
     KhoiMemberFactory,
+    MemberFactory,
     PlanFactory,
     PlanItemFactory,
     UnitFactory,
@@ -159,3 +161,15 @@ def test_the_khoi_of_the_same_support_for_a_list_follow_the_scope(world):
     assert khois(world.users["ward_officer_hb"]) == {world.hb_k1, world.hb_k2}
     assert khois(world.users["khoi_member_hb_k1"]) == {world.hb_k1}
     assert khois(UnitMemberFactory(unit=women)) == {world.hb_k1, world.hb_k2}  # the unit's ward's
+
+
+def test_the_household_and_person_supported_are_read_within_the_scope(world):
+    officer, member = world.users["ward_officer_hb"], world.users["khoi_member_hb_k1"]
+    mine, k2, theirs = (HouseholdFactory(khoi=khoi) for khoi in (world.hb_k1, world.hb_k2, world.qt_k1))
+    person, stranger = MemberFactory(household=mine), MemberFactory(household=theirs)
+    assert selectors.support_household_get(user=officer, pk=mine.pk) == mine
+    for user, household in ((officer, theirs), (member, k2)):  # another ward's, another khối's
+        with pytest.raises(Household.DoesNotExist):
+            selectors.support_household_get(user=user, pk=household.pk)
+    assert selectors.household_member(household=mine, pk=person.pk) == person
+    assert selectors.household_member(household=mine, pk=stranger.pk) is None  # only the household's own people
