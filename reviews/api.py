@@ -17,8 +17,7 @@ from rest_framework.response import Response
 
 from households.api import CONFLICT
 from households.filters import IdFilter
-from households.models import StatusChange
-from households.rules import ChangeReason, Status
+from households.rules import Status
 from households.selectors import household_detail_queryset
 from hungbinh.accounts.api import role_may
 from hungbinh.accounts.roles import can_edit_registry, can_manage_ward, can_sign_decisions
@@ -337,9 +336,7 @@ class MovementViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["household"]
 
     def get_queryset(self):
-        return StatusChange.objects.filter(
-            reason=ChangeReason.MOVEMENT, household__in=household_detail_queryset(user=self.request.user).values("pk")
-        ).order_by("-effective_on", "-id")
+        return selectors.movement_list(user=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -6,9 +6,10 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from households.models import Khoi
+from households.models import Khoi, StatusChange
+from households.rules import ChangeReason
 from households.scoping import scope_q
-from households.selectors import khoi_list
+from households.selectors import household_detail_queryset, khoi_list
 from hungbinh.accounts.models import User
 from hungbinh.accounts.roles import Role
 
@@ -161,6 +162,13 @@ def decision_list(*, user) -> QuerySet[Decision]:
         .select_related("ward", "campaign__ward")
         .prefetch_related(Prefetch("reviews", queryset=visible, to_attr="visible_reviews"))
     )
+
+
+def movement_list(*, user) -> QuerySet[StatusChange]:
+    """Moves away, dissolutions, splits and moves in of the households in the user's scope, the latest first."""
+    return StatusChange.objects.filter(
+        reason=ChangeReason.MOVEMENT, household__in=household_detail_queryset(user=user).values("pk")
+    ).order_by("-effective_on", "-id")
 
 
 def settings_for(ward_id: int) -> ReviewSettings:

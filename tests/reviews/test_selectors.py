@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from households.models import StatusChange
 from reviews import selectors, services
 from reviews.models import Review, ReviewSettings
 from tests.factories import HouseholdFactory, KhoiMemberFactory
@@ -153,3 +154,33 @@ def test_a_campaigns_reports_and_decisions_are_read_once_each(
     campaign = selectors.campaign_list(user=world.users["khoi_member_hb_k1"]).get(pk=campaign.pk)
     with django_assert_num_queries(1):
         assert [d.number for d in selectors.campaign_decisions(campaign=campaign)] == ["2/QĐ", "1/QĐ"]
+
+
+# --- Movements outside a review ------------------------------------------------------------
+
+
+def test_movements_are_those_of_the_households_in_scope_the_latest_first(world, officer, households):
+    def move(key, day):
+        return services.household_movement_record(
+            by=officer, household=households[key], movement="moved_away", occurred_on=day, reason="Chuyển đi"
+        )
+
+    k1_early, k1_late, k2 = move("p1", date(2025, 3, 1)), move("p2", date(2025, 6, 1)), move("p3", date(2025, 4, 1))
+    StatusChange.objects.create(
+        household=households["n1"], to_status="poor", effective_on=date(2025, 7, 1), reason="registration"
+    )
+    qt = services.household_movement_record(
+        by=world.users["ward_officer_qt"],
+        household=households["qt"],
+        movement="dissolved",
+        occurred_on=date(2025, 5, 1),
+        reason="Giải thể",
+    )
+
+    def seen(role):
+        return list(selectors.movement_list(user=world.users[role]))
+
+    assert seen("ward_officer_hb") == [k1_late, k2, k1_early]  # not the registration of another kind
+    assert seen("khoi_member_hb_k1") == [k1_late, k1_early]
+    assert seen("ward_officer_qt") == [qt]
+    assert seen("upper_level") == [k1_late, qt, k2, k1_early]
