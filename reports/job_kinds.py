@@ -31,7 +31,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def _rendering_unavailable(error: RenderingUnavailable) -> JobFailed:
-    return JobFailed(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error})
+    return JobFailed(error.message)
 
 
 HOUSEHOLD_LIST_PDF = "household_list_pdf"

@@ -13,6 +13,7 @@ from functools import cache
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import layout
 
@@ -21,7 +22,12 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 
 class RenderingUnavailable(RuntimeError):
-    """WeasyPrint's system libraries (pango) are missing; the message names the package."""
+    """WeasyPrint's system libraries (pango) are missing; the reason names the package."""
+
+    @property
+    def message(self) -> str:
+        """What the user is told, by a download (503) and by a job alike."""
+        return _("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": self}
 
 
 @cache

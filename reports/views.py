@@ -33,7 +33,7 @@ def _plain(message: str, status: int) -> HttpResponse:
 
 
 def _unavailable(error: RenderingUnavailable) -> HttpResponse:
-    return _plain(_("PDF documents cannot be made on this server yet: %(reason)s") % {"reason": error}, 503)
+    return _plain(error.message, 503)
 
 
 def _request_error(error: ListRequestError | selectors.ReportRequestError):

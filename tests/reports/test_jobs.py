@@ -78,6 +78,22 @@ def test_a_large_pdf_list_runs_as_a_job_and_is_downloaded(client, households, dj
     assert "Tổng cộng: 2 hộ" in text and "Lê Văn Cường" in text
 
 
+def test_without_pdf_rendering_a_list_job_fails_saying_why(
+    client, households, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The job says what a download says (reports.pdf.RenderingUnavailable.message)."""
+    from reports import job_kinds
+    from reports.pdf import RenderingUnavailable
+
+    def unavailable(household_list, output):
+        raise RenderingUnavailable("apt-get install libpango-1.0-0")
+
+    monkeypatch.setattr(job_kinds, "render_household_list_pdf", unavailable)
+    ask(client, households.users["ward_officer_hb"], "/reports/households.pdf", django_capture_on_commit_callbacks)
+    job = Job.objects.get()
+    assert (job.state, job.message) == ("failed", "Máy chủ chưa tạo được tệp PDF: apt-get install libpango-1.0-0")
+
+
 def test_a_script_with_a_token_gets_202_then_polls_and_downloads(
     client, households, django_capture_on_commit_callbacks
 ):
