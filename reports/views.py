@@ -106,13 +106,9 @@ def households_pdf(request):
         household_list = household_list_build(user=user, params=request.GET)
     except ListRequestError as error:
         return _request_error(error)
-    try:
-        content = render_household_list_pdf(household_list)
-    except RenderingUnavailable as error:
-        return _unavailable(error)
-    job_kinds.log_list_export(request.user, request.get_full_path(), household_list)
-    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{household_list.filename("pdf")}"'
+    response = _document_response(household_list, "pdf", render_household_list_pdf, write_xlsx=None)
+    if response.status_code == 200:  # a 503 gave out no document
+        job_kinds.log_list_export(user, request.get_full_path(), household_list)
     return response
 
 

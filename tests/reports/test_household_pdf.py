@@ -164,6 +164,20 @@ def test_every_list_is_logged_as_an_export_without_id_numbers(client, registry):
     assert (access.action, access.member_count, access.id_numbers_shown) == ("export", 4, False)
 
 
+def test_without_pdf_rendering_the_list_is_a_503_saying_why_and_nothing_is_logged(client, registry, monkeypatch):
+    from reports import views
+    from reports.pdf import RenderingUnavailable
+
+    def unavailable(household_list):
+        raise RenderingUnavailable("apt-get install libpango-1.0-0")
+
+    monkeypatch.setattr(views, "render_household_list_pdf", unavailable)
+    response = get(client, registry, "ward_officer_hb")
+    assert response.status_code == 503
+    assert response.content.decode() == "Máy chủ chưa tạo được tệp PDF: apt-get install libpango-1.0-0"
+    assert not PersonalDataAccess.objects.exists()  # no document was given out
+
+
 def test_id_numbers_are_refused_to_the_upper_level(client, registry):
     response = get(client, registry, "upper_level", "show_ids=1")
     assert response.status_code == 403
