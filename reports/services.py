@@ -154,7 +154,13 @@ def submission_stage(*, kind: str, period, chosen: str | None, today) -> str:
 
     if not rules.has_stages(kind=kind, period=period):
         if chosen:
-            raise SubmissionRefused(_("Only the review-result tables of a year are preliminary or official."), 400)
+            raise SubmissionRefused(
+                _(
+                    "Only the review-result tables of a year are preliminary or official: leave the stage empty "
+                    "for this report."
+                ),
+                400,
+            )
         return ""
     if not chosen:
         return rules.default_stage(kind=kind, period=period, today=today)

@@ -296,7 +296,9 @@ def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client,
     assert client.post(url, {"kind": "results"}).status_code == 302
     assert Submission.objects.get(version=2).stage == "official"
     assert client.post(url, {"kind": "results", "stage": "final"}).status_code == 400
-    assert client.post(url, {"kind": "progress", "stage": "official"}).status_code == 400
+    refused = client.post(url, {"kind": "progress", "stage": "official"})
+    assert refused.status_code == 400
+    assert "với báo cáo này, hãy để trống mục sơ bộ hay chính thức (stage)" in refused.content.decode()
     half = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H2/"
     assert client.post(half, {"kind": "results", "stage": "official"}).status_code == 400
     assert client.post(half, {"kind": "results"}).status_code == 302
