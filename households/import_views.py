@@ -86,9 +86,12 @@ def household_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, wards=wards, initial={"ward": wards.first()})
     context = {"form": form, "result": None, "show_ward": wards.count() > 1, "job_size": _job_size()}
     if request.method != "POST" or not form.is_valid():
-        # An import into these wards whose process died is taken back when the page is opened, too.
-        runs.recover(wards=wards)
+        # An import into these wards whose process died is taken back when the page is opened, too, if small:
+        # a page open stays quick; a larger one waits for the ward's next check or import (and is said so).
+        runs.recover(wards=wards, most_batches=runs.PAGE_BATCHES)
         _tell_interrupted(request)
+        for text in runs.waiting_for(request.user, wards=wards):
+            messages.info(request, text)
         return render(request, "households/import.html", context)
     ward, upload = form.cleaned_data["ward"], form.cleaned_data["file"]
     if upload.size > settings.IMPORT_JOB_BYTES:

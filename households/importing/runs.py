@@ -198,17 +198,32 @@ def interrupted(run: ImportRun, *, now=None) -> bool:
     return run.host == _host() and run.pid != os.getpid() and not _alive(run.pid)
 
 
-def recover(*, wards=None, job_id=None, now=None) -> list[ImportRun]:
+# The batches that opening the import page takes back at most (1,000 households, under a second on a quiet
+# machine): a page open stays quick, and a larger interrupted run is left whole for the ward's next check
+# or import, its job run again, or sweep_jobs (docs/workbook.md, "Interrupted imports", has the figures).
+PAGE_BATCHES = 4
+
+
+def recover(*, wards=None, job_id=None, now=None, most_batches: int | None = None) -> list[ImportRun]:
     """Take back the interrupted runs (into `wards`, or all), and those of the job `job_id`, which is being
-    run again (its earlier attempt is over: the job runner took the job back); the runs taken back."""
+    run again (its earlier attempt is over: the job runner took the job back); the runs taken back.
+
+    With `most_batches`, only runs whose batches fit, in all, within that many: each is taken back whole or
+    left whole for a later recovery.
+    """
     now = now or timezone.now()
     runs = ImportRun.objects.filter(state__in=OPEN)
     if wards is not None:
         runs = runs.filter(ward__in=wards)
-    done = []
+    done, budget = [], most_batches
     for run in runs.select_related("user", "ward").order_by("written_at"):
         if not (job_id is not None and run.job_id == job_id) and not interrupted(run, now=now):
             continue
+        if budget is not None:
+            size = run.batches.count()
+            if size > budget:
+                continue
+            budget -= size
         # Claimed by one recovery only: the state and heartbeat it was read with must not have moved.
         claimed = ImportRun.objects.filter(pk=run.pk, state=run.state, heartbeat_at=run.heartbeat_at).update(
             state=ImportRun.State.UNDOING, heartbeat_at=timezone.now(), host=_host(), pid=os.getpid()
@@ -276,15 +291,19 @@ def _named(households: list[tuple[str, str]]) -> str:
     return "; ".join(named)
 
 
-def notice(run: ImportRun) -> str:
-    """What the importing user reads about an interrupted run."""
-    names = {
+def _names(run: ImportRun) -> dict:
+    return {
         "file": run.file_name or _("workbook"),
         "ward": run.ward.name,
         "started": timezone.localtime(run.written_at).strftime("%H:%M %d/%m/%Y"),
         "written": run.written,
         "total": run.total,
     }
+
+
+def notice(run: ImportRun) -> str:
+    """What the importing user reads about an interrupted run."""
+    names = _names(run)
     if run.state == ImportRun.State.STUCK:
         left = _left(run)
         if left:
@@ -328,6 +347,23 @@ def notice(run: ImportRun) -> str:
 def mark_told(run: ImportRun) -> None:
     """The importing user was told of the run otherwise (the import that it stopped says it): not again."""
     ImportRun.objects.filter(pk=run.pk, state__in=TOLD, noticed_at=None).update(noticed_at=timezone.now())
+
+
+def waiting_for(user, *, wards) -> list[str]:
+    """The user's interrupted runs in `wards` left for a later recovery (too large for a page open), as
+    messages, each said until it is taken back; a job's run is left out: its job's page follows it."""
+    now = timezone.now()
+    runs = ImportRun.objects.filter(user=user, ward__in=wards, state__in=OPEN, job_id=None).select_related("ward")
+    return [
+        _(
+            "Your import of “%(file)s” (%(ward)s, started at %(started)s) was interrupted after writing %(written)s "
+            "of %(total)s households, which are still in the registry: they are taken back at the ward's next "
+            "check or import of a file. Check the file again to have them taken back now."
+        )
+        % _names(run)
+        for run in runs.order_by("pk")
+        if interrupted(run, now=now)
+    ]
 
 
 def notices_for(user) -> list[str]:

@@ -125,6 +125,46 @@ def test_an_interrupted_import_is_taken_back_and_its_officer_told_once(registry,
     assert TAKEN_BACK not in client.get("/households/import/").content.decode()
 
 
+WAITING = (
+    "đã bị ngắt giữa chừng sau khi ghi 8/9 hộ, các hộ này vẫn ở trong sổ theo dõi hộ: sẽ được hoàn tác khi phường "
+    "kiểm tra hoặc nhập tệp lần tới. Hãy kiểm tra lại tệp để hoàn tác ngay."
+)
+
+
+@pytest.mark.django_db
+def test_opening_the_page_takes_back_only_a_small_interrupted_import(registry, monkeypatch, client, two_a_batch):
+    """A page open took back a whole stalled import inside the request, however large; it takes back at most
+    PAGE_BATCHES batches. A larger run is left whole, its officer is told, and the ward's next check takes it
+    back."""
+    before = _everything()
+    run = _interrupted_import(registry, monkeypatch)  # four batches
+    _silent(run)
+    monkeypatch.setattr(runs, "PAGE_BATCHES", 3)
+    client.force_login(registry.users[OFFICER])
+
+    page = client.get("/households/import/").content.decode()
+    assert ImportRun.objects.get(pk=run.pk).state == ImportRun.State.RUNNING
+    assert run.batches.count() == 4  # left whole
+    assert WAITING in page and TAKEN_BACK not in page
+    assert WAITING in client.get("/households/import/").content.decode()  # said until it is taken back
+    client.force_login(registry.users["ward_leader_hb"])
+    assert WAITING not in client.get("/households/import/").content.decode()  # to its officer only
+
+    household_import(by=registry.users["ward_leader_hb"], ward=registry.hb, file=_file(), dry_run=True)
+    assert _everything() == before
+    client.force_login(registry.users[OFFICER])
+    page = client.get("/households/import/").content.decode()
+    assert TAKEN_BACK in page and WAITING not in page
+
+
+@pytest.mark.django_db
+def test_a_bounded_recovery_takes_a_run_back_whole_or_leaves_it_whole(registry, monkeypatch, two_a_batch):
+    run = _interrupted_import(registry, monkeypatch)
+    _silent(run)
+    assert runs.recover(wards=[registry.hb], most_batches=3) == []
+    assert [r.pk for r in runs.recover(wards=[registry.hb], most_batches=4)] == [run.pk]
+
+
 @pytest.mark.django_db
 def test_a_household_saved_since_is_kept_and_named(registry, monkeypatch, client, two_a_batch):
     """The rule of a failed import (b6ece66) holds for an interrupted one: a save made on the import's values
