@@ -1,7 +1,10 @@
-"""Submissions to the upper level: frozen files with checksum, versions, late wards, downloads by
-session and API token, scope and role, and a constant number of queries."""
+"""Submitting reports to the upper level: who may, refusals and failures that leave nothing, the periods and
+deadlines of the page, preliminary or official, versions of each kind, and a constant number of queries.
 
-import hashlib
+What a submission froze (the files, their checksums and downloads) is read back in test_submission_files.py,
+rendered once there; a test here that does not read the PDF leaves WeasyPrint's layout out (quick_pdf).
+"""
+
 from datetime import date
 from io import BytesIO
 
@@ -9,66 +12,38 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from reports import services
 from reports.models import Submission
 from reports.periods import parse_period
 
-from ..factories import HouseholdFactory, MemberFactory, WardFactory
-from .pdftools import layout_row
+from ..factories import WardFactory
+from .submitting import FILE_STORAGE, add_ward_data, submit
+from .submitting import body as _body
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.STORAGES = {**settings.STORAGES, "default": FILE_STORAGE}
     settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
 def ward_data(world):
-    for _n in range(2):
-        MemberFactory(household=HouseholdFactory(khoi=world.hb_k1, status="poor"))
-    HouseholdFactory(khoi=world.qt_k1, status="near_poor")
-    return world
+    return add_ward_data(world)
 
 
-def submit(client, world, user="ward_officer_hb", period="2025", ward=None):
-    client.force_login(world.users[user])
-    return client.post(f"/reports/submissions/submit/{(ward or world.hb).pk}/{period}/")
+def _html_as_pdf(html, target=None):
+    return b"%PDF-1.7 " + html.encode()
 
 
-def _body(response) -> bytes:
-    return b"".join(response.streaming_content)
-
-
-def test_a_submission_freezes_pdf_and_excel_with_checksums(client, ward_data):
-    response = submit(client, ward_data)
-    assert response.status_code == 302 and response["Location"] == "/reports/submissions/?period=2025&kind=results"
-    submission = Submission.objects.get()
-    assert (submission.version, submission.state, submission.submitted_by) == (
-        1, "done", ward_data.users["ward_officer_hb"]
-    )  # fmt: skip
-    pdf = _body(client.get(f"/reports/submissions/{submission.pk}.pdf"))
-    assert hashlib.sha256(pdf).hexdigest() == submission.pdf_sha256
-    assert layout_row(pdf, "Khối 1")[0] == "2"  # two poor households, frozen
-    workbook = _body(client.get(f"/reports/submissions/{submission.pk}.xlsx"))
-    assert hashlib.sha256(workbook).hexdigest() == submission.xlsx_sha256
-    assert load_workbook(BytesIO(workbook)).sheetnames[0] == "ket-qua"
-
-
-def test_a_later_submission_is_a_new_version_and_the_old_one_stays(client, ward_data):
-    submit(client, ward_data)
-    first = Submission.objects.get()
-    first_pdf = _body(client.get(f"/reports/submissions/{first.pk}.pdf"))
-    HouseholdFactory(khoi=ward_data.hb_k1, status="poor")
-    submit(client, ward_data, user="ward_leader_hb")
-    second = Submission.objects.get(version=2)
-    assert second.pdf.name != first.pdf.name and second.pdf_sha256 != first.pdf_sha256
-    assert _body(client.get(f"/reports/submissions/{first.pk}.pdf")) == first_pdf  # untouched
-    assert layout_row(_body(client.get(f"/reports/submissions/{second.pk}.pdf")), "Khối 1")[0] == "3"
+@pytest.fixture
+def quick_pdf(monkeypatch):
+    """Who may submit, what is listed and how many queries, not the layout (test_submission_files.py reads that):
+    the document's template is rendered, with its queries, and the workbook written; WeasyPrint is left out."""
+    monkeypatch.setattr("reports.pdf.html_to_pdf", _html_as_pdf)
 
 
 def test_a_second_submission_while_one_is_being_frozen_is_refused(client, ward_data):
@@ -103,7 +78,7 @@ def test_a_failed_freeze_leaves_nothing(ward_data, monkeypatch):
         ("admin", "other", 302),
     ],
 )
-def test_who_may_submit(client, ward_data, user, ward, status):
+def test_who_may_submit(client, ward_data, quick_pdf, user, ward, status):
     target = {"hb": ward_data.hb, "other": ward_data.other}[ward]
     assert submit(client, ward_data, user=user, ward=target).status_code == status
 
@@ -127,17 +102,7 @@ def test_the_page_opens_on_the_period_of_the_day_in_vietnam(client, ward_data, m
     assert unreadable.status_code == 400 and unreadable.context["period"] == parse_period(str(today.year))
 
 
-def test_upper_level_page_shows_who_submitted_and_who_is_late(client, ward_data):
-    submit(client, ward_data, period="2025-H1")
-    client.force_login(ward_data.users["upper_level"])
-    page = client.get("/reports/submissions/?period=2025-H1").content.decode()
-    assert 'data-state="submitted_late"' in page or 'data-state="on_time"' in page
-    assert 'data-state="late"' in page  # Quang Trung sent nothing and 5 July 2025 is past
-    assert "Phường Ngoài" not in page  # another unit's ward
-    assert "Nộp báo cáo" not in page  # the upper level reads, it does not submit
-
-
-def test_pages_and_api_lists_take_constant_queries(client, api_client, ward_data):
+def test_pages_and_api_lists_take_constant_queries(client, api_client, ward_data, quick_pdf):
     officer = ward_data.users["ward_officer_hb"]
     upper = ward_data.users["upper_level"]
     submit(client, ward_data)
@@ -160,43 +125,6 @@ def test_pages_and_api_lists_take_constant_queries(client, api_client, ward_data
     assert len(after.captured_queries) == len(before.captured_queries)
 
 
-def test_api_lists_and_downloads_with_the_token(client, ward_data):
-    submit(client, ward_data)
-    submit(client, ward_data, period="2025-H1")
-    submission = Submission.objects.get(period="2025")
-    token = Token.objects.create(user=ward_data.users["upper_level"])
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
-    listing = client.get("/api/v1/reports/", {"period": "2025"}, **auth).json()
-    assert [r["id"] for r in listing["results"]] == [submission.pk]
-    row = listing["results"][0]
-    assert (row["ward_name"], row["version"], row["pdf_sha256"]) == ("Hưng Bình", 1, submission.pdf_sha256)
-    pdf = client.get(row["pdf_url"], **auth)
-    assert pdf.status_code == 200 and hashlib.sha256(_body(pdf)).hexdigest() == submission.pdf_sha256
-    assert pdf["X-Checksum-SHA256"] == submission.pdf_sha256
-    xlsx = client.get(f"/api/v1/reports/{submission.pk}/download/?file=xlsx", **auth)
-    assert hashlib.sha256(_body(xlsx)).hexdigest() == submission.xlsx_sha256
-    assert client.get(f"/api/v1/reports/{submission.pk}/download/?file=doc", **auth).status_code == 400
-    # The report URL takes the token too.
-    assert client.get(f"/reports/submissions/{submission.pk}.pdf", **auth).status_code == 200
-    client.logout()
-    assert client.get("/api/v1/reports/").status_code == 401
-
-
-@pytest.mark.parametrize(
-    ("user", "status", "count"),
-    [("ward_officer_hb", 200, 1), ("upper_level", 200, 1), ("admin", 200, 1), ("ward_officer_qt", 404, 0),
-     ("khoi_member_hb_k1", 404, 0)],
-)  # fmt: skip
-def test_downloads_follow_the_scope(client, api_client, ward_data, user, status, count):
-    submit(client, ward_data)
-    submission = Submission.objects.get()
-    api_client.force_authenticate(ward_data.users[user])
-    assert api_client.get("/api/v1/reports/").json()["count"] == count
-    assert api_client.get(f"/api/v1/reports/{submission.pk}/download/").status_code == status
-    client.force_login(ward_data.users[user])
-    assert client.get(f"/reports/submissions/{submission.pk}.pdf").status_code in (status, 403)
-
-
 def test_due_dates_today(ward_data):
     from reports import selectors
 
@@ -206,32 +134,7 @@ def test_due_dates_today(ward_data):
     assert [(r["ward"].name, r["state"]) for r in rows] == [("Hưng Bình", "not_due"), ("Quang Trung", "not_due")]
 
 
-def test_the_years_results_answer_the_periodic_reviews_deadlines(client, ward_data):
-    """Preliminary by 15/11, official by 20/12; the day a version was sent is Vietnam's, not UTC's."""
-    from datetime import UTC, datetime
-
-    from reports import selectors
-
-    submit(client, ward_data)
-    # 23:30 UTC on 15/11 is 06:30 on 16/11 in Vietnam: the preliminary result came a day late.
-    Submission.objects.update(submitted_at=datetime(2025, 11, 15, 23, 30, tzinfo=UTC))
-    upper = ward_data.users["upper_level"]
-
-    def states(today):
-        rows = selectors.submission_overview(user=upper, period=parse_period("2025"), kind="results", today=today)
-        return [(r["ward"].name, r["state"], [d["state"] for d in r["deadlines"]]) for r in rows]
-
-    assert states(date(2025, 12, 20)) == [
-        ("Hưng Bình", "submitted_late", ["submitted_late", "on_time"]),
-        ("Quang Trung", "late", ["late", "not_due"]),
-    ]
-    assert states(date(2025, 12, 21))[1] == ("Quang Trung", "late", ["late", "late"])
-    client.force_login(upper)
-    page = client.get("/reports/submissions/?period=2025").content.decode()
-    assert "Kết quả sơ bộ: hạn 15/11/2025" in page and "Kết quả chính thức: hạn 20/12/2025" in page
-
-
-def test_the_progress_report_is_submitted_and_versioned_apart(client, ward_data):
+def test_the_progress_report_is_submitted_and_versioned_apart(client, ward_data, quick_pdf):
     client.force_login(ward_data.users["ward_officer_hb"])
     url = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H1/"
     assert client.post(url, {"kind": "progress"}).status_code == 302
@@ -265,7 +168,7 @@ def test_the_upper_level_may_not_submit_whatever_the_period(client, ward_data):
 # --- Preliminary or official: the officer's choice, not the date's (docs/reports.md, "Due dates") --------------
 
 
-def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client, api_client, ward_data):
+def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client, api_client, ward_data, monkeypatch):
     from openpyxl import load_workbook as read
 
     from .pdftools import flat_text
@@ -293,6 +196,7 @@ def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client,
     stage = schema["components"]["schemas"]["Submission"]["properties"]["stage"]
     assert "preliminary" in str(schema["components"]["schemas"]) and "15/11" in stage.get("description", "")
     # Without a choice the date decides; a stage that does not exist, or for another report, is refused.
+    monkeypatch.setattr("reports.pdf.html_to_pdf", _html_as_pdf)  # the later versions' layout is not read
     assert client.post(url, {"kind": "results"}).status_code == 302
     assert Submission.objects.get(version=2).stage == "official"
     assert client.post(url, {"kind": "results", "stage": "final"}).status_code == 400
