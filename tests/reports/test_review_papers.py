@@ -271,6 +271,52 @@ def test_posting_notice(client, world, campaign, officer, leader, households):
     assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH " + "." * 30 in text and "Hồ Thị Nhàn" not in text
 
 
+def test_posting_notice_rows_keep_their_address_on_two_lines_and_to_one_page(world, campaign, officer, leader):
+    """The address column had 31 mm: a street address took three or four lines and a row could split over two
+    pages. Forty households with long addresses of the demo's streets: each address holds on at most two lines, and each
+    row (code to address's last word) stands on one page."""
+    from reports import review_papers as papers
+
+    posting = Posting.objects.create(
+        campaign=campaign, khoi=world.hb_k2, starts_on=date(2025, 11, 3), ends_on=date(2025, 11, 5)
+    )
+    for n in range(40):
+        household = HouseholdFactory(
+            khoi=world.hb_k2,
+            code=f"K2-{n:03d}",
+            head_name="Nguyễn Trọng Vinh",
+            status="near_poor",
+            address=f"Số {100 + n}, ngõ {10 + n}, đường Phong Định Cảng, khối 2",
+        )
+        Review.objects.create(
+            campaign=campaign,
+            household=household,
+            khoi=world.hb_k2,
+            from_status="near_poor",
+            proposed_status="average",
+            state="posted",
+            posting=posting,
+        )
+    content = papers.paper_get(user=officer, kind="posting", pk=posting.pk).render()
+    keep(content, "posting_long")
+    pages = len(page_sizes(content))
+    assert pages >= 2
+    seen = set()
+    for page in range(1, pages + 1):
+        words = word_boxes(content, page)
+        for i, (word, _x0, y0, _x1, _y1) in enumerate(words):
+            if not word.startswith("K2-0"):
+                continue
+            n = int(word[3:])
+            # The row's address: its house number on the code's line, its last word "2" a line below at most.
+            number = next(w for w in words if w[0] == f"{100 + n},")
+            assert abs(number[2] - y0) < 1, word
+            tail = [w for w in words[i:] if w[0] == "khối"]
+            assert tail and tail[0][2] - y0 < 15, (word, "the address took more than two lines or left the page")
+            seen.add(n)
+    assert seen == set(range(40))
+
+
 def _list_section(text: str, title: str, following: str | None) -> str:
     start = text.index(title + " (Kèm theo")
     end = text.index(following + " (Kèm theo") if following else len(text)
