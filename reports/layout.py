@@ -32,8 +32,13 @@ def place_date(place: str, on: date | None) -> str:
     lead = f"{place}, ngày" if place else "Ngày"
     if on is None:
         return f"{lead}{BLANK}tháng{BLANK}năm"
+    return f"{lead} {date_words(on).removeprefix('ngày ')}"
+
+
+def date_words(on: date) -> str:
+    """“ngày 27 tháng 01 năm 2021”: a date in the text, with the leading zeros of the place-and-date line."""
     month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
-    return f"{lead} {on.day:02d} tháng {month} năm {on.year}"
+    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
 
 
 def unit_kind(ward) -> str:

@@ -123,6 +123,21 @@ def ward_signer(ward) -> layout.Signer:
     return layout.Signer(authority=(COMMITTEE_SIGNS, CHAIRMAN))
 
 
+def standard_citation(standard) -> str:
+    """The poverty standard as the decision's grounds cite it: “Nghị định số 07/2021/NĐ-CP ngày 27 tháng 01 năm
+    2021 của Chính phủ quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025”. A part the standard lacks (its date
+    not yet read from the official text) is left out; without its number, its name as before."""
+    if not standard.document_number:
+        return f"{standard.name} quy định chuẩn nghèo đa chiều"
+    parts = [f"{standard.document_type or 'Văn bản'} số {standard.document_number}"]
+    if standard.document_date:
+        parts.append(layout.date_words(standard.document_date))
+    if standard.document_issuer:
+        parts.append(f"của {standard.document_issuer}")
+    parts.append(standard.document_subject or "quy định chuẩn nghèo đa chiều")
+    return " ".join(parts)
+
+
 def _place(ward) -> str:
     return ward.name
 
@@ -469,7 +484,7 @@ def decision_paper(decision: Decision):
         "lists": lists,
         "ward_text": layout.ward_full_name(ward),
         "ward_upper": f"{layout.PEOPLES_COMMITTEE} {layout.ward_full_name(ward).upper()}",
-        "standard": campaign.standard,
+        "standard_citation": standard_citation(campaign.standard),
         "period": period,
         "status_year": campaign.status_year,
         "signed_on": short_date(decision.signed_on),

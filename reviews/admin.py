@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Indicator, ReviewSettings, Standard, WardDayOff
 
@@ -18,6 +19,16 @@ class StandardAdmin(admin.ModelAdmin):
     inlines = [IndicatorInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "legal_basis", ("year_from", "year_to"), "notes"]}),
+        (
+            _("The legal document (cited in the recognition decision's grounds)"),
+            {
+                "fields": [
+                    ("document_type", "document_number"),
+                    ("document_date", "document_issuer"),
+                    "document_subject",
+                ]
+            },
+        ),
         (
             None,
             {

@@ -22,6 +22,27 @@ class Standard(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # The legal document that sets the standard, as a decision's grounds cite it: "Nghị định số 07/2021/NĐ-CP
+    # ngày 27 tháng 01 năm 2021 của Chính phủ quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025".
+    document_type = models.CharField(
+        _("type of legal document"), max_length=50, blank=True, help_text=_("E.g. Nghị định, Quyết định.")
+    )
+    document_number = models.CharField(
+        _("number of the legal document"), max_length=50, blank=True, help_text=_("E.g. 07/2021/NĐ-CP.")
+    )
+    document_date = models.DateField(_("date of the legal document"), null=True, blank=True)
+    document_issuer = models.CharField(
+        _("issuing body of the legal document"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. Chính phủ, Ủy ban nhân dân tỉnh Nghệ An."),
+    )
+    document_subject = models.CharField(
+        _("subject of the legal document"),
+        max_length=200,
+        blank=True,
+        help_text=_("As its title says it, e.g. quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025."),
+    )
     year_from = models.PositiveIntegerField(_("first status year"))
     year_to = models.PositiveIntegerField(_("last status year"))
     income_line_urban = models.PositiveIntegerField(_("income line, urban"))

@@ -128,7 +128,8 @@ def restore_migration_data() -> None:
 
         from django.apps import apps
 
-        import_module("reviews.migrations.0002_standards").load(apps, None)
+        for migration in ("0002_standards", "0005_standard_document"):
+            import_module(f"reviews.migrations.{migration}").load(apps, None)
 
 
 @pytest.fixture

@@ -335,6 +335,9 @@ def test_decision_with_its_four_lists(client, world, decided, households):
         "Về việc công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo qua rà soát định kỳ năm "
         "2025 trên địa bàn phường Hưng Bình",
         "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH",
+        # The standard's legal document in full: number, date, issuing body (it printed the name alone).
+        "Căn cứ Nghị định số 07/2021/NĐ-CP ngày 27 tháng 01 năm 2021 của Chính phủ quy định chuẩn nghèo đa chiều "
+        "giai đoạn 2021 - 2025;",
         "Căn cứ Quyết định số 24/2021/QĐ-TTg",
         "Điều 1. Công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm 2026",
         "- Hộ nghèo: 2 hộ, 2 nhân khẩu.",
@@ -358,6 +361,20 @@ def test_decision_with_its_four_lists(client, world, decided, households):
     assert "Đặng Văn Khối Hai" not in text
     # Each list on its own page.
     assert len(page_sizes(content)) >= 5
+
+
+def test_the_grounds_cite_what_the_standard_holds_of_its_document():
+    from reports.review_papers import standard_citation
+    from reviews.models import Standard
+
+    nd351 = Standard.objects.get(code="nd-351-2025")  # its date not known yet: cited without one
+    assert standard_citation(nd351) == (
+        "Nghị định số 351/2025/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều giai đoạn 2026 - 2030"
+    )
+    nd351.document_date = date(2025, 12, 30)
+    assert standard_citation(nd351).startswith("Nghị định số 351/2025/NĐ-CP ngày 30 tháng 12 năm 2025 của Chính phủ")
+    local = Standard(name="Chuẩn nghèo của tỉnh", document_number="")
+    assert standard_citation(local) == "Chuẩn nghèo của tỉnh quy định chuẩn nghèo đa chiều"
 
 
 def test_decision_with_an_empty_list_says_so(client, world, campaign, officer, leader, households):

@@ -29,6 +29,26 @@ def test_migration_loads_both_standards():
     assert len(codes07) == len(codes351) == 12
     assert "tiep_can_thong_tin" in codes07 and "tiep_can_thong_tin" not in codes351 and "xu_ly_rac" in codes351
     assert len({i.dimension for i in nd07.indicators.all()}) == 6
+    # The legal document each sets, as the decision's grounds cite it (ND 351's date is not known yet).
+    assert (nd07.document_type, nd07.document_number, nd07.document_date, nd07.document_issuer) == (
+        "Nghị định",
+        "07/2021/NĐ-CP",
+        date(2021, 1, 27),
+        "Chính phủ",
+    )
+    assert nd07.document_subject == "quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025"
+    assert (nd351.document_number, nd351.document_date) == ("351/2025/NĐ-CP", None)
+
+
+def test_the_document_migration_keeps_an_admin_correction():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Standard.objects.filter(code="nd-07-2021").update(document_number="07/2021/NĐ-CP (sửa)", document_issuer="X")
+    import_module("reviews.migrations.0005_standard_document").load(apps, None)
+    nd07 = Standard.objects.get(code="nd-07-2021")
+    assert (nd07.document_number, nd07.document_issuer) == ("07/2021/NĐ-CP (sửa)", "X")
 
 
 @pytest.mark.parametrize(("year", "code"), [(2022, "nd-07-2021"), (2026, "nd-07-2021"), (2027, "nd-351-2025")])
@@ -113,6 +133,11 @@ def test_admin_adds_the_next_standard_with_its_indicators(client, world):
         "year_from": 2031,
         "year_to": 2035,
         "notes": "",
+        "document_type": "Nghị định",
+        "document_number": "99/2030/NĐ-CP",
+        "document_date": "15/12/2030",
+        "document_issuer": "Chính phủ",
+        "document_subject": "quy định chuẩn nghèo đa chiều giai đoạn 2031 - 2035",
         "income_line_urban": 3_000_000,
         "income_line_rural": 2_500_000,
         "average_top_urban": "",
@@ -131,6 +156,7 @@ def test_admin_adds_the_next_standard_with_its_indicators(client, world):
     response = client.post(reverse("admin:reviews_standard_add"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     added = Standard.objects.get(code="nd-next")
+    assert (added.document_number, added.document_date) == ("99/2030/NĐ-CP", date(2030, 12, 15))
     assert [i.code for i in added.indicators.all()] == ["viec_lam"]
     spans = [s.span() for s in Standard.objects.all()]
     assert rules.standard_for_year(spans, 2031) == added.pk
