@@ -433,6 +433,19 @@ def test_certificates_one_per_page_with_members_and_yearly_grid(client, world, d
     assert len(page_sizes(one.content)) == 1 and "1/GCN-HN.HCN" in flat_text(one.content)
 
 
+def test_the_certificates_class_line_is_written_from_the_left(client, world, decided, households):
+    """ "Là hộ cận nghèo năm 2026 theo Quyết định số …" wraps: justified, its first line spread its words with
+    wide gaps; the printed Mẫu số 03 writes its lines from the left, with a plain space between words."""
+    near = Certificate.objects.get(review__decision=decided, household=households["nearer"])
+    content = download(client, world.users["ward_officer_hb"], f"/reports/reviews/certificates/{near.pk}.pdf").content
+    words = word_boxes(content, 1)
+    start = next(i for i, w in enumerate(words) if w[0] == "Là" and words[i + 1][0] == "hộ")
+    line = [w for w in words[start:] if abs(w[2] - words[start][2]) < 1]
+    assert line[-1][0] != "20/11/2025.", "the line no longer wraps: nothing to check"
+    gaps = [b[1] - a[3] for a, b in zip(line, line[1:], strict=False)]
+    assert max(gaps) < 5, gaps  # a space of 14 pt Times is 3.5 pt; justified, the gaps were over 6 pt
+
+
 def _grid_marks(content: bytes, page: int) -> dict[str, list[int]]:
     """The certificate's grid as a person reads it: for each class row, the years whose column has an x."""
     words = word_boxes(content, page)
