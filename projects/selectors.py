@@ -329,6 +329,23 @@ class IndicatorRow:
     computed: bool
 
     @property
+    def baseline(self) -> Decimal | None:
+        """The baseline in the indicator's own unit. A fall of the poverty rate stores in `baseline` the rate it
+        falls from (a rate in %, the poverty rate's own baseline), not a fall: its baseline, the fall at the
+        start, is 0 points, and `start_rate` gives the rate it is counted from. Shown as it was, a report read
+        a 1.65 % rate as 1.65 points already fallen, beside a target of 1 point."""
+        ind = self.indicator
+        if ind.source == IndicatorSource.POOR_RATE_REDUCTION:
+            return None if ind.baseline is None else Decimal(0)
+        return ind.baseline
+
+    @property
+    def start_rate(self) -> Decimal | None:
+        """The poverty rate a fall of the poverty rate is counted from (None for any other indicator)."""
+        ind = self.indicator
+        return ind.baseline if ind.source == IndicatorSource.POOR_RATE_REDUCTION else None
+
+    @property
     def reached(self) -> bool | None:
         ind = self.indicator
         if self.achieved is None or ind.target is None:

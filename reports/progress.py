@@ -272,13 +272,18 @@ def _tasks_table(ward, period: Period) -> ReportTable:
 def _indicators_table(ward, period: Period, plan) -> ReportTable:
     from projects.selectors import indicator_rows
 
-    rows = []
+    rows, notes = [], []
     if plan is not None:
         for n, row in enumerate(indicator_rows(plan, as_of=period.end), start=1):
             ind = row.indicator
             reached = {True: _("Reached"), False: _("Not reached"), None: ""}[row.reached]
-            values = [ind.unit, _decimal(ind.baseline), _decimal(ind.target), _decimal(row.achieved), reached]
+            values = [ind.unit, _decimal(row.baseline), _decimal(ind.target), _decimal(row.achieved), reached]
             rows.append(TableRow(str(n), ind.name, values))
+            if row.start_rate is not None:
+                notes.append(
+                    _("%(name)s: in percentage points, counted from a poverty rate of %(rate)s%% at the baseline.")
+                    % {"name": ind.name, "rate": str(_decimal(Decimal(row.start_rate).normalize())).replace(".", ",")}
+                )
     header = [
         [
             HeaderCell(_("No.")),
@@ -290,11 +295,8 @@ def _indicators_table(ward, period: Period, plan) -> ReportTable:
             HeaderCell(_("Assessment")),
         ]
     ]
-    notes = (
-        []
-        if plan is not None
-        else [_("The ward has no issued plan for %(year)s: no indicators.") % {"year": period.year}]
-    )
+    if plan is None:
+        notes.append(_("The ward has no issued plan for %(year)s: no indicators.") % {"year": period.year})
     return ReportTable(
         key="chi-tieu",
         title=_("Indicators: target and achieved"),

@@ -111,6 +111,9 @@ def test_indicators_computed_from_registry_and_support(world, catalogue):
     assert len(ctx.captured_queries) <= 4
     assert rows[rate.pk].achieved == Decimal("1.5") and rows[rate.pk].reached is False
     assert rows[fall.pk].achieved == Decimal("0.50")
+    # The fall's baseline is 0 points; the rate it falls from (its stored baseline) is its start rate.
+    assert (rows[fall.pk].baseline, rows[fall.pk].start_rate) == (0, 2)
+    assert (rows[rate.pk].baseline, rows[rate.pk].start_rate) == (None, None)
     assert rows[helped.pk].achieved == 2 and rows[helped2.pk].achieved == 1
     assert rows[money.pk].achieved == 600
     assert rows[manual.pk].achieved == 90 and rows[manual.pk].computed is False

@@ -306,6 +306,20 @@ def test_budget_page_warns_before_passing_the_allocation(client, world, program)
     assert all(figure in total for figure in ("10.000.000", "9.500.000", "500.000", "95,0%")), total
 
 
+def test_the_fall_of_the_poverty_rate_starts_at_0_points_from_its_rate(client, world, program):
+    """The indicators page: a fall of the poverty rate shows 0 points as its baseline and the rate it falls
+    from beside it (the page showed that rate, 1.65, as the fall's baseline)."""
+    Indicator.objects.create(
+        plan=program["plan"], name="Mức giảm tỷ lệ hộ nghèo", unit="điểm %", source="poor_rate_reduction",
+        households_total=200, baseline="1.65", target=1,
+    )  # fmt: skip
+    client.force_login(world.users["ward_officer_hb"])
+    html = client.get(f"/plans/{program['plan'].pk}/indicators/").content.decode()
+    row = html[html.index("Mức giảm tỷ lệ hộ nghèo") :]
+    baseline = row[row.index('data-label="Số liệu gốc"') :].split("</td>")[0]
+    assert ">0 " in baseline and "(từ tỷ lệ hộ nghèo 1,65%)" in baseline, baseline
+
+
 def test_task_notes_and_overdue_on_the_dashboard(client, world, program):
     person = UnitMemberFactory(unit=program["women"])
     client.force_login(person)

@@ -2,6 +2,7 @@
 the program's own selectors and the registry."""
 
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -49,6 +50,11 @@ def program_data(world, catalogue):
     Indicator.objects.create(plan=plan, name="Số hộ được hỗ trợ", unit="hộ", source="households_supported",
                              target=2)  # fmt: skip
     Indicator.objects.create(plan=plan, name="Hộ nghèo", unit="hộ", source="poor_households", target=0)
+    # The poverty rate and its fall, both from a rate of 1.65 % at the baseline, over the ward's 200 households.
+    Indicator.objects.create(plan=plan, name="Tỷ lệ hộ nghèo", unit="%", source="poor_rate", households_total=200,
+                             baseline=Decimal("1.65"), target=1)  # fmt: skip
+    Indicator.objects.create(plan=plan, name="Mức giảm tỷ lệ hộ nghèo", unit="điểm %", source="poor_rate_reduction",
+                             households_total=200, baseline=Decimal("1.65"), target=1)  # fmt: skip
     StatusChange.objects.create(household=h1, to_status="poor", effective_on=date(2024, 1, 15), reason="registration")
     return world, plan
 
@@ -84,6 +90,10 @@ def test_the_workbook_has_a_sheet_per_table_with_the_programs_numbers(client, pr
     assert tasks["Trạm Y tế phường"][:5] == [1, 0, 1, 0, 2]
     indicators = _sheet_rows(workbook, "chi-tieu")
     assert indicators["Số hộ được hỗ trợ"][:5] == ["hộ", None, 2, 2, "Đạt"]
+    # One poor household in 200 now: 0.5 %, fallen 1.15 points from 1.65 %. The fall's baseline is 0 points (it
+    # showed 1.65, the rate, as if 1.65 points had already fallen); the rate stands in the poverty rate's row.
+    assert indicators["Tỷ lệ hộ nghèo"][:4] == ["%", 1.65, 1, 0.5]
+    assert indicators["Mức giảm tỷ lệ hộ nghèo"][:4] == ["điểm %", 0, 1, 1.15]
 
 
 def _trailing_none(values):
@@ -118,6 +128,9 @@ def test_the_pdf_is_an_official_bao_cao(client, program_data):
     assert layout_row(response.content, "Trạm Y tế phường")[:5] == ["1", "0", "0", "0", "1"]
     # A unit's name has the room of its line (a khối's narrow column wrapped it over two or three).
     assert layout_row(response.content, "Công chức LĐ-TB&XH")[0].isdigit()
+    # The fall of the poverty rate: 0 points at the baseline, and the rate it is counted from said under the table.
+    assert layout_row(response.content, "Mức giảm tỷ lệ hộ nghèo")[:5] == ["điểm", "%", "0", "1", "1,2"]
+    assert "Mức giảm tỷ lệ hộ nghèo: tính bằng điểm phần trăm, từ tỷ lệ hộ nghèo ban đầu là 1,65%." in text
 
 
 def test_a_table_note_never_starts_a_page_alone(client, program_data):
