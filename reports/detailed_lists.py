@@ -165,7 +165,8 @@ def ward_detailed_lists(ward, period: Period) -> DetailedLists:
 
 def upper_detailed_lists(unit, period: Period) -> DetailedLists:
     title = f"Danh sách hộ nghèo, hộ cận nghèo {unit.name} {period.key}"
-    return _build("upper", unit, upper_units(unit), period, layout.unit_issuer(unit.name), "", title)
+    issuer, place = layout.unit_issuer(unit.name), layout.unit_place(unit.name)
+    return _build("upper", unit, upper_units(unit), period, issuer, place, title)
 
 
 # --- The page: one class at a time, 50 households a page ------------------------------------

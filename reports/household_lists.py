@@ -268,7 +268,8 @@ def _issuer_and_place(user, wards: list[Ward]) -> tuple[tuple[str, ...], str]:
         return layout.ward_issuer(wards[0]), wards[0].name
     units = {w.upper_unit for w in wards}
     if len(units) == 1:
-        return layout.unit_issuer(units.pop().name), ""
+        unit = units.pop()
+        return layout.unit_issuer(unit.name), layout.unit_place(unit.name)
     return (), ""
 
 

@@ -67,6 +67,30 @@ def unit_issuer(name: str) -> tuple[str, ...]:
     return tuple(part.upper() for part in parts if part)
 
 
+# Localities ND 30 writes in full before the date: named by a number ("Quận 1") or after a person.
+FULL_NAME_LOCALITIES = {"hồ chí minh"}
+LOCALITY_KIND = re.compile(r"^(thành phố|tỉnh|huyện|quận|thị xã)\s+(.+)$", re.IGNORECASE)
+
+
+def unit_place(name: str) -> str:
+    """The place before an upper-level unit's date, from the locality its name ends with (Nghị định 30, Phụ lục I:
+    the administrative unit where the body sits, by its proper name): "Phòng Nông nghiệp và Môi trường thành
+    phố Vinh" → "Vinh", "Sở Nông nghiệp và Môi trường tỉnh Nghệ An" → "Nghệ An"; a locality named by a number or
+    after a person keeps its kind ("Quận 1", "Thành phố Hồ Chí Minh"). A name without a locality gives ""
+    (the date alone)."""
+    parts = LOCALITY.split(name.strip(), maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    locality = parts[1].split(",")[0].strip()
+    match = LOCALITY_KIND.match(locality)
+    if match is None:
+        return ""
+    kind, proper = match.group(1), match.group(2).strip()
+    if proper[:1].isdigit() or proper.lower() in FULL_NAME_LOCALITIES:
+        return f"{kind[:1].upper()}{kind[1:].lower()} {proper}"
+    return proper
+
+
 def number_line(number: str, symbol: str = "") -> str:
     """“Số: 120/KH-UBND”; an unnumbered document keeps the blank before its symbol (“Số:      /KH-UBND”)."""
     if number:

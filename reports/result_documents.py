@@ -107,7 +107,7 @@ def upper_results_report(unit, period: Period) -> ResultsReport:
     issuer = layout.unit_issuer(unit.name)
     document = layout.OfficialDocument(
         issuer=issuer,
-        place="",
+        place=layout.unit_place(unit.name),
         on=timezone.localdate(),
         doc_type="",
         landscape=True,

@@ -2,6 +2,7 @@
 ward, per ward and khối for the upper level; read back from the page, the PDF and the workbook and compared
 with the registry and the API; roles, scope, bad periods, queries, the job for a large unit."""
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -128,6 +129,8 @@ def test_pdf_reads_as_a_list_of_names_under_the_upper_units_heading(client, regi
     pdf = client.get(f"/reports/lists/upper/{unit.pk}/2025.pdf").content
     lines = [" ".join(line.split()) for line in pdf_text(pdf, first=1, last=1, layout=True).splitlines()]
     assert lines[0].startswith("PHÒNG NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA") and lines[1].startswith("THÀNH PHỐ VINH")
+    # The place before the date is the unit's locality, as a ward's paper names its ward (it had none).
+    assert any(re.search(r"\bVinh, ngày \d\d tháng \d+ năm \d{4}$", line) for line in lines), lines[:6]
     assert any("Họ và tên (chủ hộ, sau đó các thành viên)" in line for line in lines)
     assert any(line.startswith("Nguyễn Thị Ngọc Phương Con") for line in lines)
     words = word_boxes(pdf, 1)

@@ -118,6 +118,7 @@ def test_upper_level_gets_a_ward_column_and_both_wards(client, registry):
     text = flat_text(content)
     assert codes(content) == ["HB-1", "HB-2", "HB-3", "QT-1"]
     assert "Phường Hưng Bình, phường Quang Trung" in text
+    assert "Vinh, ngày" in text  # the unit's locality before the date (docs/documents.md)
     assert "Tổng cộng: 4 hộ" in text
     layout_text = pdf_text(content, layout=True)
     assert re.search(r"^.*Quang.*QT-1.*$", layout_text, re.MULTILINE)

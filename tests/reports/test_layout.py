@@ -50,3 +50,18 @@ def test_issuer_names_the_ward_or_commune(area, issuer, full):
 def test_pdf_title():
     doc = layout.OfficialDocument(issuer=(), place="Hưng Bình", on=None, doc_type="KẾ HOẠCH", subject=("Thực hiện",))
     assert doc.pdf_title == "Kế hoạch Thực hiện"
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("Phòng Nông nghiệp và Môi trường thành phố Vinh", "Vinh"),
+        ("Sở Nông nghiệp và Môi trường tỉnh Nghệ An", "Nghệ An"),
+        ("Phòng Lao động - Thương binh và Xã hội huyện Nghi Lộc, tỉnh Nghệ An", "Nghi Lộc"),
+        ("Phòng Văn hóa - Xã hội quận 1", "Quận 1"),  # named by a number: in full (Nghị định 30)
+        ("Sở Nông nghiệp và Môi trường Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"),  # after a person: in full
+        ("Ban Chỉ đạo giảm nghèo", ""),  # no locality in the name: the date alone
+    ],
+)
+def test_an_upper_level_unit_dates_its_papers_from_the_locality_its_name_gives(name, place):
+    assert layout.unit_place(name) == place
