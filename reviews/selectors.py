@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from households.models import Khoi, StatusChange
+from households.models import Household, Khoi, Member, StatusChange
 from households.rules import ChangeReason
 from households.scoping import scope_q
 from households.selectors import household_detail_queryset, khoi_list
@@ -73,6 +73,49 @@ def review_list(*, user) -> QuerySet[Review]:
 def review_detail(*, user, pk: int) -> Review:
     """One review in the user's scope (Review.DoesNotExist otherwise: a 404)."""
     return review_list(user=user).select_related("campaign__standard", "posting", "decision").get(pk=pk)
+
+
+def review_page(*, user, pk: int) -> Review:
+    """One review in the user's scope with what its page shows, the standard's indicators and the household's members
+    in their order (Review.DoesNotExist otherwise: a 404)."""
+    return (
+        review_list(user=user)
+        .select_related("campaign__standard", "posting", "decision")
+        .prefetch_related(
+            "campaign__standard__indicators",
+            Prefetch("household__members", queryset=Member.objects.order_by("position", "id")),
+        )
+        .get(pk=pk)
+    )
+
+
+def meeting_review_list(*, user, campaign: Campaign, khoi: Khoi) -> list[Review]:
+    """The khối's verified reviews the user may see, by household name: the households its meeting votes on."""
+    return list(
+        review_list(user=user)
+        .filter(campaign=campaign, khoi=khoi, state=ReviewState.VERIFIED)
+        .order_by("household__name_key", "id")
+    )
+
+
+def decision_review_list(*, user, campaign: Campaign) -> list[Review]:
+    """The campaign's posted reviews the user may see, by khối then household name: what a decision may recognise."""
+    return list(
+        review_list(user=user)
+        .filter(campaign=campaign, state=ReviewState.POSTED)
+        .order_by("khoi__position", "household__name_key", "id")
+    )
+
+
+def application_household_list(*, user, campaign: Campaign, khoi: Khoi) -> list[Household]:
+    """The khối's households in the user's scope not yet on the campaign's list, by name: who may apply to it."""
+    return list(
+        household_detail_queryset(user=user)
+        .filter(khoi=khoi)
+        .exclude(reviews__campaign=campaign)
+        .select_related(None)
+        .order_by("name_key", "id")
+    )
 
 
 def khoi_review_list(*, user, campaign: Campaign, khoi: Khoi, today: date | None = None) -> list[Review]:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.forms import add_service_errors
-from households.models import Member
 from households.rules import age_on
 from households.selectors import khoi_list, ward_list
 from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, role_of
@@ -203,15 +201,7 @@ def review_detail(request, pk):
 
 def _review_or_404(user, pk):
     try:
-        return (
-            selectors.review_list(user=user)
-            .select_related("campaign__standard", "posting", "decision")
-            .prefetch_related(
-                "campaign__standard__indicators",
-                Prefetch("household__members", queryset=Member.objects.order_by("position", "id")),
-            )
-            .get(pk=pk)
-        )
+        return selectors.review_page(user=user, pk=pk)
     except Review.DoesNotExist as error:
         raise Http404 from error
 
@@ -280,11 +270,7 @@ def _review_step(request, review, step, forms):
 def khoi_meeting(request, pk, khoi_pk):
     campaign = _campaign(request.user, pk)
     khoi = _khoi(request.user, campaign, khoi_pk)
-    reviews = list(
-        selectors.review_list(user=request.user)
-        .filter(campaign=campaign, khoi=khoi, state=S.VERIFIED)
-        .order_by("household__name_key", "id")
-    )
+    reviews = selectors.meeting_review_list(user=request.user, campaign=campaign, khoi=khoi)
     form = MeetingForm(request.POST or None, reviews=reviews)
     return _form_page(
         request,
@@ -379,11 +365,7 @@ def decision_create(request, pk):
     campaign = _campaign(request.user, pk)
     if not _is_leader(request.user):
         raise PermissionDenied(_("Only the ward leader may sign a recognition decision."))
-    reviews = list(
-        selectors.review_list(user=request.user)
-        .filter(campaign=campaign, state=S.POSTED)
-        .order_by("khoi__position", "household__name_key", "id")
-    )
+    reviews = selectors.decision_review_list(user=request.user, campaign=campaign)
 
     def issue(data):
         chosen = [r for r in reviews if str(r.pk) in set(data["reviews"])]
@@ -439,19 +421,11 @@ def household_movement(request, pk):
 @login_required
 def khoi_apply(request, pk, khoi_pk):
     """A household's application (Mẫu số 01 or 04) added to the campaign's list of the khối."""
-    from households.selectors import household_detail_queryset
-
     if not can_edit_registry(request.user):
         raise PermissionDenied(_("Your role may not survey households."))
     campaign = _campaign(request.user, pk)
     khoi = _khoi(request.user, campaign, khoi_pk)
-    candidates = list(
-        household_detail_queryset(user=request.user)
-        .filter(khoi=khoi)
-        .exclude(reviews__campaign=campaign)
-        .select_related(None)
-        .order_by("name_key", "id")
-    )
+    candidates = selectors.application_household_list(user=request.user, campaign=campaign, khoi=khoi)
 
     def apply(data):
         household = next((h for h in candidates if h.pk == data["household"]), None)

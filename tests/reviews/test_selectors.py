@@ -7,9 +7,9 @@ import pytest
 from households.models import StatusChange
 from reviews import selectors, services
 from reviews.models import Review, ReviewSettings
-from tests.factories import HouseholdFactory, KhoiMemberFactory
+from tests.factories import HouseholdFactory, KhoiMemberFactory, MemberFactory
 
-from .conftest import POOR_SURVEY, review_of, to_posted
+from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +184,53 @@ def test_movements_are_those_of_the_households_in_scope_the_latest_first(world, 
     assert seen("khoi_member_hb_k1") == [k1_late, k1_early]
     assert seen("ward_officer_qt") == [qt]
     assert seen("upper_level") == [k1_late, qt, k2, k1_early]
+
+
+# --- What the meeting, the decision and an application choose from -------------------------
+
+
+def test_a_reviews_page_reads_it_in_scope_with_its_indicators_and_members_in_order(
+    world, campaign, households, django_assert_num_queries
+):
+    household = households["p1"]
+    for position in (3, 1, 2):
+        MemberFactory(household=household, position=position)
+    review = review_of(campaign, household)
+    with django_assert_num_queries(3):  # the review, the standard's indicators, the household's members
+        page = selectors.review_page(user=world.users["khoi_member_hb_k1"], pk=review.pk)
+    with django_assert_num_queries(0):
+        assert [m.position for m in page.household.members.all()] == [1, 2, 3]
+        assert page.campaign.standard.indicators.all()
+    for user in (world.users["ward_officer_qt"], KhoiMemberFactory(khoi=world.hb_k2)):  # another ward, khối
+        with pytest.raises(Review.DoesNotExist):
+            selectors.review_page(user=user, pk=review.pk)
+
+
+def test_the_meeting_votes_on_the_khois_verified_reviews_by_name(world, campaign, officer, households):
+    verified = to_verified(review_of(campaign, households["p1"]), officer=officer)
+    to_verified(review_of(campaign, households["p3"]), officer=officer)  # khối 2
+    for role in ("ward_officer_hb", "khoi_member_hb_k1"):
+        reviews = selectors.meeting_review_list(user=world.users[role], campaign=campaign, khoi=world.hb_k1)
+        assert reviews == [verified]  # not the listed ones, not khối 2's
+    assert selectors.meeting_review_list(user=world.users["ward_officer_qt"], campaign=campaign, khoi=world.hb_k1) == []
+
+
+def test_a_decision_chooses_from_the_posted_reviews_by_khoi_then_name(world, campaign, officer, households):
+    k2 = to_posted(campaign, review_of(campaign, households["p3"]), officer=officer, survey=POOR_SURVEY)
+    k1 = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    to_verified(review_of(campaign, households["p2"]), officer=officer)  # not posted yet
+    assert selectors.decision_review_list(user=world.users["ward_leader_hb"], campaign=campaign) == [k1, k2]
+    assert selectors.decision_review_list(user=world.users["ward_officer_qt"], campaign=campaign) == []
+
+
+def test_an_application_chooses_from_the_khois_households_not_on_the_list(world, campaign, households):
+    HouseholdFactory(khoi=world.hb_k1, code="K1-09", status="not_poor")
+    HouseholdFactory(khoi=world.hb_k2, code="K2-09")  # another khối
+
+    def codes(role):
+        found = selectors.application_household_list(user=world.users[role], campaign=campaign, khoi=world.hb_k1)
+        return {h.code for h in found}
+
+    # K1-01 … K1-03 are on the campaign's list already.
+    assert codes("ward_officer_hb") == codes("khoi_member_hb_k1") == {"K1-04", "K1-09"}
+    assert codes("ward_officer_qt") == set()
