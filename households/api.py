@@ -13,7 +13,7 @@ from hungbinh.accounts.roles import can_edit_registry, can_manage_ward
 
 from . import personal_data, selectors, services
 from .filters import HouseholdFilter, IdFilter
-from .importing import household_import
+from .importing import household_import, runs
 from .models import Household
 from .serializers import (
     ConflictSerializer,
@@ -184,6 +184,8 @@ class HouseholdViewSet(StaleVersionIsConflict, viewsets.ModelViewSet):
             "created": result.created,
             "updated": result.updated,
             "errors": ImportErrorSerializer(result.errors, many=True).data,
+            # As the import page tells them (its runs were taken back by this import, or before it).
+            "interrupted": runs.notices_for(request.user),
         }
         return Response(body, status=status.HTTP_400_BAD_REQUEST if result.errors else status.HTTP_200_OK)
 

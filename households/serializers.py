@@ -302,3 +302,12 @@ class ImportResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     errors = ImportErrorSerializer(many=True)
+    interrupted = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=_(
+            "Messages about the caller's earlier imports that were interrupted (their process died or stalled) "
+            "and taken back, or found impossible to take back, since the caller was last told, in any of their "
+            "wards; each is said once, here or on the import page, in the same words, naming the households kept "
+            "because they were edited since. Usually empty."
+        ),
+    )

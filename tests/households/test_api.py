@@ -816,7 +816,7 @@ def post_import(client, **data):
 def test_import_dry_run_checks_and_writes_nothing(officer, world):
     response = post_import(officer, dry_run="true")
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 2, "updated": 0, "errors": []}
+    assert response.json() == {"created": 2, "updated": 0, "errors": [], "interrupted": []}
     assert not Household.objects.exists()
     assert not Member.objects.exists()
 
@@ -824,14 +824,14 @@ def test_import_dry_run_checks_and_writes_nothing(officer, world):
 def test_import_writes_into_the_users_ward_and_again_changes_nothing(officer, world):
     response = post_import(officer)
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 2, "updated": 0, "errors": []}
+    assert response.json() == {"created": 2, "updated": 0, "errors": [], "interrupted": []}
     escaped = Household.objects.get(code="HB-101")
     assert (escaped.ward, escaped.khoi, escaped.status) == (world.hb, world.hb_k2, "not_poor")
     assert escaped.escaped_poverty_on == D(2024, 12, 20)
     assert Member.objects.get().id_number == ID_1990_F
 
     again = post_import(officer)
-    assert again.json() == {"created": 0, "updated": 0, "errors": []}
+    assert again.json() == {"created": 0, "updated": 0, "errors": [], "interrupted": []}
     assert Household.objects.count() == 2
 
 
@@ -856,7 +856,7 @@ def test_import_of_a_file_that_is_not_a_workbook_is_400_with_an_error_row(office
     junk.name = "danh_sach.csv"
     response = officer.post("/api/v1/households/import/", {"file": junk}, format="multipart")
     assert response.status_code == 400
-    assert set(response.json()) == {"created", "updated", "errors"}
+    assert set(response.json()) == {"created", "updated", "errors", "interrupted"}
     assert set(response.json()["errors"][0]) == {"sheet", "row", "column", "message"}
     assert not Household.objects.exists()
 
@@ -873,7 +873,7 @@ def test_import_for_a_user_with_several_wards_needs_the_ward(api_client, world):
     assert response.status_code == 400
     assert response.json() == {"ward": ["Hãy chọn phường cần nhập dữ liệu (trường ward)."]}
     response = post_import(client, ward=world.hb.pk, dry_run="true")
-    assert response.json() == {"created": 2, "updated": 0, "errors": []}
+    assert response.json() == {"created": 2, "updated": 0, "errors": [], "interrupted": []}
 
 
 @pytest.mark.parametrize(
