@@ -18,7 +18,7 @@ from django.utils import timezone
 from households.models import Household, Khoi, Member, StatusChange
 from households.rules import Status
 from households.scoping import NOTHING, scope_q
-from households.selectors import household_detail_queryset, khoi_list
+from households.selectors import household_detail_queryset, khoi_list, target_q
 from hungbinh.accounts.roles import Role, is_unit_member, role_of
 
 from . import rules
@@ -145,6 +145,20 @@ def support_households(*, user) -> QuerySet[Household]:
     if is_unit_member(user):
         return Household.objects.filter(unit_ward_q(user, ward="ward__")).select_related("ward", "khoi")
     return household_detail_queryset(user=user)
+
+
+SUPPORT_CANDIDATES_MAX = 2000
+
+
+def support_candidates(*, user, khoi_id: int | None, statuses: list[str] | None, on: date) -> list[Household]:
+    """The households offered for the same support: in the user's scope (support_households), of one khối or all,
+    of these classes, or with `statuses` None the program's targets on `on`; by khối then code, at most
+    SUPPORT_CANDIDATES_MAX."""
+    candidates = support_households(user=user).order_by("khoi__position", "code")
+    if khoi_id:
+        candidates = candidates.filter(khoi_id=khoi_id)
+    group = Q(status__in=statuses) if statuses is not None else target_q(on)
+    return list(candidates.filter(group)[:SUPPORT_CANDIDATES_MAX])
 
 
 def support_household_get(*, user, pk) -> Household:

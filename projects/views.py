@@ -423,23 +423,15 @@ def support_bulk(request):
     """The same support for a list of households: choose a khối and a group, untick, record in one action."""
     user = request.user
     _require(roles.can_record_support(user), _("Your role may not record support."))
-    scope = selectors.support_households(user=user)
     khois = selectors.support_khoi_list(user=user)
     source = request.POST if request.method == "POST" else request.GET
     choose = BulkChooseForm(source or None, khois=khois, initial={"group": "poor"})
     group, khoi = "poor", ""
     if choose.is_valid():
         group, khoi = choose.cleaned_data["group"], choose.cleaned_data["khoi"]
-    candidates = scope.order_by("khoi__position", "code")
-    if khoi:
-        candidates = candidates.filter(khoi_id=int(khoi))
-    if group in GROUP_STATUSES:
-        candidates = candidates.filter(status__in=GROUP_STATUSES[group])
-    else:
-        from households.selectors import target_q
-
-        candidates = candidates.filter(target_q(timezone.localdate()))
-    candidates = list(candidates[:2000])
+    candidates = selectors.support_candidates(
+        user=user, khoi_id=int(khoi) if khoi else None, statuses=GROUP_STATUSES.get(group), on=timezone.localdate()
+    )
     data = request.POST.copy() if request.method == "POST" else None
     form = BulkSupportForm(data, initial={"date": timezone.localdate(), "quantity": 1, "kind": "in_kind"})
     warning = None

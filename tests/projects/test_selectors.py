@@ -176,3 +176,23 @@ def test_the_household_and_person_supported_are_read_within_the_scope(world):
             selectors.support_household_get(user=user, pk=household.pk)
     assert selectors.household_member(household=mine, pk=person.pk) == person
     assert selectors.household_member(household=mine, pk=stranger.pk) is None  # only the household's own people
+
+
+def test_the_same_support_is_offered_to_the_households_of_the_group_in_scope(world, monkeypatch):
+    officer, on = world.users["ward_officer_hb"], date(2025, 6, 1)
+    k2_poor = HouseholdFactory(khoi=world.hb_k2, code="B-1", status="poor")
+    k1_poor = HouseholdFactory(khoi=world.hb_k1, code="A-2", status="poor")
+    k1_near = HouseholdFactory(khoi=world.hb_k1, code="A-1", status="near_poor")
+    escaped = HouseholdFactory(khoi=world.hb_k1, code="A-3", status="not_poor", escaped_poverty_on=date(2024, 1, 1))
+    HouseholdFactory(khoi=world.hb_k1, code="A-4", status="not_poor")
+    HouseholdFactory(khoi=world.qt_k1, code="Q-1", status="poor")  # another ward
+
+    def offered(user=officer, khoi_id=None, statuses=None):
+        return selectors.support_candidates(user=user, khoi_id=khoi_id, statuses=statuses, on=on)
+
+    assert offered(statuses=["poor"]) == [k1_poor, k2_poor]  # by khối, then code
+    assert offered(khoi_id=world.hb_k1.pk, statuses=["poor", "near_poor"]) == [k1_near, k1_poor]
+    assert offered() == [k1_near, k1_poor, escaped, k2_poor]  # the program's targets, the newly escaped too
+    assert offered(user=world.users["khoi_member_hb_k1"], statuses=["poor"]) == [k1_poor]
+    monkeypatch.setattr(selectors, "SUPPORT_CANDIDATES_MAX", 2)
+    assert offered() == [k1_near, k1_poor]
