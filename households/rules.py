@@ -19,6 +19,7 @@ CHILD_AGE_LIMIT = 16
 
 # The one name of a newly escaped household on every page and in every file: the
 # dashboard, the list and the Excel workbooks say the same words (docs/registry.md).
+# The dashboard counts them with the plural of the same words (a test holds them equal).
 NEWLY_ESCAPED_LABEL = _("Newly escaped household")
 
 

@@ -74,7 +74,7 @@ def dashboard(request):
         }
         for khoi in ward.visible_khois:
             khoi.links = count_links({"khoi": khoi.pk})
-    context = {"wards": wards, "as_of": as_of, "newly_escaped_label": rules.NEWLY_ESCAPED_LABEL}
+    context = {"wards": wards, "as_of": as_of}
     # Overdue tasks of the plans (assignments/, docs/program.md): the count and the most overdue.
     overdue = task_selectors.dashboard_overdue(user=request.user, today=as_of)
     shown = list(overdue[:6])

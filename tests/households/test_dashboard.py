@@ -6,7 +6,7 @@ import html
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from households import rules
 
@@ -86,3 +86,25 @@ def test_a_single_khoi_has_no_totals_row_and_an_empty_ward_no_rate(client, world
 def test_percent(part, whole, expected):
     assert str(rules.percent(part, whole)) == expected
     assert rules.percent(part, 0) is None
+
+
+def _card_texts(page: str) -> dict[str, str]:
+    cards = re.findall(r'<li class="stat-(escaped|target)"><a [^>]*>(.*?)</a></li>', page, re.S)
+    return {name: " ".join(re.sub(r"<[^>]+>", "", text).split()) for name, text in cards}
+
+
+def test_counts_take_the_plural_their_number_needs(client, world, registry):
+    client.force_login(world.users["ward_officer_hb"])
+    assert _card_texts(client.get("/en/").content.decode()) == {
+        "escaped": "2 newly escaped households",
+        "target": "5 target households",
+    }
+    client.force_login(world.users["khoi_member_hb_k1"])  # khối 1 has one newly escaped household
+    page = client.get("/en/").content.decode()
+    assert _card_texts(page)["escaped"] == "1 newly escaped household"
+    assert "<strong>5</strong> households" in page
+    # In Vietnamese, the one name the list and the workbooks use (rules.NEWLY_ESCAPED_LABEL).
+    page = client.get("/").content.decode()
+    with translation.override("vi"):
+        label = str(rules.NEWLY_ESCAPED_LABEL)
+    assert _card_texts(page)["escaped"] == f"1 {label.lower()}"
