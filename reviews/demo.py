@@ -14,14 +14,16 @@ users can take the next steps themselves.
 Besides, October 2025's regular reviews: a household of khối 1 applied (Mẫu 01) to be recognised poor,
 `khoi1` surveyed it above the lines, and `lanhdao` refused it in writing with the reasons.
 
-Everything goes through reviews.services, as canbo, khoi1 and lanhdao would do it in the app.
+Everything goes through reviews.services, as canbo, khoi1 and lanhdao would do it in the app; the services
+stamp each step of a review's history with the time it is recorded, so the demo then dates its steps on the
+days of the story (a review of October 2025 was not refused on the day the demo was loaded).
 Deterministic (seeded by household codes) and idempotent: each part is done once (the periodic
 campaign, its decision, the regular campaign). Skipped when no standard covers 2026 (a database
 without the standards' data migration).
 """
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -30,11 +32,25 @@ from households.rules import Status
 from hungbinh.accounts.models import User
 
 from . import services
-from .models import Campaign, CampaignKind, Cause, Certificate, Decision, Review, ReviewSource, ReviewState, Standard
+from .models import (
+    Campaign,
+    CampaignKind,
+    Cause,
+    Certificate,
+    Decision,
+    Review,
+    ReviewEvent,
+    ReviewSource,
+    ReviewState,
+    Standard,
+)
 
 YEAR = 2025
 POSTED_KHOI = (2, 3)
 VERIFIED_KHOI = (4, 5)
+# The survey: khối n from 15/9 + 3(n - 1) days (a Monday for khối 1), twelve households a day from 8:00, verified
+# by the ward the day after the khối's last survey; every khối is through before the meetings of 6/11.
+SURVEY_START, SURVEYS_PER_DAY, SURVEY_GAP = date(2025, 9, 15), 12, timedelta(minutes=20)
 MEETING_DAY = date(2025, 11, 6)
 POSTING_DAY = date(2025, 11, 10)  # a Monday: posted until Wednesday 12/11
 # Khối 2's chair and secretary as its minutes name them; khối 3's were not recorded (written by hand).
@@ -50,7 +66,7 @@ DECIDED_KHOI = 2
 DECISION_DAY, DECISION_NUMBER = date(2025, 11, 24), "245/QĐ-UBND"
 # October 2025's regular reviews (15/10 – 14/11): one application of khối 1, refused in writing.
 REGULAR_MONTH = 10
-APPLIED_ON, REFUSED_ON = date(2025, 10, 20), date(2025, 10, 31)
+APPLIED_ON, SURVEYED_ON, REFUSED_ON = date(2025, 10, 20), date(2025, 10, 23), date(2025, 10, 31)
 REFUSED_INCOME = 3_400_000
 REFUSAL_REASON = (
     "Qua điều tra, thu nhập bình quân của hộ là 3.400.000 đồng/người/tháng, cao hơn chuẩn hộ cận nghèo "
@@ -89,6 +105,20 @@ def survey_figures(rng: random.Random, from_status: str) -> dict:
     }
 
 
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    """A moment of the story, in the ward's time."""
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def date_events(reviews, times: dict[tuple[int, str], datetime]) -> None:
+    """Give the events of `reviews` the story's times by (review, action); never later than now."""
+    now = timezone.now()
+    events = list(ReviewEvent.objects.filter(review__in=reviews).only("pk", "review_id", "action", "at"))
+    for event in events:
+        event.at = min(times.get((event.review_id, event.action), event.at), now)
+    ReviewEvent.objects.bulk_update(events, ["at"], batch_size=500)
+
+
 def seed_reviews_demo(*, hb: Ward) -> dict[str, int]:
     if not Standard.objects.filter(year_from__lte=YEAR + 1, year_to__gte=YEAR + 1).exists():
         return {"reviews": 0}
@@ -112,13 +142,21 @@ def seed_periodic_review(hb: Ward) -> Campaign:
         by_khoi.setdefault(khois[review.khoi_id].position, []).append(review)
     if member is not None:
         services.campaign_assign(by=officer, campaign=campaign, khoi=member.khoi, member=member)
+    times: dict[tuple[int, str], datetime] = {}
     for position, reviews in sorted(by_khoi.items()):
         khoi = khois[reviews[0].khoi_id]
         surveyor = member if member is not None and member.khoi_id == khoi.pk else officer
         done = position in POSTED_KHOI or position in VERIFIED_KHOI
-        for review in reviews:
+        first_day = SURVEY_START + timedelta(days=3 * (position - 1))
+        verified_on = first_day + timedelta(days=(len(reviews) - 1) // SURVEYS_PER_DAY + 1)
+        for index, review in enumerate(reviews):
             rng = random.Random(f"review-{YEAR}/{review.household.code}")  # noqa: S311 - demo data, not secrets
             figures = survey_figures(rng, review.from_status)
+            surveyed = (
+                at(first_day + timedelta(days=index // SURVEYS_PER_DAY), 8) + index % SURVEYS_PER_DAY * SURVEY_GAP
+            )
+            times[review.pk, "save"], times[review.pk, "submit"] = surveyed, surveyed + timedelta(minutes=5)
+            times[review.pk, "verify"] = at(verified_on, 14) + index * timedelta(minutes=2)
             roll = 1.0 if done else rng.random()
             if roll < 0.35:
                 continue  # listed, not surveyed yet
@@ -153,6 +191,9 @@ def seed_periodic_review(hb: Ward) -> Campaign:
                 secretary=secretary,
             )
             services.posting_open(by=officer, campaign=campaign, khoi=khoi, starts_on=POSTING_DAY)
+            for review in reviews:
+                times[review.pk, "meeting"], times[review.pk, "post"] = at(MEETING_DAY, 19, 30), at(POSTING_DAY, 7, 30)
+    date_events(campaign.reviews.all(), times)
     return campaign
 
 
@@ -185,6 +226,7 @@ def seed_decision(campaign: Campaign) -> tuple[int, int]:
     decision = services.decision_issue(
         by=leader, campaign=campaign, number=DECISION_NUMBER, signed_on=signed_on, reviews=reviews
     )
+    date_events(reviews, {(r.pk, "decision"): at(signed_on, 16) for r in reviews})
     return 1, Certificate.objects.filter(review__decision=decision).count()
 
 
@@ -213,4 +255,12 @@ def seed_refused_review(hb: Ward) -> int:
         by=member, review=review, income_per_capita=REFUSED_INCOME, deprivations=["bao_hiem_y_te"], causes=[]
     )
     services.review_refuse(by=leader, review=review, reason=REFUSAL_REASON, refused_on=REFUSED_ON)
+    surveyed = at(SURVEYED_ON, 9)
+    steps = {
+        "apply": at(APPLIED_ON, 8, 30),
+        "save": surveyed,
+        "submit": surveyed + timedelta(minutes=5),
+        "refuse": at(REFUSED_ON, 15),
+    }
+    date_events([review], {(review.pk, action): when for action, when in steps.items()})
     return 1

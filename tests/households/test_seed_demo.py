@@ -308,3 +308,45 @@ def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
     assert (
         KhoiPopulation.objects.get(year=2025, khoi__position=1, khoi__ward=hb).households == 999
     )  # a correction survives
+
+
+def test_demo_review_history_is_dated_in_the_story_not_on_the_seeding_day():
+    import datetime
+
+    from django.utils import timezone
+
+    from reviews.models import Campaign, ReviewEvent
+
+    seed()
+    hb = Ward.objects.get(name="Hưng Bình")
+    refused = Campaign.objects.get(ward=hb, kind="regular", year=2025, month=10).reviews.get()
+    steps = [(e.action, timezone.localtime(e.at).date()) for e in refused.events.order_by("at", "id")]
+    surveyed = datetime.date(2025, 10, 23)
+    assert steps == [
+        ("apply", refused.applied_on),
+        ("save", surveyed),
+        ("submit", surveyed),
+        ("refuse", refused.closed_on),
+    ]
+    campaign = Campaign.objects.get(ward=hb, kind="periodic", year=2025)
+    events = list(
+        ReviewEvent.objects.filter(review__campaign=campaign).select_related("review__posting", "review__decision")
+    )
+    assert len(events) > 100
+    held_on = {m.khoi_id: m.held_on for m in campaign.meetings.all()}
+    for event in events:
+        day = timezone.localtime(event.at).date()
+        review = event.review
+        if event.action == "meeting":
+            assert day == held_on[review.khoi_id]
+        elif event.action == "post":
+            assert day == review.posting.starts_on
+        elif event.action == "decision":
+            assert day == review.decision.signed_on
+        else:  # the survey and its verification, before the meetings
+            assert campaign.starts_on <= day < min(held_on.values()), (event.action, day)
+    # Each review's steps keep the order in which they were taken.
+    by_review = {}
+    for event in sorted(events, key=lambda e: e.pk):
+        by_review.setdefault(event.review_id, []).append(event.at)
+    assert all(times == sorted(times) for times in by_review.values())
