@@ -1,0 +1,45 @@
+"""Layout promises read from Chromium's computed layout (English Chromium, the demo's data) at 360 and 1366 px:
+the dashboard's khối table stays inside its card in both languages."""
+
+import pytest
+
+from .chromium import ENGLISH_CHROMIUM_ARGS, PHONE, WIDE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# How far an element runs past the content box of its card (px; > 0 is an overflow).
+PAST_THE_CARD = """e => {
+  const card = e.closest(".card"), style = getComputedStyle(card);
+  const box = card.getBoundingClientRect(), own = e.getBoundingClientRect();
+  return own.right - (box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight));
+}"""
+
+
+@pytest.fixture
+def chromium_args():
+    return ENGLISH_CHROMIUM_ARGS
+
+
+def log_in(browser, live_server, username, viewport):
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "hungbinh@2025")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    return context, page
+
+
+def test_pages_keep_to_their_boxes(browser, live_server, campaign):
+    for viewport in (PHONE, WIDE):
+        context, page = log_in(browser, live_server, "canbo", viewport)
+        for prefix in ("", "/en"):
+            page.goto(f"{live_server.url}{prefix}/")
+            tables = page.locator("table.counts")
+            assert tables.count() >= 1
+            for i in range(tables.count()):
+                assert tables.nth(i).evaluate(PAST_THE_CARD) <= 0.5, (prefix, viewport)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        context.close()
