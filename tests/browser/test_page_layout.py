@@ -1,5 +1,6 @@
 """Layout promises read from Chromium's computed layout (English Chromium, the demo's data) at 360 and 1366 px:
-the dashboard's khối table stays inside its card in both languages."""
+the dashboard's khối table stays inside its card in both languages, and a refusal's reasons take the whole width
+of the review page's facts."""
 
 import pytest
 
@@ -33,6 +34,9 @@ def log_in(browser, live_server, username, viewport):
 
 
 def test_pages_keep_to_their_boxes(browser, live_server, campaign):
+    from reviews.models import Review
+
+    refused = Review.objects.get(campaign__kind="regular", state="refused")
     for viewport in (PHONE, WIDE):
         context, page = log_in(browser, live_server, "canbo", viewport)
         for prefix in ("", "/en"):
@@ -42,4 +46,23 @@ def test_pages_keep_to_their_boxes(browser, live_server, campaign):
             for i in range(tables.count()):
                 assert tables.nth(i).evaluate(PAST_THE_CARD) <= 0.5, (prefix, viewport)
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+        page.goto(f"{live_server.url}/en/reviews/review/{refused.pk}/")
+        facts = page.locator("dl.facts").bounding_box()
+        reasons = page.get_by_test_id("refusal-reason").locator("dd").bounding_box()
+        inner_right = (
+            facts["x"]
+            + facts["width"]
+            - page.locator("dl.facts").evaluate(
+                "e => parseFloat(getComputedStyle(e).borderRightWidth) + parseFloat(getComputedStyle(e).paddingRight)"
+            )
+        )
+        assert abs(reasons["x"] + reasons["width"] - inner_right) <= 1  # to the right edge of the facts
+        if viewport is PHONE:  # under its label, from the left edge
+            label = page.get_by_test_id("refusal-reason").locator("dt").bounding_box()
+            assert abs(reasons["x"] - label["x"]) <= 1 and reasons["y"] >= label["y"] + label["height"]
+        else:  # across both columns, starting where the left column's values start
+            state = page.get_by_test_id("state").bounding_box()
+            assert abs(reasons["x"] - state["x"]) <= 1 and reasons["width"] > facts["width"] / 2
+
         context.close()
