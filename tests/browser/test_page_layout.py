@@ -1,6 +1,6 @@
 """Layout promises read from Chromium's computed layout (English Chromium, the demo's data) at 360 and 1366 px:
-the dashboard's khối table stays inside its card in both languages, and a refusal's reasons take the whole width
-of the review page's facts."""
+the dashboard's khối table stays inside its card in both languages, a refusal's reasons take the whole width of
+the review page's facts, and the import page's card starts its text at its padding like the other cards."""
 
 import pytest
 
@@ -13,6 +13,12 @@ PAST_THE_CARD = """e => {
   const card = e.closest(".card"), style = getComputedStyle(card);
   const box = card.getBoundingClientRect(), own = e.getBoundingClientRect();
   return own.right - (box.right - parseFloat(style.borderRightWidth) - parseFloat(style.paddingRight));
+}"""
+# The space between the top of a card's content box and its first child's border box (px).
+FIRST_CHILD_GAP = """card => {
+  const style = getComputedStyle(card), box = card.getBoundingClientRect();
+  return card.firstElementChild.getBoundingClientRect().top
+    - (box.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop));
 }"""
 
 
@@ -65,4 +71,7 @@ def test_pages_keep_to_their_boxes(browser, live_server, campaign):
             state = page.get_by_test_id("state").bounding_box()
             assert abs(reasons["x"] - state["x"]) <= 1 and reasons["width"] > facts["width"] / 2
 
+        page.goto(f"{live_server.url}/en/households/import/")
+        card = page.locator("main section.card").first
+        assert abs(card.evaluate(FIRST_CHILD_GAP)) <= 0.5
         context.close()
