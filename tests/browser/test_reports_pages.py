@@ -121,5 +121,11 @@ def test_ward_officer_submissions_page(browser, live_server, reports, viewport, 
     )
     assert ["left", "left", "center", "left", "right", "right"] in aligns
     assert all(row[:4] == ["left", "left", "center", "left"] for row in aligns if len(row) == 6)
+    # The table's note is information: the muted ink of the page's explanations, not an error's red, and under
+    # the scrolled frame, whose edge shadow would cover its words.
+    note = page.locator("p.table-note")
+    assert note.count() == 1 and page.locator(".table-scroll p.table-note").count() == 0
+    color = "e => getComputedStyle(e).color"
+    assert note.evaluate(color) == page.get_by_test_id("members-now").evaluate(color) != "rgb(140, 29, 24)"
     check(page, live_server, "/en/reports/?year=2025", viewport, "index-ward", mobile=mobile)
     context.close()
