@@ -5,6 +5,7 @@ What a submission froze (the files, their checksums and downloads) is read back 
 rendered once there; a test here that does not read the PDF leaves WeasyPrint's layout out (quick_pdf).
 """
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -100,6 +101,18 @@ def test_the_page_opens_on_the_period_of_the_day_in_vietnam(client, ward_data, m
     assert [p.key for p in response.context["periods"]][::7] == [str(today.year), str(today.year - 1)]
     unreadable = client.get("/reports/submissions/", {"period": "2026-Q5"})
     assert unreadable.status_code == 400 and unreadable.context["period"] == parse_period(str(today.year))
+
+
+def test_a_ward_without_a_version_says_so(client, ward_data, quick_pdf):
+    submit(client, ward_data, period="2025-H1")
+    client.force_login(ward_data.users["upper_level"])
+    for prefix, text in (("", "Chưa có phiên bản nào"), ("/en", "No version of this report has been submitted")):
+        page = client.get(f"{prefix}/reports/submissions/?period=2025-H1").content.decode()
+        wards = re.findall(r'<section class="card" data-testid="submission-ward".*?</section>', page, re.S)
+        assert len(wards) == 2
+        empty = [ward for ward in wards if 'data-testid="no-versions"' in ward]
+        assert len(empty) == 1 and "Quang Trung" in empty[0] and text in empty[0]
+        assert "<table" not in empty[0] and "<table" in next(w for w in wards if w != empty[0])
 
 
 def test_pages_and_api_lists_take_constant_queries(client, api_client, ward_data, quick_pdf):
