@@ -83,6 +83,11 @@ def money(amount) -> str:
     return f"{int(amount):,}".replace(",", ".") + " đồng"
 
 
+def income(amount) -> str:
+    """An income per person or a line of the standard, always with its unit: '2.000.000 đồng/người/tháng'."""
+    return _("%(amount)s/person/month") % {"amount": money(amount)}
+
+
 def points(value) -> str:
     value = Decimal(value)
     return str(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize())
@@ -173,13 +178,12 @@ def _line_measure(basis, figure, threshold, within, terms, area_type):
                 _("Score A (B1) %(figure)s is at or below the cut-off %(threshold)s (%(standard)s, %(area)s).") % values
             )
         return _("Score A (B1) %(figure)s is above the cut-off %(threshold)s (%(standard)s, %(area)s).") % values
-    values.update(figure=money(figure), threshold=money(threshold))
+    values.update(figure=income(figure), threshold=income(threshold))
     if within:
         return (
-            _("Income per person %(figure)s/month is at or below the line %(threshold)s (%(standard)s, %(area)s).")
-            % values
+            _("Income per person %(figure)s is at or below the line %(threshold)s (%(standard)s, %(area)s).") % values
         )
-    return _("Income per person %(figure)s/month is above the line %(threshold)s (%(standard)s, %(area)s).") % values
+    return _("Income per person %(figure)s is above the line %(threshold)s (%(standard)s, %(area)s).") % values
 
 
 def _line_score_b(score_b, deprived, poor_min):
@@ -190,13 +194,13 @@ def _line_score_b(score_b, deprived, poor_min):
     return _("Score B (B2) 0: no deprived indicator (poor from %(min)s).") % values
 
 
-def _above_the_line(income, line, average_top, basis):
-    if income is None:
+def _above_the_line(figure, line, average_top, basis):
+    if figure is None:
         return None, _("Above the line; the income per person is needed to tell the average band from above it.")
     if average_top is None:
         return None, _("The standard's average-living-standard band is not known: the class is not determined.")
-    values = {"figure": money(income), "line": money(line), "top": money(average_top)}
-    if income <= average_top:
+    values = {"figure": income(figure), "line": income(line), "top": income(average_top)}
+    if figure <= average_top:
         return Status.AVERAGE, _("Income per person %(figure)s is above %(line)s and at most %(top)s.") % values
     return Status.NOT_POOR, _("Income per person %(figure)s is above the top of the average band %(top)s.") % values
 

@@ -1,6 +1,7 @@
 """The review's rules without a database: the classifier over every boundary of both standards, the workflow's
 days and the board's totals."""
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -129,6 +130,21 @@ def test_explanation_names_the_figure_the_threshold_and_the_indicators():
     assert "2.000.000 đồng" in text and "Nghị định" not in text and "NĐ 07/2021" in text
     assert "B2" in text and "30" in text and "viec lam" in text and "nha tieu" in text
     assert text.splitlines()[-1].endswith(f"{Status.POOR.label}.")
+
+
+@pytest.mark.parametrize(("language", "unit"), [("vi", "đồng/người/tháng"), ("en", "đồng/person/month")])
+# Within the line, in the average band, above it; and above the score-A cut-off, where the band still reads the income.
+@pytest.mark.parametrize(
+    ("income", "score"), [(1_800_000, None), (2_500_000, None), (3_400_000, None), (2_500_000, 200)]
+)
+def test_every_income_and_line_of_the_explanation_names_its_unit(language, unit, income, score):
+    from django.utils import translation
+
+    with translation.override(language):
+        result = rules.classify(ND07, area_type="urban", income_per_capita=income, score_a=score, deprivations=[])
+    text = "\n".join(result.explanation)
+    amounts = re.findall(r"\d{1,3}(?:\.\d{3})+ đồng\S*", text)
+    assert amounts and all(amount.rstrip(".,") == amount.split(" ")[0] + " " + unit for amount in amounts), text
 
 
 def test_explanation_of_score_a_shows_b1():
