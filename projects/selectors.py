@@ -381,11 +381,22 @@ def _support_filter(ind: Indicator) -> Q:
 def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRow]:
     """The plan's indicators with their achieved values, in three queries whatever the data's size:
     the indicators, one aggregate over the registry, one over the year's support."""
-    as_of = as_of or timezone.localdate()
+    today = timezone.localdate()
+    as_of = min(as_of or today, today)
     indicators = list(plan.indicators.select_related("subproject", "funding_source"))
-    registry = Household.objects.filter(ward_id=plan.ward_id).aggregate(
-        poor=Count("pk", filter=Q(status=Status.POOR)),
-        near_poor=Count("pk", filter=Q(status=Status.NEAR_POOR)),
+    households = Household.objects.filter(ward_id=plan.ward_id)
+    if as_of < today:
+        # A past period (a progress report's): the classes on its last day, from the status history, as the
+        # report's own tables count them (docs/reports.md), not today's.
+        from reports.results import status_on
+
+        households = households.annotate(status_then=status_on(as_of))
+        status_field = "status_then"
+    else:
+        status_field = "status"
+    registry = households.aggregate(
+        poor=Count("pk", filter=Q(**{status_field: Status.POOR})),
+        near_poor=Count("pk", filter=Q(**{status_field: Status.NEAR_POOR})),
     )
     support_exprs = {}
     for ind in indicators:
@@ -398,7 +409,10 @@ def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRo
             )
         elif ind.source == IndicatorSource.SUPPORT_AMOUNT:
             support_exprs[key] = Sum("amount", filter=_support_filter(ind) or None)
-    support = plan_year_support(plan).aggregate(**support_exprs) if support_exprs else {}
+    year_support = plan_year_support(plan)
+    if as_of < today:  # the support given up to that day (today's page: the whole year's)
+        year_support = year_support.filter(date__lte=as_of)
+    support = year_support.aggregate(**support_exprs) if support_exprs else {}
     rows = []
     for ind in indicators:
         achieved, computed = _achieved(ind, registry, support)

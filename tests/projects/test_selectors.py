@@ -119,6 +119,35 @@ def test_indicators_computed_from_registry_and_support(world, catalogue):
     assert rows[manual.pk].achieved == 90 and rows[manual.pk].computed is False
 
 
+def test_indicators_of_a_past_period_count_the_registry_and_support_of_its_last_day(world, catalogue):
+    """A progress report of 2025-H1 read today's classes and the whole year's support: a household that left
+    poverty in August counted as not poor in June's report, and support of October as given by June."""
+    from households.models import StatusChange
+
+    officer = world.users["ward_officer_hb"]
+    plan = PlanFactory(ward=world.hb, year=2025, state="issued", issued_on=date(2025, 5, 30))
+    left = HouseholdFactory(khoi=world.hb_k1, status="average", status_since=date(2025, 8, 1))
+    StatusChange.objects.create(household=left, to_status="poor", effective_on=date(2022, 1, 1), reason="registration")
+    StatusChange.objects.create(
+        household=left,
+        from_status="poor",
+        to_status="average",
+        effective_on=date(2025, 8, 1),
+        reason="decision",
+        decision_number="30/QĐ-UBND",
+    )
+    HouseholdFactory(khoi=world.hb_k1, status="poor", status_since=date(2025, 9, 1))  # recognised after June
+    give(left, amount=100, on=date(2025, 3, 1), by=officer)
+    give(left, amount=500, on=date(2025, 10, 1), by=officer)
+    make = Indicator.objects.create
+    poor = make(plan=plan, name="Hộ nghèo", unit="hộ", source="poor_households")
+    money = make(plan=plan, name="Kinh phí", unit="đồng", source="support_amount")
+    june = {r.indicator.pk: r.achieved for r in selectors.indicator_rows(plan, as_of=date(2025, 6, 30))}
+    assert (june[poor.pk], june[money.pk]) == (1, 100)
+    now = {r.indicator.pk: r.achieved for r in selectors.indicator_rows(plan)}
+    assert (now[poor.pk], now[money.pk]) == (1, 600)  # today: the other household, the whole year's support
+
+
 # --- A sub-project's page; the khối of the same support for a list ---------------------------
 
 
