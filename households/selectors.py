@@ -153,6 +153,11 @@ def household_detail_queryset(*, user) -> QuerySet[Household]:
     return Household.objects.filter(scope_q(user, ward="ward__", khoi="khoi_id")).select_related("ward", "khoi")
 
 
+def may_see_household(*, user, household_id: int) -> bool:
+    """Whether the household is in the user's scope (a page links to it only then): one query."""
+    return household_detail_queryset(user=user).filter(pk=household_id).exists()
+
+
 def next_household_code(*, ward_id: int) -> str:
     """A free code that follows the ward's numbering (HB-0366 → HB-0367), or "" when there is none to follow.
 

@@ -161,6 +161,12 @@ def support_candidates(*, user, khoi_id: int | None, statuses: list[str] | None,
     return list(candidates.filter(group)[:SUPPORT_CANDIDATES_MAX])
 
 
+def support_household_id_by_code(*, user, code: str) -> int | None:
+    """The household the user may record support for whose code is `code` (any case); None unless exactly one is."""
+    found = list(support_households(user=user).filter(code__iexact=code).values_list("pk", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 def support_household_get(*, user, pk) -> Household:
     """One household the user may record support for (Household.DoesNotExist otherwise: a 404)."""
     return support_households(user=user).get(pk=pk)

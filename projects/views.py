@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from households.filters import MAX_ID
 from households.models import Household
+from households.selectors import may_see_household
 from hungbinh.accounts import roles
 
 from . import rules, selectors, services
@@ -355,14 +356,11 @@ def support_detail(request, pk):
         support = selectors.intervention_get(user=request.user, pk=pk)
     except selectors.Intervention.DoesNotExist:
         raise Http404(_("No such support record.")) from None
-    context = {"support": support, "may_see_household": _may_see_household(request.user, support.household_id)}
+    context = {
+        "support": support,
+        "may_see_household": may_see_household(user=request.user, household_id=support.household_id),
+    }
     return render(request, "projects/support_detail.html", context)
-
-
-def _may_see_household(user, household_id) -> bool:
-    from households.selectors import household_detail_queryset
-
-    return household_detail_queryset(user=user).filter(pk=household_id).exists()
 
 
 def _over_budget(form) -> str | None:
@@ -382,8 +380,8 @@ def support_create(request):
     household_id = request.GET.get("household") or request.POST.get("household")
     code = (request.GET.get("code") or "").strip()
     if code and not household_id:
-        found = selectors.support_households(user=user).filter(code__iexact=code).values_list("pk", flat=True)
-        household_id = str(found[0]) if len(found) == 1 else ""
+        found = selectors.support_household_id_by_code(user=user, code=code)
+        household_id = str(found) if found else ""
     household_id = small_int(household_id)
     if not household_id:
         context = {"title": _("Record support"), "code": code, "not_found": bool(code)}

@@ -50,6 +50,15 @@ def test_household_and_member_lists_are_scoped(world, one_per_khoi, role):
                 selectors.household_detail_queryset(user=user).get(pk=household.pk)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_may_see_household_follows_the_scope(world, one_per_khoi, role, django_assert_num_queries):
+    with django_assert_num_queries(len(one_per_khoi)):  # one each
+        seen = {
+            k for k, h in one_per_khoi.items() if selectors.may_see_household(user=world.users[role], household_id=h.pk)
+        }
+    assert seen == VISIBLE[role]
+
+
 def test_a_user_without_role_sees_nothing(world, one_per_khoi):
     from ..factories import UserFactory
 

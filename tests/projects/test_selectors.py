@@ -225,3 +225,15 @@ def test_the_same_support_is_offered_to_the_households_of_the_group_in_scope(wor
     assert offered(user=world.users["khoi_member_hb_k1"], statuses=["poor"]) == [k1_poor]
     monkeypatch.setattr(selectors, "SUPPORT_CANDIDATES_MAX", 2)
     assert offered() == [k1_near, k1_poor]
+
+
+def test_support_finds_a_household_by_its_code_in_scope_and_only_when_one_has_it(world):
+    mine = HouseholdFactory(khoi=world.hb_k1, code="HB-0099")
+    HouseholdFactory(khoi=world.qt_k1, code="HB-0099")  # the same code in another ward
+
+    def found(user, code="hb-0099"):
+        return selectors.support_household_id_by_code(user=user, code=code)
+
+    assert found(world.users["ward_officer_hb"]) == mine.pk  # any case
+    assert found(world.users["ward_officer_hb"], "HB-0100") is None
+    assert found(world.users["admin"]) is None  # two households have it: the user picks one
