@@ -75,18 +75,25 @@ def _claim(job_id) -> bool:
     )
 
 
-def _progress(job_id):
+def _progress(job_id, attempt: int | None = None):
     def report(done: int, total: int | None = None) -> None:
         values = {"done": done, "updated_at": timezone.now()}
         if total is not None:
             values["total"] = total
-        Job.objects.filter(pk=job_id, state=Job.State.RUNNING).update(**values)
+        _this_attempt(job_id, attempt).update(**values)
 
     return report
 
 
-def _fail(job_id, message: str) -> None:
-    Job.objects.filter(pk=job_id).update(
+def _this_attempt(job_id, attempt: int | None):
+    """The job while this attempt still holds it: a running job that another worker took over after it stalled
+    (its attempts counted on) is no longer this attempt's to report, finish or fail."""
+    jobs = Job.objects.filter(pk=job_id, state=Job.State.RUNNING)
+    return jobs if attempt is None else jobs.filter(attempts=attempt)
+
+
+def _fail(job_id, message: str, attempt: int | None = None) -> None:
+    _this_attempt(job_id, attempt).update(
         state=Job.State.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
     )
 
@@ -96,16 +103,17 @@ def job_run(job_id) -> None:
     if not _claim(job_id):
         return  # done, failed, or another worker has it
     job = Job.objects.select_related("user").get(pk=job_id)
+    attempt = job.attempts  # this run's; a worker that takes the job over after it stalls counts the next
     function = KINDS.get(job.kind)
     with translation.override("vi"), tempfile.TemporaryFile() as output:
         try:
             if function is None:
                 raise JobFailed(_("This kind of job (%(kind)s) is not known to this server.") % {"kind": job.kind})
-            result = function(job=job, output=output, progress=_progress(job.pk))
+            result = function(job=job, output=output, progress=_progress(job.pk, attempt))
             output.seek(0)
             job.file.save(result.filename, File(output), save=False)
         except JobFailed as failure:
-            _fail(job.pk, failure.message)
+            _fail(job.pk, failure.message, attempt)
             return
         except Exception:
             logger.exception("Job %s (%s) failed", job.pk, job.kind)
@@ -116,10 +124,11 @@ def job_run(job_id) -> None:
                     "the job's code %(code)s."
                 )
                 % {"code": job.pk},
+                attempt,
             )
             return
     now = timezone.now()
-    Job.objects.filter(pk=job.pk).update(
+    finished = _this_attempt(job.pk, attempt).update(
         state=Job.State.DONE,
         file=job.file.name,
         filename=result.filename,
@@ -129,3 +138,8 @@ def job_run(job_id) -> None:
         updated_at=now,
         done=Coalesce("total", "done"),
     )
+    if not finished:
+        # Another worker took the job over (this one had stalled) or the job was swept: its answer stands, and
+        # the file this attempt stored belongs to nobody.
+        logger.warning("Job %s (%s): attempt %s finished after the job was taken from it", job.pk, job.kind, attempt)
+        job.file.delete(save=False)

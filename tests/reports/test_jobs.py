@@ -153,6 +153,33 @@ def test_an_unexpected_error_is_a_message_with_the_jobs_code(world, django_captu
     assert "ZeroDivisionError" in caplog.text
 
 
+def test_an_attempt_that_finishes_after_another_worker_took_the_job_over_leaves_its_answer(world, storage):
+    """A worker stalls past REPORT_JOB_STALE_MINUTES, the job is handed to another, which finishes; the first
+    then finishes too. Its late answer used to overwrite the second's state, message and file."""
+    runs = []
+
+    @jobs.job_kind("test_slow", "Slow")
+    def slow(*, job, output, progress):
+        runs.append(job.attempts)
+        if len(runs) == 1:  # the first worker stalls: the job is taken over and done while it still runs
+            Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+            jobs.job_run(job.pk)
+            progress(5, total=5)  # a late progress report changes nothing either
+        output.write(f"attempt {len(runs)}".encode())
+        return jobs.JobOutput(f"attempt-{len(runs)}.txt", "text/plain", message=f"attempt {len(runs)}")
+
+    try:
+        job = Job.objects.create(user=world.users["admin"], kind="test_slow", params={})
+        jobs.job_run(job.pk)
+    finally:
+        del jobs.KINDS["test_slow"], jobs.LABELS["test_slow"]
+    job.refresh_from_db()
+    assert runs == [1, 2]
+    assert (job.state, job.attempts, job.message, job.filename) == ("done", 2, "attempt 2", "attempt-2.txt")
+    assert job.file.read() == b"attempt 2"
+    assert [p.name for p in storage.rglob("attempt-*")] == [job.file.name.rsplit("/", 1)[-1]]  # the late file is gone
+
+
 def test_a_job_whose_file_has_gone_says_so_and_makes_it_again(
     client, households, storage, django_capture_on_commit_callbacks
 ):
