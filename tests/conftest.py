@@ -161,10 +161,18 @@ def world(db) -> World:
 def module_world(django_db_setup, django_db_blocker):
     """The World built once for a whole module, for the scope matrices, whose many tests only read it.
 
-    It is written inside a transaction held open for the module; each test still runs in its own
-    savepoint, rolled back after it, and the module's rows are rolled back after its last test. A module
-    uses it by overriding `world` with `module_scoped_world` (see tests/households/test_scope_matrix.py).
+    It is written inside a transaction held open for the module (held_transaction); each test still runs in
+    its own savepoint, rolled back after it, and the module's rows are rolled back after its last test. A
+    module uses it by overriding `world` with `module_scoped_world` (see tests/households/test_scope_matrix.py).
     """
+    yield from held_transaction(django_db_blocker, make_world)
+
+
+def held_transaction(django_db_blocker, build):
+    """The body of a module- or class-scoped fixture whose tests only read what `build()` writes: written once
+    inside a transaction held open until the fixture's end, then rolled back. The fixture must be the first
+    to write in its scope, and every test of the scope runs inside it (in a savepoint of its own: `db`, never
+    `transactional_db`)."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -172,12 +180,12 @@ def module_world(django_db_setup, django_db_blocker):
             # Module fixtures come before the function-scoped migration_data: an earlier transactional test
             # may have emptied the standards the module's campaigns need (tests/security/matrix_world.py).
             restore_migration_data()
-            world = make_world()
+            built = build()
         except BaseException:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
             raise
-    yield world
+    yield built
     with django_db_blocker.unblock():
         transaction.set_rollback(True)
         outer.__exit__(None, None, None)

@@ -1,6 +1,8 @@
-"""The reviews' bench (bench/reviews.py) on a tiny campaign: it runs, and the decision leaves nothing behind."""
+"""The reviews' bench (bench/reviews.py) on a tiny campaign: it runs, and the decision leaves nothing behind.
 
-import importlib
+The two campaigns are built once for the module (module_campaigns, in a transaction held for the module);
+each test runs in a savepoint of its own, rolled back after it.
+"""
 
 import pytest
 
@@ -8,21 +10,30 @@ from bench import reviews
 from households.models import Household, StatusChange
 from reviews.models import Decision, Review
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from ..conftest import held_transaction
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def campaigns(settings):
-    from django.apps import apps
-
-    settings.ALLOWED_HOSTS = ["testserver"]
-    # A transactional test starts from an emptied database: the standards as the migration loads them.
-    importlib.import_module("reviews.migrations.0002_standards").load(apps, None)
+def make_campaigns():
     large = reviews.review_ward("BENCH-R", 120, khoi_count=4)
     small = reviews.review_ward("BENCH-RS", 20, khoi_count=4, seed=4, province="043")
     for bench in (large, small):
         reviews.posted_campaign(bench)
     return large, small
+
+
+@pytest.fixture(scope="module")
+def module_campaigns(django_db_setup, django_db_blocker):
+    # held_transaction loads the standards first, as the migration does (an earlier transactional test may
+    # have emptied them).
+    yield from held_transaction(django_db_blocker, make_campaigns)
+
+
+@pytest.fixture
+def campaigns(module_campaigns, db, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return module_campaigns
 
 
 def test_board_queries_do_not_grow(campaigns):

@@ -2,6 +2,10 @@
 
 Timings here mean nothing; what is checked is that every measurement runs and
 reports against the real endpoints, and that the generator writes what it says.
+The two wards are generated once for the module (module_wards, in a transaction held
+for the module); each test reads them in a savepoint of its own, rolled back after it.
+The export's and the documents' measurements, which need committed rows, are in
+test_bench_documents.py.
 """
 
 import pytest
@@ -11,15 +15,26 @@ from bench.data import MEMBERS_PER_HOUSEHOLD, ensure_households
 from households.models import Household, Member
 from households.rules import id_number_problems
 
-pytestmark = pytest.mark.django_db(transaction=True)
+from ..conftest import held_transaction
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def wards(settings):
-    settings.ALLOWED_HOSTS = ["testserver"]
+def make_wards():
     large = ensure_households("BENCH-L", 200, khoi_count=4, seed=1)
     small = ensure_households("BENCH-S", 40, khoi_count=2, seed=2, province="041")
     return large, small
+
+
+@pytest.fixture(scope="module")
+def module_wards(django_db_setup, django_db_blocker):
+    yield from held_transaction(django_db_blocker, make_wards)
+
+
+@pytest.fixture
+def wards(module_wards, db, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return module_wards
 
 
 def test_generator_writes_valid_households_and_reuses_them(wards):
@@ -57,13 +72,6 @@ def test_page_measurement_matches_the_raw_query(wards, kind):
     assert small_count == large_count
 
 
-def test_export_measurement(wards):
-    large, _small = wards
-    figure = measure.measure_export(large=large, repeat=1)
-    assert figure.met is not None, figure.notes
-    assert f"{200 + 700:,} rows" in " ".join(figure.notes)
-
-
 def test_bare_export_writes_the_same_rows(wards, tmp_path):
     large, _small = wards
     assert measure.bare_export(large.ward.pk, tmp_path / "bare.xlsx") == 200 + 700
@@ -76,31 +84,10 @@ def test_import_measurement_and_workbook(wards):
     assert any("nothing written" in note for note in figure.notes)
 
 
-def test_report_table_and_machine(wards):
+def test_report_table_and_machine():
     figure = measure.Figure("x", measured="1 ms", baseline="1 ms", ratio="1.00×", goal="≤ 3×", met=True)
     missing = measure.Figure("y", goal="g")
     text = run.table([figure, missing])
     assert "| x | 1 ms | 1 ms | 1.00× | ≤ 3× | yes |" in text
     assert "| y | – | – | – | g | not available |" in text
     assert run.machine()["Python"]
-
-
-def test_document_measurements(wards, settings, tmp_path, catalogue):
-    from django.db import connection
-
-    from bench import documents
-
-    settings.MEDIA_ROOT = tmp_path
-    settings.REPORT_JOB_THRESHOLD = 45  # the small ward (40) at once, a large khối (50) as a job
-    large, small = wards
-    figure = documents.measure_pdf_list(ward=small, repeat=1)
-    assert figure.ratio and figure.met is not None, figure.notes
-    with open(tmp_path / "bare.pdf", "wb") as output:
-        assert documents.bare_pdf(small.ward.pk, output) == 40
-    figure = documents.measure_excel_job(large=large, repeat=1)
-    assert figure.ratio and not figure.notes[1:], figure.notes
-    if connection.vendor == "postgresql":  # the child process needs a database it can open itself
-        figure = documents.measure_pdf_memory(large=large, rows=30)
-        assert "MiB peak RSS" in figure.measured
-    figure = documents.measure_plan_pdf(ward=small, repeat=1)
-    assert figure.measured.endswith(" s") and figure.met is not None
