@@ -58,6 +58,7 @@ def measure_progress(*, ward, small, repeat: int, seconds: float = 5.0) -> Figur
     figure.measured, figure.baseline = f"{app:.2f} s", f"{baseline * 1000:.1f} ms (class counts, raw SQL)"
     figure.ratio = f"{app / baseline:.0f}×" if baseline else ""
     figure.met = app <= seconds and counts[0] == counts[1]
+    figure.queries = (counts[0], counts[1])
     figure.notes.append(f"queries: {counts[0]} small, {counts[1]} large")
     return figure
 
@@ -265,6 +266,7 @@ def measure_consolidated_table(name, build, raw, *, large, small, repeat: int) -
     figure.baseline = f"{baseline:.2f} s (raw SQL, {len(raw(small.unit, period))} rows for the small unit)"
     figure.ratio = f"{app / baseline:.1f}×" if baseline else ""
     figure.met = app <= CONSOLIDATED_GOAL and counts[0] == counts[1]
+    figure.queries = (counts[0], counts[1])
     figure.notes.append(f"queries: {counts[0]} for {small.label}, {counts[1]} for {large.label}")
     return figure
 
@@ -326,6 +328,7 @@ def measure_consolidated_document(extension: str, *, large, small, repeat: int) 
     figure.baseline = f"{baseline:.2f} s (every table's raw SQL)"
     figure.ratio = f"{app / baseline:.1f}×" if baseline else ""
     figure.met = app <= CONSOLIDATED_GOAL and counts[0] == counts[1]
+    figure.queries = (counts[0], counts[1])
     served = "served as a job, timed end to end through the job runner (eager) and its download"
     figure.notes.append(
         f"{served if as_job else 'served at once'}, {size / 1024:,.0f} KiB; "
