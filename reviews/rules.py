@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households.rules import Status
 from households.vocab import Movement
@@ -190,7 +191,14 @@ def _line_score_b(score_b, deprived, poor_min):
     values = {"score": score_b, "count": len(deprived), "min": poor_min}
     if deprived:
         values["names"] = "; ".join(indicator.name for indicator in deprived)
-        return _("Score B (B2) %(score)s: %(count)s deprived indicators (poor from %(min)s): %(names)s.") % values
+        return (
+            ngettext(
+                "Score B (B2) %(score)s: %(count)s deprived indicator (poor from %(min)s): %(names)s.",
+                "Score B (B2) %(score)s: %(count)s deprived indicators (poor from %(min)s): %(names)s.",
+                len(deprived),
+            )
+            % values
+        )
     return _("Score B (B2) 0: no deprived indicator (poor from %(min)s).") % values
 
 

@@ -317,3 +317,20 @@ def test_an_attendance_names_only_the_groups():
     problem = rules.attendance_groups_problem({"ward": 1, "visitors": 2, "Khoi": 3})
     assert problem.startswith("Không có thành phần dự họp này: “Khoi”, “visitors”. ")  # sorted, each named
     assert "ward, khoi, front, organisations, reviewers, households, others" in problem  # what to write instead
+
+
+@pytest.mark.parametrize(
+    ("language", "deprived", "expected"),
+    [
+        ("en", ["viec_lam"], "Score B (B2) 10: 1 deprived indicator (poor from 3): "),
+        ("en", ["viec_lam", "nha_tieu"], "Score B (B2) 20: 2 deprived indicators (poor from 3): "),
+        ("vi", ["viec_lam"], "Điểm B (B2) 10: thiếu hụt 1 chỉ số (hộ nghèo từ 3 chỉ số): "),
+        ("vi", ["viec_lam", "nha_tieu"], "Điểm B (B2) 20: thiếu hụt 2 chỉ số (hộ nghèo từ 3 chỉ số): "),
+    ],
+)
+def test_score_b_line_counts_its_indicators_in_the_right_form(language, deprived, expected):
+    from django.utils import translation
+
+    with translation.override(language):
+        result = rules.classify(ND07, area_type="urban", income_per_capita=1, deprivations=deprived)
+    assert any(line.startswith(expected) for line in result.explanation), result.explanation
