@@ -26,7 +26,7 @@ from .pdf import render_pdf
 from .periods import Period
 from .results import movements_report_table, population_totals, ward_movements
 from .review_papers import ward_signer
-from .tables import HeaderCell, ReportTable, TableRow, write_workbook
+from .tables import Attention, HeaderCell, ReportTable, TableRow, write_workbook
 
 
 @dataclass
@@ -84,8 +84,13 @@ def _classes_table(ward, period: Period) -> ReportTable:
     missing = [k.name for k in khois if k.pk not in population]
     if missing:
         notes.append(
-            _("Missing population figures for %(year)s (total households and persons, entered by the ward): %(names)s.")
-            % {"year": period.year, "names": ", ".join(missing)}
+            Attention(
+                _(
+                    "Missing population figures for %(year)s (total households and persons, entered by the ward): "
+                    "%(names)s."
+                )
+                % {"year": period.year, "names": ", ".join(missing)}
+            )
         )
     return ReportTable(
         key="ho-theo-dien",

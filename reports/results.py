@@ -23,7 +23,7 @@ from households.rules import Status, percent
 from . import rules
 from .models import KhoiPopulation
 from .periods import Period
-from .tables import HeaderCell, ReportTable, TableRow
+from .tables import Attention, HeaderCell, ReportTable, TableRow
 
 CLASSES = (Status.POOR, Status.NEAR_POOR, Status.AVERAGE)
 
@@ -283,8 +283,13 @@ def results_report_table(table: ResultsTable) -> ReportTable:
     notes = []
     if table.missing_population:
         notes.append(
-            _("Missing population figures for %(year)s (total households and persons, entered by the ward): %(names)s.")
-            % {"year": table.period.year, "names": ", ".join(table.missing_population)}
+            Attention(
+                _(
+                    "Missing population figures for %(year)s (total households and persons, entered by the ward): "
+                    "%(names)s."
+                )
+                % {"year": table.period.year, "names": ", ".join(table.missing_population)}
+            )
         )
     return ReportTable(
         key="ket-qua",

@@ -47,6 +47,13 @@ def number_text(value) -> str:
     return str(value)
 
 
+class Attention(str):
+    """A table's note that asks the ward to act (a missing population figure leaves its rates blank): the page
+    writes it in the warning ink, the PDF in bold; other notes only say how to read the table."""
+
+    attention = True
+
+
 @dataclass
 class ReportTable:
     key: str  # sheet name and anchor

@@ -1,6 +1,7 @@
 """The official results table (/reports/results/…): counted from the registry on the period's last day,
 read back from the page, the PDF and the workbook and compared with the registry and the API."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
@@ -234,6 +235,10 @@ def test_page_shows_the_table_and_names_the_missing_figure(client, registry):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Khối 1" in page and "Khối 2" in page and "4 = 3/1×100" in page
+    # The missing figure asks the ward to act: a note in the warning ink, unlike the notes on how to read a table.
+    attention = re.findall(r'<p class="table-note attention">([^<]*)</p>', page)
+    assert len(attention) == 1 and "Khối 2" in attention[0] and "2025" in attention[0]
+    assert re.search(r'<p class="table-note">', page), "the other notes stay information"
 
 
 @pytest.mark.parametrize("period", ["2025-Q5", "2025-H3", "2025-X1", "99"])
