@@ -71,8 +71,15 @@ class StandardSerializer(serializers.ModelSerializer):
             "score_a_cutoff_urban",
             "score_a_cutoff_rural",
             "poor_min_deprivations",
+            "document_type",
+            "document_number",
+            "document_date",
+            "document_issuer",
+            "document_subject",
             "indicators",
         ]
+        # The legal document that sets the standard is edited in the admin only, as the rest of the standard.
+        read_only_fields = fields
 
 
 class CampaignSerializer(serializers.ModelSerializer):

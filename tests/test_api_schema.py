@@ -102,3 +102,11 @@ def test_a_meetings_attendance_documents_its_groups_and_no_other_key(client):
     assert attendance["additionalProperties"] is False
     groups = ["ward", "khoi", "front", "organisations", "reviewers", "households", "others"]
     assert list(attendance["properties"]) == groups
+
+
+def test_a_standards_legal_document_is_documented_read_only(client):
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    standard = schema["components"]["schemas"]["Standard"]["properties"]
+    for field in ("document_type", "document_number", "document_date", "document_issuer", "document_subject"):
+        assert standard[field].get("readOnly") is True, field
+    assert standard["document_date"]["format"] == "date" and standard["document_date"].get("nullable") is True

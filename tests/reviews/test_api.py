@@ -37,6 +37,24 @@ def test_standards_list_their_indicators(api_client, world):
     assert set(first["indicators"][0]) >= {"code", "name", "dimension"}
 
 
+def test_standards_name_their_legal_document(api_client, world):
+    """The document the recognition decision's grounds cite (migration reviews/0005_standard_document)."""
+    data = as_user(api_client, world, "khoi_member_hb_k1").get("/api/v1/standards/").json()
+    documents = {
+        standard["code"]: {key: value for key, value in standard.items() if key.startswith("document_")}
+        for standard in data["results"]
+    }
+    assert documents["nd-07-2021"] == {
+        "document_type": "Nghị định",
+        "document_number": "07/2021/NĐ-CP",
+        "document_date": "2021-01-27",
+        "document_issuer": "Chính phủ",
+        "document_subject": "quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025",
+    }
+    assert documents["nd-351-2025"]["document_number"] == "351/2025/NĐ-CP"
+    assert documents["nd-351-2025"]["document_date"] is None
+
+
 # --- Scope ----------------------------------------------------------------------------------
 
 VISIBLE_REVIEWS = {
