@@ -255,7 +255,21 @@ def test_sweep_jobs_takes_back_interrupted_imports(registry, monkeypatch, two_a_
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
     assert "Đã hoàn tác 1 lần nhập tệp bị ngắt giữa chừng" in out.getvalue()
+    # the officer is told once, on the import page or in the API's import answer (`interrupted`): both are named
+    assert "trang nhập tệp hoặc trong kết quả nhập tệp qua API" in out.getvalue()
     assert _everything() == before
+
+
+@pytest.mark.django_db
+def test_sweep_jobs_says_where_the_officer_is_told_in_english(registry, monkeypatch, settings, two_a_batch):
+    settings.LANGUAGE_CODE = "en"
+    _silent(_interrupted_import(registry, monkeypatch))
+    out = StringIO()
+    call_command("sweep_jobs", stdout=out)
+    assert (
+        "Took back 1 interrupted import; its officer is told on the import page or in the API's import answer."
+        in out.getvalue()
+    )
 
 
 @pytest.mark.django_db

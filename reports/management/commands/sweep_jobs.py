@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households.importing import runs
 from reports.services import job_retention_cutoff, jobs_sweep
@@ -24,11 +25,18 @@ class Command(BaseCommand):
     def handle(self, *args, days=None, **options):
         with translation.override(settings.LANGUAGE_CODE):
             # Imports whose process died (docs/workbook.md, "Interrupted imports"): taken back, whatever the
-            # retention; their officers are told on the import page.
+            # retention; their officers are told once, on the import page or in the API's import answer
+            # (`interrupted`), whichever they reach first.
             taken_back = runs.recover()
             if taken_back:
                 self.stdout.write(
-                    _("Took back %(count)s interrupted imports; their officers are told on the import page.")
+                    ngettext(
+                        "Took back %(count)s interrupted import; its officer is told on the import page or in the "
+                        "API's import answer.",
+                        "Took back %(count)s interrupted imports; their officers are told on the import page or in "
+                        "the API's import answer.",
+                        len(taken_back),
+                    )
                     % {"count": len(taken_back)}
                 )
             before = job_retention_cutoff(now=timezone.now(), days=days)
