@@ -1,16 +1,23 @@
-"""python manage.py seed_demo (README, "Tài khoản mẫu")."""
+"""python manage.py seed_demo (README, "Tài khoản mẫu").
 
-import re
+The demo is seeded once for the module (`demo`: in a transaction held for the module, by held_transaction),
+since seeding takes seconds; each test reads it in a savepoint of its own, and a test that seeds again (a
+second run adds nothing) or changes the data does so in that savepoint, rolled back after it. What the
+command does on an empty database with DEBUG off is in test_seed_demo_debug.py.
+"""
+
 from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 
 from households.models import Khoi, UpperUnit, Ward
 from hungbinh.accounts.models import User
 from hungbinh.accounts.roles import Role, role_of
+
+from ..conftest import held_transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +33,17 @@ def counts():
     return (UpperUnit.objects.count(), Ward.objects.count(), Khoi.objects.count(), User.objects.count())
 
 
-def test_creates_the_two_demo_wards_with_their_khoi():
-    seed()
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup, django_db_blocker):
+    yield from held_transaction(django_db_blocker, seed)
+
+
+@pytest.fixture
+def demo(module_demo, db):
+    """The demo as `seed_demo` leaves it on an empty database, seeded once for the module."""
+
+
+def test_creates_the_two_demo_wards_with_their_khoi(demo):
     hb = Ward.objects.get(name="Hưng Bình")
     qt = Ward.objects.get(name="Quang Trung")
     assert hb.area_type == qt.area_type == "urban"
@@ -48,8 +64,7 @@ DEMO_USERS = [
 ]
 
 
-def test_creates_the_demo_users_with_their_role_scope_and_password():
-    seed()  # once for all seven users: the demo data takes a while to load
+def test_creates_the_demo_users_with_their_role_scope_and_password(demo):
     assert sorted(User.objects.values_list("username", flat=True)) == sorted(u for u, _r, _s in DEMO_USERS)
     for username, role, scope in DEMO_USERS:
         request = RequestFactory().post("/accounts/login/")
@@ -69,8 +84,7 @@ def test_creates_the_demo_users_with_their_role_scope_and_password():
             assert set(user.upper_unit.wards.values_list("name", flat=True)) == {"Hưng Bình", "Quang Trung"}
 
 
-def test_running_twice_adds_nothing_and_keeps_changed_passwords():
-    seed()
+def test_running_twice_adds_nothing_and_keeps_changed_passwords(demo):
     before = counts()
     assert before == (1, 2, 18, 7)
     user = User.objects.get(username="canbo")
@@ -82,26 +96,10 @@ def test_running_twice_adds_nothing_and_keeps_changed_passwords():
     assert user.check_password("another-secret-2025")
 
 
-@override_settings(DEBUG=False)
-def test_refuses_with_debug_off():
-    with pytest.raises(CommandError, match="DEBUG"):
-        call_command("seed_demo")
-    assert counts() == (0, 0, 0, 0)
-
-
-@override_settings(DEBUG=False)
-def test_force_runs_with_debug_off():
-    out = StringIO()
-    call_command("seed_demo", "--force", stdout=out)
-    assert "users 6" in out.getvalue()  # the registry's six; the program adds the unit account
-    assert re.search(r"populations [1-9]\d*, reviews [1-9]\d*", out.getvalue())  # reports/demo.py, reviews/demo.py
-    assert counts() == (1, 2, 18, 7)
-
-
 # --- Demo households (README, "Tài khoản mẫu") ---------------------------------------
 
 
-def test_demo_households_cover_every_status_khoi_and_priority_group():
+def test_demo_households_cover_every_status_khoi_and_priority_group(demo):
     from datetime import date
 
     from django.utils import timezone
@@ -109,7 +107,6 @@ def test_demo_households_cover_every_status_khoi_and_priority_group():
     from households import rules
     from households.models import Household, Member, MemberRemoval
 
-    seed()
     hb = Ward.objects.get(name="Hưng Bình")
     households = list(Household.objects.filter(ward=hb).prefetch_related("members", "status_changes"))
     assert len(households) >= 300
@@ -178,10 +175,9 @@ def test_demo_households_cover_every_status_khoi_and_priority_group():
     assert Member.objects.filter(has_merit=True, household__has_merit_person=True).exists()
 
 
-def test_demo_households_are_deterministic_and_a_second_run_adds_nothing():
+def test_demo_households_are_deterministic_and_a_second_run_adds_nothing(demo):
     from households.models import Household, Member, StatusChange
 
-    seed()
     snapshot = list(Household.objects.order_by("ward_id", "code").values_list("code", "head_name", "address", "status"))
     ids = sorted(Member.objects.values_list("full_name", "id_number"))
     totals = (
@@ -218,14 +214,13 @@ def test_demo_households_are_deterministic_and_a_second_run_adds_nothing():
 # --- Demo review campaign and population figures (reviews/demo.py, reports/demo.py) --------
 
 
-def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
+def test_demo_review_campaign_is_half_way_and_population_covers_the_registry(demo):
     from django.db.models import Count
 
     from households.models import Household, Member
     from reports.models import KhoiPopulation
     from reviews.models import Campaign, Certificate, Decision, Meeting, Posting, Review, ReviewEvent
 
-    seed()
     hb = Ward.objects.get(name="Hưng Bình")
     campaign = Campaign.objects.get(ward=hb, kind="periodic")
     assert (campaign.kind, campaign.year, campaign.month) == ("periodic", 2025, None)
@@ -310,14 +305,13 @@ def test_demo_review_campaign_is_half_way_and_population_covers_the_registry():
     )  # a correction survives
 
 
-def test_demo_review_history_is_dated_in_the_story_not_on_the_seeding_day():
+def test_demo_review_history_is_dated_in_the_story_not_on_the_seeding_day(demo):
     import datetime
 
     from django.utils import timezone
 
     from reviews.models import Campaign, ReviewEvent
 
-    seed()
     hb = Ward.objects.get(name="Hưng Bình")
     refused = Campaign.objects.get(ward=hb, kind="regular", year=2025, month=10).reviews.get()
     steps = [(e.action, timezone.localtime(e.at).date()) for e in refused.events.order_by("at", "id")]
