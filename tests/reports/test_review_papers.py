@@ -446,6 +446,21 @@ def test_the_certificates_class_line_is_written_from_the_left(client, world, dec
     assert max(gaps) < 5, gaps  # a space of 14 pt Times is 3.5 pt; justified, the gaps were over 6 pt
 
 
+def test_the_certificates_decision_date_stays_on_the_line_of_its_ngay(client, world, decided, households):
+    """ "… theo Quyết định số 215/QĐ-UBND ngày 20/11/2025." wrapped between "ngày" and its date: a no-break space
+    keeps them on one line, whichever of the two moves."""
+    content = download(
+        client, world.users["ward_officer_hb"], f"/reports/reviews/decisions/{decided.pk}/certificates.pdf"
+    ).content
+    for page in range(1, len(page_sizes(content)) + 1):
+        words = word_boxes(content, page)
+        at = next(i for i, w in enumerate(words) if w[0] == "215/QĐ-UBND")
+        ngay, date = words[at + 1], words[at + 2]
+        assert (ngay[0], date[0]) == ("ngày", "20/11/2025.")
+        assert abs(ngay[2] - date[2]) < 1, (page, ngay, date)
+        assert "ngày 20/11/2025" in flat_text(content, first=page, last=page)
+
+
 def _grid_marks(content: bytes, page: int) -> dict[str, list[int]]:
     """The certificate's grid as a person reads it: for each class row, the years whose column has an x."""
     words = word_boxes(content, page)
