@@ -35,6 +35,12 @@ def import_summary(result: ImportResult, *, dry_run: bool) -> str:
                 _("%(code)s (head: %(head)s)") % {"code": h.code, "head": h.head_name} for h in result.kept
             ),
         }
+    if result.stuck:
+        return _(
+            "The import was stopped before it finished, and what it had written could not be taken back: some of "
+            "its households are still in the registry as the file wrote them. Check them or ask the administrator; "
+            "the report names them."
+        )
     if result.errors:
         return _("Nothing was written: the file has %(count)s problems, listed in the report.") % {
             "count": len(result.errors)

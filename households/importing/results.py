@@ -89,6 +89,9 @@ class ImportResult:
     preview: ImportPreview | None = None
     # A failed import taken back except these households, saved by others after it wrote them.
     kept: list[Kept] = field(default_factory=list)
+    # Stopped while writing (runs.TakenBack) and its undo could not finish (state `stuck`): households it wrote
+    # stay in the registry, so its errors are not problems of the file.
+    stuck: bool = False
 
     @property
     def ok(self) -> bool:

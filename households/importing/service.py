@@ -178,7 +178,7 @@ def _taken_back(run) -> ImportResult:
         return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")])
     runs.mark_told(run)  # told here, so not again on the import page
     if run.state == ImportRun.State.STUCK:  # its notice says what stays in the registry
-        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {runs.notice(run)}")])
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {runs.notice(run)}")], stuck=True)
     if not kept:
         outcome = _(
             "What it had written was taken back: nothing of the file is in the registry. Import the file again."

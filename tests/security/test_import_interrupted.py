@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from households import services
 from households.importing import household_import, runs, writing
+from households.importing.report import import_summary
 from households.models import Household, ImportBatch, ImportRun
 
 from ..households.workbooks import build
@@ -394,6 +395,37 @@ def test_an_import_taken_back_while_still_writing_names_the_households_it_kept(r
     assert [household.code for household in result.kept] == ["NEW-2"]
     assert _everything(leaving=["NEW-2"]) == before
     assert Household.objects.get(code="NEW-2").address == "Số 9"
+
+
+@pytest.mark.django_db
+def test_a_job_stopped_while_writing_whose_undo_is_stuck_does_not_say_nothing_was_written(
+    registry, monkeypatch, two_a_batch
+):
+    """The job's summary read "Nothing was written: the file has 1 problems" while the households its undo could
+    not take back stay in the registry."""
+
+    def refused(batch, **kwargs):
+        raise IntegrityError("a review refers to the household")
+
+    monkeypatch.setattr(writing, "undo_batch", refused)
+    job_id = uuid.uuid4()
+    result = household_import(
+        by=registry.users[OFFICER],
+        ward=registry.hb,
+        file=_file(),
+        dry_run=False,
+        progress=_stalls_after(registry, 4),
+        job_id=job_id,
+    )
+    assert ImportRun.objects.get(job_id=job_id).state == ImportRun.State.STUCK
+    assert Household.objects.filter(code="NEW-0").exists()  # still in the registry
+    assert result.errors[0].message.startswith(STOPPED_JOB)
+    summary = import_summary(result, dry_run=False)  # the job's message and the report's first line
+    assert "Chưa ghi gì" not in summary
+    assert summary == (
+        "Lần nhập bị dừng trước khi ghi xong và không hoàn tác được phần đã ghi: một số hộ của tệp vẫn còn trong sổ "
+        "theo dõi hộ như tệp đã ghi. Hãy kiểm tra các hộ đó hoặc báo quản trị viên; báo cáo nêu tên các hộ."
+    )
 
 
 @pytest.mark.django_db
