@@ -4,7 +4,7 @@ the review page's facts, and the import page's card starts its text at its paddi
 
 import pytest
 
-from .chromium import ENGLISH_CHROMIUM_ARGS, PHONE, WIDE
+from .chromium import ENGLISH_CHROMIUM_ARGS, PHONE, WIDE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,18 +25,6 @@ FIRST_CHILD_GAP = """card => {
 @pytest.fixture
 def chromium_args():
     return ENGLISH_CHROMIUM_ARGS
-
-
-def log_in(browser, live_server, username, viewport):
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "hungbinh@2025")
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
 
 
 def test_pages_keep_to_their_boxes(browser, live_server, campaign):

@@ -10,21 +10,9 @@ import pytest
 
 from households.models import UpperUnit
 
-from .chromium import PHONE, WIDE
+from .chromium import PHONE, WIDE, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(browser, live_server, username, viewport):
-    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "hungbinh@2025")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
 
 
 def box(locator):
