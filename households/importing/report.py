@@ -7,6 +7,7 @@ its sheet, row and column, and what the file adds or changes.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -41,10 +42,15 @@ def import_summary(result: ImportResult, *, dry_run: bool) -> str:
             "its households are still in the registry as the file wrote them. Check them or ask the administrator; "
             "the report names them."
         )
+    if result.stopped:  # its message says what became of what it wrote and what to do
+        return result.errors[0].message
     if result.errors:
-        return _("Nothing was written: the file has %(count)s problems, listed in the report.") % {
-            "count": len(result.errors)
-        }
+        count = len(result.errors)
+        return ngettext(
+            "Nothing was written: the file has %(count)s problem, listed in the report.",
+            "Nothing was written: the file has %(count)s problems, listed in the report.",
+            count,
+        ) % {"count": count}
     if dry_run:
         return (
             _(

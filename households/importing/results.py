@@ -92,6 +92,9 @@ class ImportResult:
     # Stopped while writing (runs.TakenBack) and its undo could not finish (state `stuck`): households it wrote
     # stay in the registry, so its errors are not problems of the file.
     stuck: bool = False
+    # Stopped while writing (the registry changed under it, or runs.TakenBack) and taken back, or being taken back:
+    # its one error says what became of what it wrote, not a problem of the file.
+    stopped: bool = False
 
     @property
     def ok(self) -> bool:

@@ -131,7 +131,7 @@ def household_import(
             "",
             _("The registry changed while the file was being imported, so nothing was written. Import the file again."),
         )
-        return ImportResult(errors=list(errors))
+        return ImportResult(errors=list(errors), stopped=True)
     return result
 
 
@@ -175,7 +175,7 @@ def _taken_back(run) -> ImportResult:
             "What it had written is being taken back now. Households edited after they were imported keep those "
             "edits; the import page will name them once this is done. Then import the file again."
         )
-        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")])
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")], stopped=True)
     runs.mark_told(run)  # told here, so not again on the import page
     if run.state == ImportRun.State.STUCK:  # its notice says what stays in the registry
         return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {runs.notice(run)}")], stuck=True)
@@ -183,7 +183,7 @@ def _taken_back(run) -> ImportResult:
         outcome = _(
             "What it had written was taken back: nothing of the file is in the registry. Import the file again."
         )
-        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")])
+        return ImportResult(errors=[ImportRowError("", 0, "", f"{cause} {outcome}")], stopped=True)
     outcome = _(
         "What it had written was taken back, except %(count)s households edited after they were imported: they "
         "keep those edits (listed below). Check them, then import the file again."

@@ -139,3 +139,17 @@ def test_the_page_says_when_a_file_goes_to_the_background(client, world, setting
     client.force_login(world.users["ward_officer_hb"])
     html = client.get(PAGE).content.decode()
     assert "Tệp lớn hơn 1,0\xa0MB được kiểm tra hoặc nhập ở chế độ chạy nền" in html
+
+
+@pytest.mark.parametrize(("count", "english"), [(1, "the file has 1 problem,"), (3, "the file has 3 problems,")])
+def test_the_summary_counts_the_files_problems_in_both_languages(count, english):
+    from django.utils import translation
+
+    from households.importing.report import import_summary
+    from households.importing.results import ImportResult, ImportRowError
+
+    result = ImportResult(errors=[ImportRowError("Hộ", n + 4, "Khối", "…") for n in range(count)])
+    with translation.override("en"):
+        assert english in import_summary(result, dry_run=False)
+    with translation.override("vi"):
+        assert import_summary(result, dry_run=False).startswith("Chưa ghi gì")

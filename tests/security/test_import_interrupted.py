@@ -374,6 +374,8 @@ def test_an_import_taken_back_while_still_writing_says_why_not_that_the_registry
     assert _everything() == before
     assert ImportRun.objects.filter(state=ImportRun.State.INTERRUPTED).count() == 1
     assert runs.notices_for(officer) == []  # told by the import it stopped, so not again on the import page
+    # A job's summary is that message, not "Nothing was written: the file has 1 problems" (it had none).
+    assert import_summary(result, dry_run=False) == result.errors[0].message
 
 
 @pytest.mark.django_db
@@ -443,6 +445,7 @@ def test_an_import_taken_back_by_another_process_leaves_the_outcome_to_the_impor
         "trang nhập danh sách sẽ nêu tên các hộ đó khi hoàn tác xong. Sau đó hãy nhập lại tệp."
     ]
     assert CHANGED not in result.errors[0].message
+    assert import_summary(result, dry_run=False) == result.errors[0].message  # not "Nothing was written"
     # That process's recovery ends (here: the next one, as it stalled too); the import page names what it kept.
     run = ImportRun.objects.get(state=ImportRun.State.UNDOING)
     _silent(run)
