@@ -149,6 +149,12 @@ def test_a_table_note_never_starts_a_page_alone(client, program_data):
         lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().isdigit()]
         assert not lines[0].startswith("Nhân khẩu:"), lines[:3]
         assert any("Tổng cộng" in line for line in lines), "the note's page holds the table's total rows too"
+    # A unit's persons line is never parted from its households line (the total's pair was split so).
+    for page in pages:
+        for line in page.splitlines():
+            if ": nhân khẩu" in line:
+                unit = line.split(": nhân khẩu")[0].split()[-2:]
+                assert f"{' '.join(unit)}: hộ" in page, (unit, page[:200])
 
 
 @pytest.mark.parametrize(
