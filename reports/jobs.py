@@ -75,7 +75,7 @@ def _claim(job_id) -> bool:
     )
 
 
-def _progress(job_id, attempt: int | None = None):
+def _progress(job_id, attempt: int):
     def report(done: int, total: int | None = None) -> None:
         values = {"done": done, "updated_at": timezone.now()}
         if total is not None:
@@ -85,14 +85,13 @@ def _progress(job_id, attempt: int | None = None):
     return report
 
 
-def _this_attempt(job_id, attempt: int | None):
+def _this_attempt(job_id, attempt: int):
     """The job while this attempt still holds it: a running job that another worker took over after it stalled
     (its attempts counted on) is no longer this attempt's to report, finish or fail."""
-    jobs = Job.objects.filter(pk=job_id, state=Job.State.RUNNING)
-    return jobs if attempt is None else jobs.filter(attempts=attempt)
+    return Job.objects.filter(pk=job_id, state=Job.State.RUNNING, attempts=attempt)
 
 
-def _fail(job_id, message: str, attempt: int | None = None) -> None:
+def _fail(job_id, message: str, attempt: int) -> None:
     _this_attempt(job_id, attempt).update(
         state=Job.State.FAILED, message=message, finished_at=timezone.now(), updated_at=timezone.now()
     )
