@@ -205,7 +205,7 @@ class StatusChange(models.Model):
         ]
         indexes = [
             models.Index(fields=["movement", "effective_on"], name="status_change_movement"),
-            # A household's class on a day is its latest change up to that day (reports.results.status_on):
+            # A household's class on a day is its latest change up to that day (households.selectors.status_on):
             # the first entry of this index read backwards, without a sort.
             models.Index(fields=["household", "effective_on", "id"], name="status_change_household_day"),
         ]

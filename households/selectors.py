@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Case, When
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
@@ -198,6 +199,56 @@ def member_list(*, user) -> QuerySet[Member]:
 
 def status_history(*, household: Household) -> QuerySet[StatusChange]:
     return household.status_changes.select_related("recorded_by").order_by("effective_on", "id")
+
+
+# --- The registry as it stood on a day (docs/reports.md: the reports, the plan's indicators) ---
+
+
+def status_on(day: date, household_ref: str = "pk"):
+    """A household's official status on `day`: its latest status change on or before it.
+
+    A household with no recorded change at all (saved before the history was
+    kept) has its current status from `status_since` on. NULL when the
+    household was not on the registry yet.
+
+    The latest change is the first entry of the index on (household,
+    effective_on, id), read backwards; whether the household has any change
+    is asked only when it has none up to `day` (COALESCE stops at the first
+    value), so most households cost one index probe.
+    """
+    changes = StatusChange.objects.filter(household_id=OuterRef(household_ref))
+    latest = changes.filter(effective_on__lte=day).order_by("-effective_on", "-id").values("to_status")[:1]
+    prefix = "" if household_ref == "pk" else household_ref.removesuffix("_id") + "__"
+    unrecorded = Case(
+        When(
+            Q(**{f"{prefix}status_since__lte": day}) & ~Exists(changes),
+            then=F(f"{prefix}status"),
+        ),
+        default=Value(None),
+        output_field=CharField(),
+    )
+    return Coalesce(Subquery(latest), unrecorded, output_field=CharField())
+
+
+def persons_on(day: date, household_ref: str = "pk"):
+    """The household's persons on `day`: its members now, and those who left it after that day."""
+    members = (
+        Member.objects.filter(household_id=OuterRef(household_ref))
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    left_later = (
+        MemberRemoval.objects.filter(household_id=OuterRef(household_ref), left_on__gt=day)
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0) + Coalesce(
+        Subquery(left_later, output_field=IntegerField()), 0
+    )
 
 
 def newly_escaped_q(as_of: date) -> Q:

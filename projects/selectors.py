@@ -18,7 +18,7 @@ from django.utils import timezone
 from households.models import Household, Khoi, Member, StatusChange
 from households.rules import Status
 from households.scoping import NOTHING, scope_q
-from households.selectors import household_detail_queryset, khoi_list, target_q
+from households.selectors import household_detail_queryset, khoi_list, status_on, target_q
 from hungbinh.accounts.roles import Role, is_unit_member, role_of
 
 from . import rules
@@ -394,8 +394,6 @@ def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRo
     if as_of < today:
         # A past period (a progress report's): the classes on its last day, from the status history, as the
         # report's own tables count them (docs/reports.md), not today's.
-        from reports.results import status_on
-
         households = households.annotate(status_then=status_on(as_of))
         status_field = "status_then"
     else:

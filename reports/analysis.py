@@ -20,10 +20,10 @@ from django.utils.translation import pgettext
 
 from households.models import Household, Khoi, Member, Ward
 from households.rules import CHILD_AGE_LIMIT, Gender, Status, add_months, percent
+from households.selectors import status_on
 from households.vocab import MAJORITY_ETHNICITY, Ethnicity
 
 from .periods import Period
-from .results import status_on
 from .tables import HeaderCell, ReportTable, TableRow
 
 CLASSES = (Status.POOR, Status.NEAR_POOR)

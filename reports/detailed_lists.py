@@ -27,12 +27,12 @@ from django.utils.translation import pgettext
 
 from households.models import Member
 from households.rules import Gender, Status
+from households.selectors import status_on
 
 from . import layout
 from .analysis import CLASSES, Units, upper_units, ward_units
 from .pdf import render_pdf
 from .periods import Period
-from .results import status_on
 from .tables import HeaderCell, ReportTable, TableRow, write_workbook
 
 GENDERS = dict(Gender.choices)

@@ -191,3 +191,44 @@ def test_household_list_applies_the_filters_itself(world):
     assert found(has_merit_person=True) == {escaped}
     assert found(q="nguyen thi hang") == {poor}
     assert selectors.household_list(user=officer, query=selectors.HouseholdQuery()).count() == 3
+
+
+def test_a_households_class_on_a_day_is_its_latest_change_up_to_that_day(world):
+    """status_on: the registry's own expression (the reports' tables and a past period's plan indicators use it)."""
+    left = HouseholdFactory(khoi=world.hb_k1, status=Status.AVERAGE, status_since=date(2025, 8, 1))
+    StatusChange.objects.create(
+        household=left, to_status=Status.POOR, effective_on=date(2022, 1, 1), reason="registration"
+    )
+    StatusChange.objects.create(
+        household=left,
+        from_status=Status.POOR,
+        to_status=Status.AVERAGE,
+        effective_on=date(2025, 8, 1),
+        reason="decision",
+        decision_number="30/QĐ-UBND",
+    )
+    unrecorded = HouseholdFactory(khoi=world.hb_k1, status=Status.NEAR_POOR, status_since=date(2024, 1, 15))
+
+    def on(day):
+        rows = Household.objects.annotate(then=selectors.status_on(day)).values_list("pk", "then")
+        return dict(rows)
+
+    assert on(date(2025, 7, 31)) == {left.pk: Status.POOR, unrecorded.pk: Status.NEAR_POOR}
+    assert on(date(2025, 8, 1)) == {left.pk: Status.AVERAGE, unrecorded.pk: Status.NEAR_POOR}
+    # Before its first change, or before the status_since of a household without history: not on the registry.
+    assert on(date(2021, 12, 31)) == {left.pk: None, unrecorded.pk: None}
+
+
+def test_a_households_persons_on_a_day_are_its_members_and_those_who_left_after_it(world):
+    from households.models import MemberRemoval
+
+    household = HouseholdFactory(khoi=world.hb_k1)
+    MemberFactory.create_batch(2, household=household)
+    MemberRemoval.objects.create(household=household, member_id=900, full_name="Đã chuyển đi", left_on=date(2025, 6, 1))
+    empty = HouseholdFactory(khoi=world.hb_k1)
+
+    def persons(day):
+        return dict(Household.objects.annotate(n=selectors.persons_on(day)).values_list("pk", "n"))
+
+    assert persons(date(2025, 5, 31)) == {household.pk: 3, empty.pk: 0}
+    assert persons(date(2025, 6, 1)) == {household.pk: 2, empty.pk: 0}
