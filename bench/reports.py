@@ -116,8 +116,21 @@ SELECT ward_id, status_then, COUNT(*), SUM(persons) FROM (
     SELECT h.ward_id, {STATUS_THEN} AS status_then, {PERSONS_THEN} AS persons {UNIT_HOUSEHOLDS}
 ) AS t WHERE status_then IN ('poor', 'near_poor', 'average') GROUP BY 1, 2
 """
-# Movements: the changes inside the period that leave or enter the poor or near-poor class, and the
-# households without any history whose class began inside it (with the class counts at both ends).
+# Movements: the classes on the day before the period and on its last day in one pass (as
+# reports.results.period_counts: grouped by both classes, the members counted once for both days' persons, the
+# target groups' flags beside), the changes inside the period that leave or enter the poor or near-poor class,
+# and the households without any history whose class began inside it.
+LEFT_AFTER = "(SELECT COUNT(*) FROM households_memberremoval r WHERE r.household_id = h.id AND r.left_on > %s)"
+RAW_PERIOD_COUNTS = f"""
+SELECT ward_id, status_start, status_end, COUNT(*), SUM(members), SUM(left_start), SUM(left_end),
+       SUM(CASE WHEN ethnic_minority THEN 1 ELSE 0 END), SUM(CASE WHEN has_merit_person THEN 1 ELSE 0 END) FROM (
+    SELECT h.ward_id, h.ethnic_minority, h.has_merit_person,
+           {STATUS_THEN} AS status_start, {STATUS_THEN} AS status_end,
+           (SELECT COUNT(*) FROM households_member m WHERE m.household_id = h.id) AS members,
+           {LEFT_AFTER} AS left_start, {LEFT_AFTER} AS left_end
+    {UNIT_HOUSEHOLDS}
+) AS t GROUP BY 1, 2, 3
+"""
 RAW_CHANGES = f"""
 SELECT h.ward_id, c.from_status, c.to_status, c.movement, COUNT(*), SUM({PERSONS_THEN})
 FROM households_statuschange c JOIN households_household h ON h.id = c.household_id
@@ -188,9 +201,8 @@ def raw_results(unit, period) -> list:
 
 
 def raw_movements(unit, period) -> list:
-    rows = []
-    for day in (period.before_start, period.end):
-        rows += _raw(RAW_CLASS_COUNTS, [day, day, day, unit.pk])
+    start, end = period.before_start, period.end
+    rows = _raw(RAW_PERIOD_COUNTS, [start, start, end, end, start, end, unit.pk])
     rows += _raw(RAW_CHANGES, [period.end, unit.pk, period.start, period.end])
     rows += _raw(RAW_UNRECORDED, [period.end, unit.pk, period.start, period.end])
     return rows

@@ -24,6 +24,7 @@ from households.selectors import status_on
 from households.vocab import MAJORITY_ETHNICITY, Ethnicity
 
 from .periods import Period
+from .results import target_counts
 from .tables import HeaderCell, ReportTable, TableRow
 
 CLASSES = (Status.POOR, Status.NEAR_POOR)
@@ -74,24 +75,12 @@ def _with_total(units: Units, values: dict, width: int) -> list[TableRow]:
 def target_groups_table(units: Units, period: Period) -> ReportTable:
     """Poor and near-poor households by priority group, and their persons by group and ethnicity."""
     day = period.end
-    # Every class grouped, the others skipped below: a filter would work the class out twice per household.
-    households = (
-        units.households.order_by()
-        .annotate(status_then=status_on(day))
-        .values(units.household_unit, "status_then")
-        .annotate(
-            n=Count("pk"),
-            minority=Count("pk", filter=Q(ethnic_minority=True)),
-            merit=Count("pk", filter=Q(has_merit_person=True)),
-        )
-    )
     values: dict[int, list[int]] = {}
-    for row in households:
-        if row["status_then"] not in CLASSES:
+    for (unit, status), counts in target_counts(units.households, day, units.household_unit).items():
+        if status not in CLASSES:
             continue
-        target = values.setdefault(row[units.household_unit], [0] * 11)
-        offset = 0 if row["status_then"] == Status.POOR else 3
-        target[offset : offset + 3] = [row["n"], row["minority"], row["merit"]]
+        offset = 0 if status == Status.POOR else 3
+        values.setdefault(unit, [0] * 11)[offset : offset + 3] = list(counts)
     child_born_after = add_months(day, -12 * CHILD_AGE_LIMIT)
     member_unit = f"household__{units.household_unit.removesuffix('_id')}"
     # The class is worked out once per household (a semi-join), not once per member.

@@ -16,7 +16,7 @@ from pygal.style import Style
 from households.rules import Status
 
 from .periods import Period
-from .results import ResultsTable, class_counts
+from .results import ResultsTable, class_totals
 
 FONT = "'Times New Roman', 'Liberation Serif', 'DejaVu Serif', serif"
 STYLE = Style(
@@ -101,15 +101,16 @@ def rates_chart(table: ResultsTable) -> str:
 def trend_points(
     households, population_by_year: dict[int, int | None], period: Period, group_by: str = "ward_id"
 ) -> list[tuple[int, float | None, float | None]]:
-    """(year, poverty rate, near-poverty rate) for the last years up to the period: one query per year."""
+    """(year, poverty rate, near-poverty rate) for the last years up to the period: one query for every year
+    not counted already (`class_totals`)."""
     from households.rules import percent
 
+    years = range(period.year - TREND_YEARS + 1, period.year + 1)
+    days = {year: period.end if year == period.year else date(year, 12, 31) for year in years}
+    totals = class_totals(households, list(days.values()), group_by)
     points = []
-    for year in range(period.year - TREND_YEARS + 1, period.year + 1):
-        day = period.end if year == period.year else date(year, 12, 31)
-        counts = class_counts(households, day, group_by, persons=False)
-        poor = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.POOR)
-        near = sum(n for (_unit, status), (n, _p) in counts.items() if status == Status.NEAR_POOR)
+    for year, day in days.items():
+        poor, near = totals[day].get(Status.POOR, 0), totals[day].get(Status.NEAR_POOR, 0)
         total = population_by_year.get(year)
         if total:
             points.append((year, float(percent(poor, total)), float(percent(near, total))))

@@ -17,6 +17,7 @@ from .pdf import render_pdf
 from .periods import Period
 from .results import (
     movements_report_table,
+    period_counts,
     population_totals,
     results_report_table,
     shared_class_counts,
@@ -64,11 +65,13 @@ def _tables(level: str, unit, period: Period):
 
 
 def _count_tables(level: str, unit, period: Period):
+    units = ward_units(unit) if level == "ward" else upper_units(unit)
+    # One pass over the households for the official table, the movements' two days and the target groups.
+    period_counts(units.households, period, units.household_unit)
     if level == "ward":
         results, movements = ward_results(unit, period), ward_movements(unit, period)
     else:
         results, movements = upper_results(unit, period), upper_movements(unit, period)
-    units = ward_units(unit) if level == "ward" else upper_units(unit)
     return results, [
         results_report_table(results),
         *(movements_report_table(t, results.unit_label) for t in movements),

@@ -11,11 +11,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from households.models import Household, Khoi, StatusChange, Ward
+from households.models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from households.rules import Status, percent
 from households.selectors import persons_on, status_on
 
@@ -25,6 +26,12 @@ from .periods import Period
 from .tables import Attention, HeaderCell, ReportTable, TableRow
 
 CLASSES = (Status.POOR, Status.NEAR_POOR, Status.AVERAGE)
+
+
+def _count_of(rows):
+    """How many of `rows` (filtered on `household_id=OuterRef(…)`) the household has: one index probe, 0 for none."""
+    counted = rows.order_by().values("household_id").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 _shared_counts: ContextVar[dict | None] = ContextVar("shared_class_counts", default=None)
@@ -74,6 +81,128 @@ def class_counts(
     if shared is not None:
         shared[(key, persons)] = counts
     return counts
+
+
+@dataclass
+class PeriodCounts:
+    """The class counts of a period's two days and its target groups, from one pass over the households."""
+
+    start: dict  # class_counts on the day before the period
+    end: dict  # class_counts on its last day
+    # {(unit id, status): (households, ethnic minority, with a person with merit)} on the last day
+    targets: dict
+
+
+def period_counts(households, period: Period, group_by: str) -> PeriodCounts:
+    """The class counts on the day before the period and on its last day, and the target groups: one query.
+
+    Each household's class on both days, grouped by unit and by both classes,
+    its members counted once for both days' persons (a member who left after
+    the day still counts on it, `persons_on`). Inside `shared_class_counts`
+    the counts are kept for `class_counts` of either day and for
+    `target_counts`, so that a report's official table, movements and target
+    groups make this one pass instead of one each.
+    """
+    shared = _shared_counts.get()
+    keys = {
+        "start": ((str(households.query), period.before_start, group_by), True),
+        "end": ((str(households.query), period.end, group_by), True),
+        "targets": ((str(households.query), period.end, group_by), "targets"),
+    }
+    if shared is not None and all(key in shared for key in keys.values()):
+        return PeriodCounts(**{name: shared[key] for name, key in keys.items()})
+    members = OuterRef("pk")
+    rows = (
+        households.order_by()
+        .annotate(status_start=status_on(period.before_start), status_end=status_on(period.end))
+        .values(group_by, "status_start", "status_end")
+        .annotate(
+            households_n=Count("pk"),
+            members_n=Sum(_count_of(Member.objects.filter(household_id=members))),
+            left_after_start=Sum(
+                _count_of(MemberRemoval.objects.filter(household_id=members, left_on__gt=period.before_start))
+            ),
+            left_after_end=Sum(_count_of(MemberRemoval.objects.filter(household_id=members, left_on__gt=period.end))),
+            minority=Count("pk", filter=Q(ethnic_minority=True)),
+            merit=Count("pk", filter=Q(has_merit_person=True)),
+        )
+    )
+    start, end, targets = {}, {}, {}
+
+    def add(counts, key, values):
+        counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0,) * len(values)), values, strict=True))
+
+    for row in rows:
+        unit, members_n = row[group_by], row["members_n"] or 0
+        if row["status_start"] in CLASSES:
+            add(start, (unit, row["status_start"]), (row["households_n"], members_n + (row["left_after_start"] or 0)))
+        if row["status_end"] in CLASSES:
+            add(end, (unit, row["status_end"]), (row["households_n"], members_n + (row["left_after_end"] or 0)))
+            add(targets, (unit, row["status_end"]), (row["households_n"], row["minority"], row["merit"]))
+    counts = PeriodCounts(start, end, targets)
+    if shared is not None:
+        for name, key in keys.items():
+            shared[key] = getattr(counts, name)
+    return counts
+
+
+def target_counts(households, day: date, group_by: str) -> dict[tuple[int, str], tuple[int, int, int]]:
+    """{(unit id, status): (households, ethnic minority, with a person with merit)} on `day`. One query, none
+    inside `shared_class_counts` after `period_counts` of a period ending on `day`."""
+    shared = _shared_counts.get()
+    key = ((str(households.query), day, group_by), "targets")
+    if shared is not None and key in shared:
+        return shared[key]
+    # Every class grouped, the others skipped below: a filter would work the class out twice per household.
+    rows = (
+        households.order_by()
+        .annotate(status_then=status_on(day))
+        .values(group_by, "status_then")
+        .annotate(
+            n=Count("pk"),
+            minority=Count("pk", filter=Q(ethnic_minority=True)),
+            merit=Count("pk", filter=Q(has_merit_person=True)),
+        )
+    )
+    counts = {
+        (row[group_by], row["status_then"]): (row["n"], row["minority"], row["merit"])
+        for row in rows
+        if row["status_then"] in CLASSES
+    }
+    if shared is not None:
+        shared[key] = counts
+    return counts
+
+
+def class_totals(households, days: list[date], group_by: str) -> dict[date, dict[str, int]]:
+    """{day: {status: households}} over all the units, for several days: the days counted already (inside
+    `shared_class_counts`) are read from those counts, the others counted in one query, a class column per
+    day (a pass over the households each day took before)."""
+    shared = _shared_counts.get()
+    totals: dict[date, dict[str, int]] = {}
+    for day in days:
+        key = (str(households.query), day, group_by)
+        for kind in (True, False):  # class_counts of that day, with or without the persons
+            if shared is not None and (key, kind) in shared:
+                totals[day] = {}
+                for (_unit, status), (n, _persons) in shared[(key, kind)].items():
+                    totals[day][status] = totals[day].get(status, 0) + n
+                break
+        else:
+            if shared is not None and (key, "totals") in shared:
+                totals[day] = shared[(key, "totals")]
+    missing = [day for day in days if day not in totals]
+    if missing:
+        columns = {f"status_{i}": status_on(day) for i, day in enumerate(missing)}
+        rows = list(households.order_by().annotate(**columns).values(*columns).annotate(n=Count("pk")))
+        for i, day in enumerate(missing):
+            totals[day] = {}
+            for row in rows:
+                if row[f"status_{i}"] in CLASSES:
+                    totals[day][row[f"status_{i}"]] = totals[day].get(row[f"status_{i}"], 0) + row["n"]
+            if shared is not None:
+                shared[((str(households.query), day, group_by), "totals")] = totals[day]
+    return {day: totals[day] for day in days}
 
 
 # --- The official results table -----------------------------------------------------
@@ -284,7 +413,9 @@ class MovementsTable:
 
 
 def movement_counts(households, period: Period, group_by: str) -> dict:
-    """{(status, unit id): MovementRows} for the poor and near-poor tables. Three aggregate queries.
+    """{(status, unit id): MovementRows} for the poor and near-poor tables. Three aggregate queries: the class
+    counts of both days (`period_counts`, shared with the report's other tables), the changes, the households
+    without any history.
 
     Households: start and end are the classes on the day before the period and
     on its last day; each status change inside the period that leaves or
@@ -301,8 +432,8 @@ def movement_counts(households, period: Period, group_by: str) -> dict:
     def rows(status, unit) -> MovementRows:
         return result.setdefault((status, unit), MovementRows())
 
-    start = class_counts(households, period.before_start, group_by)
-    end = class_counts(households, period.end, group_by)
+    counted = period_counts(households, period, group_by)
+    start, end = counted.start, counted.end
     for (unit, status), (n, persons) in start.items():
         if status in MOVEMENT_CLASSES:
             rows(status, unit).households[rules.START] = n

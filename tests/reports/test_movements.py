@@ -129,3 +129,41 @@ def test_the_files_show_the_movements(client, moves):
     pdf = client.get(f"/reports/results/ward/{moves.hb.pk}/2025.pdf")
     assert pdf.status_code == 200
     assert layout_row(pdf.content, "Khối 1: hộ") == ["4", "1", "1", "1", "1", "1", "0", "0", "3"]
+
+
+@pytest.mark.parametrize("period", ["2025", "2025-H1", "2025-H2", "2025-Q2", "2024", "2026-Q1"])
+def test_one_pass_counts_both_days_as_the_separate_counts_do(moves, period, django_assert_num_queries):
+    """`period_counts` (the report's one pass: the classes on both days, persons, target groups) equals the class
+    counts of each day and the target groups counted apart, members who left before, inside and after the period
+    included; and the bench's raw SQL of it counts the same."""
+    from bench.reports import raw_movements
+    from households.models import Household, MemberRemoval
+    from reports.results import class_counts, period_counts, target_counts
+
+    for household in Household.objects.filter(ward=moves.hb).order_by("pk")[:5]:
+        for left_on in (date(2024, 12, 31), date(2025, 1, 1), date(2025, 6, 30), date(2025, 7, 1), date(2026, 2, 1)):
+            MemberRemoval.objects.create(household=household, member_id=0, full_name="Đã chuyển đi", left_on=left_on)
+    Household.objects.filter(pk__in=Household.objects.filter(ward=moves.hb).order_by("pk")[1:4]).update(
+        ethnic_minority=True, has_merit_person=True
+    )
+    parsed = parse_period(period)
+    for households, group_by in (
+        (Household.objects.filter(ward=moves.hb), "khoi_id"),
+        (Household.objects.filter(ward__upper_unit=moves.hb.upper_unit), "ward_id"),
+    ):
+        with django_assert_num_queries(1):
+            counted = period_counts(households, parsed, group_by)
+        assert counted.start == class_counts(households, parsed.before_start, group_by)
+        assert counted.end == class_counts(households, parsed.end, group_by)
+        assert counted.targets == target_counts(households, parsed.end, group_by)
+    # The bench's raw pass over the unit: its rows summed as period_counts sums them.
+    rows = raw_movements(moves.hb.upper_unit, parsed)
+    start, end = {}, {}
+    for ward, status_start, status_end, n, members, left_start, left_end, *_flags in (r for r in rows if len(r) == 9):
+        if status_start in ("poor", "near_poor", "average"):
+            before = start.get((ward, status_start), (0, 0))
+            start[(ward, status_start)] = (before[0] + n, before[1] + members + left_start)
+        if status_end in ("poor", "near_poor", "average"):
+            before = end.get((ward, status_end), (0, 0))
+            end[(ward, status_end)] = (before[0] + n, before[1] + members + left_end)
+    assert (start, end) == (counted.start, counted.end)

@@ -126,26 +126,32 @@ def _consolidated_report_with_charts(unit, period):
 
 
 def test_consolidated_tables_and_charts_count_each_day_once(registry, django_assert_num_queries):
-    """The official table, the movements, the rates and the trend chart of one report share the class counts
-    of a day (each a pass over every household and its history, the costly part on 150,000 households): the
-    period's end is counted once, the day before its start once, the earlier years of the trend once each,
-    and the number of queries does not grow with the wards or the households (bench/RESULTS.md, "Reports")."""
+    """The official table, the movements, the target groups, the rates and the trend chart of one report share
+    the class counts of a day (each a pass over every household and its history, the costly part on 150,000
+    households): the period's end and the day before its start are counted in one pass (`period_counts`), the
+    trend's earlier years in one more, and the number of queries does not grow with the wards or the households
+    (bench/RESULTS.md, "Reports")."""
     period = parse_period("2025")
     unit = registry.hb.upper_unit
     with CaptureQueriesContext(connection) as queries:
         report, _svgs = _consolidated_report_with_charts(unit, period)
-    days = sorted((day, persons) for (_households, day, _group), persons in report.counts)
-    assert days == [
-        (date(2021, 12, 31), False),
-        (date(2022, 12, 31), False),
-        (date(2023, 12, 31), False),
-        (date(2024, 12, 31), True),  # the day before the period: the movements' start
-        (date(2025, 12, 31), True),  # the period's end: the official table, the movements, the rates, the trend
+    assert sorted((day, str(kind)) for (_households, day, _group), kind in report.counts) == [
+        (date(2021, 12, 31), "totals"),  # the trend's earlier years, households only
+        (date(2022, 12, 31), "totals"),
+        (date(2023, 12, 31), "totals"),
+        (date(2024, 12, 31), "True"),  # the day before the period: the movements' start, the trend
+        (date(2025, 12, 31), "True"),  # the period's end: the official table, the movements, the rates, the trend
+        (date(2025, 12, 31), "targets"),  # the target groups, from the same pass
     ]
+    passes = [q["sql"] for q in queries.captured_queries if "households_statuschange" in q["sql"]]
+    # The period's pass, the movements' changes and households without history, the target groups' members,
+    # the trend's earlier years.
+    assert len(passes) == 5, passes
     # Pinned: a new query here is a new pass over the households of every ward, paid on each report.
-    # 21 since the children's deprivation table (its one pass over the counted households' members).
+    # 17 since the period's two days and the target groups are one pass and the trend's earlier years another
+    # (21 before).
     pinned = len(queries.captured_queries)
-    assert pinned == 21, [q["sql"][:100] for q in queries.captured_queries]
+    assert pinned == 17, [q["sql"][:100] for q in queries.captured_queries]
     for khoi in (registry.hb_k1, registry.hb_k2, registry.qt_k1, KhoiFactory(ward=registry.hb, name="Khối 3")):
         for status in ("poor", "near_poor", "average"):
             household(khoi, status)
@@ -154,8 +160,8 @@ def test_consolidated_tables_and_charts_count_each_day_once(registry, django_ass
 
 
 def test_the_pdf_draws_its_trend_from_the_days_its_tables_counted(registry):
-    """render_results_pdf counts only the trend's earlier years: the period's end and the day before its start
-    come from the tables (on 30 wards × 5,000 households each such pass is about a second)."""
+    """render_results_pdf counts only the trend's earlier years, in one query: the period's end and the day
+    before its start come from the tables (on 30 wards × 5,000 households each such pass is about a second)."""
     from reports.result_documents import render_results_pdf, upper_results_report
 
     period = parse_period("2025")
@@ -163,9 +169,35 @@ def test_the_pdf_draws_its_trend_from_the_days_its_tables_counted(registry):
     with CaptureQueriesContext(connection) as queries:
         render_results_pdf(report)
     statuses_on = [q["sql"] for q in queries.captured_queries if "households_statuschange" in q["sql"]]
-    assert len(statuses_on) == 3, statuses_on
+    assert len(statuses_on) == 1, statuses_on
+    for day in ("2021-12-31", "2022-12-31", "2023-12-31"):
+        assert day in statuses_on[0]
     for day in ("2024-12-31", "2025-12-31"):
-        assert not [sql for sql in statuses_on if day in sql]
+        assert day not in statuses_on[0]
+
+
+def test_the_trend_counts_in_one_query_what_the_tables_count_on_each_day(registry, django_assert_num_queries):
+    """The trend's one query over several days counts each day as the official table's `class_counts` does."""
+    from households.models import Household
+    from reports.results import class_counts, class_totals
+
+    households = Household.objects.filter(ward__upper_unit=registry.hb.upper_unit)
+    days = [
+        date(2020, 2, 29),
+        date(2020, 3, 1),
+        date(2024, 1, 15),
+        date(2025, 7, 31),
+        date(2025, 8, 1),
+        date(2026, 1, 1),
+    ]
+    with django_assert_num_queries(1):
+        totals = class_totals(households, days, "ward_id")
+    for day in days:
+        expected = {}
+        for (_ward, status), (n, _persons) in class_counts(households, day, "ward_id").items():
+            expected[status] = expected.get(status, 0) + n
+        assert totals[day] == expected, day
+    assert totals[date(2025, 8, 1)]["near_poor"] == totals[date(2025, 7, 31)]["near_poor"] + 1  # escaped in August
 
 
 # --- Downloads --------------------------------------------------------------------
