@@ -8,7 +8,16 @@ WeasyPrint embeds whichever it found and the layout does not move. Documents
 fetch nothing but local files: no network access while rendering.
 """
 
+import itertools
+import logging
+import os
+import signal
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass
 from functools import cache
+from io import BytesIO
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -19,6 +28,7 @@ from . import layout
 
 DOCUMENT_CSS = "css/document.css"
 PDF_CONTENT_TYPE = "application/pdf"
+logger = logging.getLogger(__name__)
 
 
 class RenderingUnavailable(RuntimeError):
@@ -61,16 +71,10 @@ def _stylesheet_path() -> str:
 
 def html_to_pdf(html: str, target=None) -> bytes | None:
     """The PDF of `html` in the document layout: bytes, or written to `target` (a path or binary file)."""
-    weasyprint, font_configuration = _weasyprint()
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["file", "data"])
-    fonts = font_configuration()
-    stylesheet = weasyprint.CSS(filename=_stylesheet_path(), font_config=fonts, url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html, base_url=_stylesheet_path(), url_fetcher=fetcher)
-    return document.write_pdf(target, stylesheets=[stylesheet], font_config=fonts)
+    return _write_pdf(html, target)
 
 
-def render_pdf(template_name: str, context: dict, target=None) -> bytes | None:
-    """Render a document template (extending reports/official.html) to PDF, always in Vietnamese."""
+def _render_html(template_name: str, context: dict) -> str:
     context = {
         "national_title": layout.NATIONAL_TITLE,
         "motto": layout.MOTTO,
@@ -78,5 +82,197 @@ def render_pdf(template_name: str, context: dict, target=None) -> bytes | None:
         **context,
     }
     with translation.override("vi"):
-        html = render_to_string(template_name, context)
-    return html_to_pdf(html, target)
+        return render_to_string(template_name, context)
+
+
+def render_pdf(template_name: str, context: dict, target=None) -> bytes | None:
+    """Render a document template (extending reports/official.html) to PDF, always in Vietnamese."""
+    return html_to_pdf(_render_html(template_name, context), target)
+
+
+# A part's pages without what the page margins hold (the page numbers): the stamp adds it to the joined pages.
+_MARGIN_BOXES = [
+    f"{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+]
+WITHOUT_MARGINS_CSS = "@page { " + " ".join(f"@{box} {{ content: none !important; }}" for box in _MARGIN_BOXES) + " }"
+MARGINS_FORM = "/PageMargins"  # the stamp of a page's margins, among the page's forms
+
+
+def _write_pdf(html: str, target=None, *, margins=True) -> bytes | None:
+    weasyprint, font_configuration = _weasyprint()
+    fetcher = weasyprint.URLFetcher(allowed_protocols=["file", "data"])
+    fonts = font_configuration()
+    stylesheets = [weasyprint.CSS(filename=_stylesheet_path(), font_config=fonts, url_fetcher=fetcher)]
+    if not margins:
+        stylesheets.append(weasyprint.CSS(string=WITHOUT_MARGINS_CSS, font_config=fonts, url_fetcher=fetcher))
+    document = weasyprint.HTML(string=html, base_url=_stylesheet_path(), url_fetcher=fetcher)
+    return document.write_pdf(target, stylesheets=stylesheets, font_config=fonts)
+
+
+def parallel_processes() -> int:
+    """How many processes may lay out the parts of one document at once: the cores this process may use, or 1
+    where it cannot fork safely (no fork on the system; or other threads in this process, one of which could
+    hold a lock of pango or fontconfig that the forked copy would wait on for ever)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def html_parts_to_pdf(parts: list[str], target=None) -> bytes | None:
+    """One PDF of `parts`, HTML documents that follow each other, each beginning on a new page (the pages a
+    single document would break to anyway): each part is laid out in a process of its own, forked, at the same
+    time (WeasyPrint holds the interpreter lock for a whole layout, so threads would not overlap), without
+    what its page margins hold; the files are joined and every page's margins (the page number) are stamped
+    from one small document of as many pages in the same stylesheet, so the pages read as render_pdf's.
+
+    This process lays out the first part itself; a part whose process failed is laid out here after the
+    others. The forked processes get their part as text and touch neither the database nor anything else
+    they inherited: they write their file and leave with os._exit, which runs no clean-up of the copies."""
+    from pypdf import PdfReader, PdfWriter
+
+    files = _parts_in_processes(parts)
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(files[0])))
+    for content in files[1:]:
+        writer.append(PdfReader(BytesIO(content)))
+    _stamp_margins(writer)
+    root = writer.root_object
+    if "/Outlines" in root and "/First" not in root["/Outlines"]:  # no bookmarks, as render_pdf's file has none
+        del root["/Outlines"]
+    if target is None:
+        output = BytesIO()
+        writer.write(output)
+        return output.getvalue()
+    writer.write(target)
+    return None
+
+
+def _parts_in_processes(parts: list[str]) -> list[bytes]:
+    files: list[bytes | None] = [None] * len(parts)
+    children = {}
+    with tempfile.TemporaryDirectory(prefix="pdf-parts-") as folder:
+        try:
+            for index, html in enumerate(parts[1:], start=1):
+                path = os.path.join(folder, f"{index}.pdf")
+                pid = os.fork()
+                if pid == 0:  # the copy: lay out the part, write it, leave without any clean-up
+                    code = 1
+                    try:
+                        _write_pdf(html, path, margins=False)
+                        code = 0
+                    except BaseException:
+                        traceback.print_exc()
+                    finally:
+                        os._exit(code)
+                children[pid] = (index, path)
+            files[0] = _write_pdf(parts[0], margins=False)
+            for pid in list(children):
+                _pid, status = os.waitpid(pid, 0)
+                index, path = children.pop(pid)
+                if os.waitstatus_to_exitcode(status) == 0:
+                    with open(path, "rb") as done:
+                        files[index] = done.read()
+        finally:
+            for pid in children:  # this process failed while its copies ran: stop them, leave no zombie
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+    for index, content in enumerate(files):
+        if content is None:
+            logger.warning("Part %d of %d of a PDF failed in its own process; laid out again here.", index, len(parts))
+            files[index] = _write_pdf(parts[index], margins=False)
+    return files
+
+
+def _stamp_margins(writer) -> None:
+    """Every page's margin boxes (the page number from the second page on) drawn over the joined pages: the
+    stylesheet's own @page rules laid out over empty pages of the same sizes (landscape ones named `wide`).
+    Each stamp page becomes a form drawn after the page's own content, which is left as it is (not parsed
+    nor written again): its graphics state is saved before it and restored after."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    pages = writer.pages
+    blank = "".join(
+        '<div class="stamp-page%s"></div>' % (" wide" if page.mediabox.width > page.mediabox.height else "")
+        for page in pages
+    )
+    html = (
+        '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><style>'
+        ".stamp-page + .stamp-page { break-before: page; } .stamp-page.wide { page: wide; }"
+        f"</style></head><body>{blank}</body></html>"
+    )
+    stamps = PdfReader(BytesIO(_write_pdf(html))).pages
+    if len(stamps) != len(pages):
+        raise RuntimeError(f"The page numbers came to {len(stamps)} pages for {len(pages)}.")
+
+    def stream(data: bytes, **entries):
+        content = DecodedStreamObject()
+        content.set_data(data)
+        content.update({NameObject(key): value for key, value in entries.items()})
+        return writer._add_object(content.flate_encode())
+
+    save, draw = stream(b"q\n"), stream(b"Q\nq\n%s Do\nQ\n" % MARGINS_FORM.encode())
+    for page, stamp in zip(pages, stamps, strict=True):
+        if [float(x) for x in page.mediabox] != [float(x) for x in stamp.mediabox]:
+            raise RuntimeError("A page's margins came to another size than the page.")
+        form = stream(
+            stamp.get_contents().get_data() if stamp.get_contents() is not None else b"",
+            **{
+                "/Type": NameObject("/XObject"),
+                "/Subtype": NameObject("/Form"),
+                "/BBox": ArrayObject(stamp.mediabox),
+                "/Resources": stamp.get("/Resources", DictionaryObject()).get_object().clone(writer),
+            },
+        )
+        resources = DictionaryObject(page["/Resources"].get_object())  # shared by the pages: each its own
+        forms = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        forms[NameObject(MARGINS_FORM)] = form
+        resources[NameObject("/XObject")] = forms
+        page[NameObject("/Resources")] = resources
+        contents = page.raw_get("/Contents")
+        contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        page[NameObject("/Contents")] = ArrayObject([save, *contents, draw])
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of a document's tables laid out on its own (`render_pdf_in_parts`), as the template sees it in
+    `part`: reports/official.html writes the heading and title in the first part only and the closing in the
+    last; reports/includes/report_sections.html writes these tables, the first on a new page unless the part
+    is the first."""
+
+    tables: list
+    first: bool
+    last: bool
+
+
+def split_parts(tables: list, weights: list[float], count: int) -> list[Part]:
+    """`tables` in at most `count` runs that follow each other, the heaviest run as light as it can be (the
+    weight of a table: what its layout costs, roughly)."""
+    count = max(1, min(count, len(tables)))
+    best = None
+    for cuts in itertools.combinations(range(1, len(tables)), count - 1):
+        bounds = (0, *cuts, len(tables))
+        heaviest = max(sum(weights[a:b]) for a, b in itertools.pairwise(bounds))
+        if best is None or heaviest < best[0]:
+            best = (heaviest, bounds)
+    runs = list(itertools.pairwise(best[1]))
+    return [Part(tables[a:b], first=i == 0, last=i == len(runs) - 1) for i, (a, b) in enumerate(runs)]
+
+
+def render_pdf_in_parts(template_name: str, context: dict, parts: list[Part], target=None) -> bytes | None:
+    """render_pdf's document, its parts laid out at once in processes of their own (`html_parts_to_pdf`): the
+    same pages, the same text, the same page numbers. Every part's HTML is made here, before any process
+    starts, from data already read: a forked process never touches the database."""
+    if len(parts) == 1:
+        return render_pdf(template_name, context, target)
+    return html_parts_to_pdf([_render_html(template_name, {**context, "part": part}) for part in parts], target)

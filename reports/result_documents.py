@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import layout
+from . import layout, pdf
 from .analysis import analysis_tables, upper_units, ward_units
 from .pdf import render_pdf
 from .periods import Period
@@ -157,12 +157,31 @@ def report_charts(report: ResultsReport) -> list[str]:
         return [report_chart(report.level, report.unit, report.period, name, report.results) for name in CHARTS]
 
 
+# Over this many cells (the consolidated tables of a few wards and more) the tables are laid out in parallel,
+# in parts (reports.pdf.render_pdf_in_parts); under it forking, joining and numbering the pages cost more
+# than they save (docs/reports.md, "Speed of the consolidated documents").
+PARALLEL_MIN_CELLS = 2000
+# The charts' pages, in cells: what the last part's two figures cost to lay out and draw.
+CHARTS_CELLS = 150
+
+
+def table_cells(table) -> int:
+    return len(table.rows) * table.width
+
+
 def render_results_pdf(report: ResultsReport, target=None):
-    """The tables, then the charts (the same SVG the page shows), in the landscape layout."""
+    """The tables, then the charts (the same SVG the page shows), in the landscape layout; a large report's
+    tables in parallel, in parts that follow each other."""
     from . import charts
 
     images = [charts.data_url(svg) for svg in report_charts(report)]
     context = {"doc": report.document, "report": report, "chart_images": images}
+    cells = [table_cells(table) for table in report.tables]
+    processes = pdf.parallel_processes()
+    if processes > 1 and sum(cells) >= PARALLEL_MIN_CELLS:
+        weights = [*cells[:-1], cells[-1] + CHARTS_CELLS] if cells else []
+        parts = pdf.split_parts(report.tables, weights, processes)
+        return pdf.render_pdf_in_parts("reports/results_pdf.html", context, parts, target)
     return render_pdf("reports/results_pdf.html", context, target)
 
 

@@ -82,6 +82,38 @@ def layout_row(content: bytes, label: str) -> list[str]:
     raise AssertionError(f"no line with {label!r}")
 
 
+TOP_MARGIN = 20 / 25.4 * 72  # the documents' top margin (20 mm), in points
+
+
+def pages_text(content: bytes) -> list[str]:
+    """pdftotext's reading of each page."""
+    return [pdf_text(content, first=n, last=n) for n in range(1, len(PdfReader(BytesIO(content)).pages) + 1)]
+
+
+def top_margin_words(content: bytes, page: int) -> list[tuple[str, float, float]]:
+    """The words in a page's top margin, each with its middle across (the page number, centred) and its
+    baseline's height, to a tenth of a point."""
+    boxes = word_boxes(content, page)
+    return [(w, round((x0 + x1) / 2, 1), round(y1, 1)) for w, x0, _y0, x1, y1 in boxes if y1 < TOP_MARGIN]
+
+
+def assert_same_document(content: bytes, expected: bytes) -> None:
+    """`content` reads as `expected` (reports.pdf.render_pdf_in_parts beside render_pdf): the same pages, each
+    with the same text and the same words in its top margin, the same fonts all embedded, the same title and
+    author, the same named places (the tables' anchors) and the same entries in the document catalog."""
+    assert page_sizes(content) == page_sizes(expected)
+    assert pages_text(content) == pages_text(expected)
+    for page in range(1, len(page_sizes(expected)) + 1):
+        assert top_margin_words(content, page) == top_margin_words(expected, page), page
+    fonts = pdf_fonts(content)
+    assert fonts and all(font["emb"] == "yes" for font in fonts)
+    assert {f["name"].split("+")[-1] for f in fonts} == {f["name"].split("+")[-1] for f in pdf_fonts(expected)}
+    reader, single = PdfReader(BytesIO(content)), PdfReader(BytesIO(expected))
+    assert reader.metadata == single.metadata
+    assert set(reader.named_destinations) == set(single.named_destinations)
+    assert reader.trailer["/Root"].keys() == single.trailer["/Root"].keys()
+
+
 # Page sizes in points, as page_sizes() reads them.
 A4 = (595, 842)
 A4_LANDSCAPE = (842, 595)

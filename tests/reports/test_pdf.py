@@ -1,0 +1,121 @@
+"""reports/pdf.py: a long document laid out in parts, in forked processes, is the document of one pass: the same
+pages with the same text, its page numbers, its fonts embedded, its title (docs/reports.md, "Speed of the
+consolidated documents")."""
+
+import os
+import threading
+from datetime import date
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from reports import layout, pdf
+from reports.periods import parse_period
+from reports.result_documents import ResultsReport
+from reports.tables import HeaderCell, ReportTable, TableRow
+
+from .pdftools import A4_LANDSCAPE, assert_same_document, flat_text, page_sizes, pdf_text, top_margin_words
+
+TEMPLATE = "reports/results_pdf.html"
+
+
+def table(key: str, rows: int) -> ReportTable:
+    values = [[1000 * n + c for c in range(6)] for n in range(rows)]
+    return ReportTable(
+        key=key,
+        title=f"Bảng {key}",
+        subtitle="Đến ngày 31/12/2025",
+        header_rows=[[HeaderCell("STT"), HeaderCell("Đơn vị"), *(HeaderCell(f"Cột {c}") for c in range(1, 7))]],
+        column_numbers=["A", "B", *(str(c) for c in range(1, 7))],
+        rows=[TableRow(str(n + 1), f"Phường Số {n + 1}: hộ", v) for n, v in enumerate(values)],
+        notes=[f"Ghi chú của bảng {key}."],
+    )
+
+
+@pytest.fixture
+def document():
+    """A landscape report of five tables, some over two pages: the context of reports/results_pdf.html."""
+    doc = layout.OfficialDocument(
+        issuer=("PHÒNG NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "THÀNH PHỐ VINH"),
+        place="Vinh",
+        on=date(2026, 11, 28),
+        doc_type="",
+        landscape=True,
+        title="Kết quả rà soát Phòng Nông nghiệp và Môi trường thành phố Vinh 2025",
+    )
+    tables = [table("mot", 40), table("hai", 8), table("ba", 35), table("bon", 3), table("nam", 50)]
+    report = ResultsReport("upper", 1, "Phòng Nông nghiệp và Môi trường thành phố Vinh", parse_period("2025"), doc,
+                           tables, [])  # fmt: skip
+    return {"doc": doc, "report": report, "chart_images": []}
+
+
+def test_split_parts_follow_each_other_the_heaviest_as_light_as_it_can_be():
+    parts = pdf.split_parts(list("abcde"), [6, 1, 1, 1, 2], 2)
+    assert [p.tables for p in parts] == [["a"], ["b", "c", "d", "e"]]
+    assert [(p.first, p.last) for p in parts] == [(True, False), (False, True)]
+    parts = pdf.split_parts(list("abcde"), [3, 1, 1, 1, 3], 3)
+    assert [p.tables for p in parts] == [["a"], ["b", "c", "d"], ["e"]]
+    assert [(p.first, p.last) for p in parts] == [(True, False), (False, False), (False, True)]
+    assert [p.tables for p in pdf.split_parts(list("ab"), [1, 1], 4)] == [["a"], ["b"]]
+    assert pdf.split_parts(list("ab"), [1, 1], 1) == [pdf.Part(list("ab"), first=True, last=True)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="laying out in parts forks")
+def test_parts_laid_out_in_processes_make_the_document_of_one_pass(document):
+    whole = pdf.render_pdf(TEMPLATE, document)
+    parts = pdf.split_parts(document["report"].tables, [40, 8, 35, 3, 50], 3)
+    assert [len(p.tables) for p in parts] == [1, 3, 1]
+    joined = pdf.render_pdf_in_parts(TEMPLATE, document, parts)
+    pages = len(page_sizes(whole))
+    assert pages >= 6 and set(page_sizes(joined)) == {A4_LANDSCAPE}
+    assert_same_document(joined, whole)
+    # The heading and title on the first page only; the page numbers from the second page on, centred.
+    first = pdf_text(joined, first=1, last=1)
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Vinh, ngày 28 tháng 11 năm 2026" in first
+    assert "CỘNG HÒA" not in pdf_text(joined, first=2)
+    assert top_margin_words(joined, 1) == []
+    for page in range(2, pages + 1):
+        [(number, middle, _bottom)] = top_margin_words(joined, page)
+        assert number == str(page) and middle == pytest.approx(30 / 25.4 * 72 + (842 - 45 / 25.4 * 72) / 2, abs=1)
+    assert "Counted" not in pdf_text(joined) and "Tổng hợp từ sổ theo dõi hộ ngày" in flat_text(joined, first=pages)
+    assert PdfReader(BytesIO(joined)).metadata.title == document["doc"].title
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="laying out in parts forks")
+def test_a_part_whose_process_failed_is_laid_out_again_here(document, monkeypatch, caplog, tmp_path):
+    parent, write = os.getpid(), pdf._write_pdf
+
+    def fails_in_a_child(html, target=None, **options):
+        if os.getpid() != parent and "table-ba" in html:
+            raise RuntimeError("out of memory")
+        return write(html, target, **options)
+
+    monkeypatch.setattr(pdf, "_write_pdf", fails_in_a_child)
+    parts = pdf.split_parts(document["report"].tables, [1] * 5, 3)
+    target = tmp_path / "joined.pdf"
+    assert pdf.render_pdf_in_parts(TEMPLATE, document, parts, target) is None
+    assert_same_document(target.read_bytes(), pdf.render_pdf(TEMPLATE, document))
+    assert "Part 1 of 3 of a PDF failed in its own process" in caplog.text
+
+
+def test_one_part_is_render_pdf(document, monkeypatch):
+    monkeypatch.setattr(pdf, "html_parts_to_pdf", lambda *a: pytest.fail("forked for one part"))
+    parts = pdf.split_parts(document["report"].tables, [1] * 5, 1)
+    assert pdf.render_pdf_in_parts(TEMPLATE, document, parts).startswith(b"%PDF")
+
+
+def test_no_fork_where_another_thread_runs_or_the_system_has_none(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert pdf.parallel_processes() == 2
+    running, stop = threading.Event(), threading.Event()
+    thread = threading.Thread(target=lambda: (running.set(), stop.wait()))
+    thread.start()
+    try:
+        running.wait()
+        assert pdf.parallel_processes() == 1
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.delattr(os, "fork", raising=False)
+    assert pdf.parallel_processes() == 1
