@@ -253,8 +253,6 @@ def household_import(*, job, output, progress) -> JobOutput:
     from households.importing import household_import as import_workbook
     from households.importing.report import import_summary, write_import_report
 
-    from .models import Job
-
     ward = selectors.ward_list(user=job.user).filter(pk=job.params.get("ward_id")).first()
     if ward is None:
         raise JobFailed(_("This ward is outside your scope."))
@@ -279,10 +277,9 @@ def household_import(*, job, output, progress) -> JobOutput:
         raise JobFailed(_("The uploaded file of this job is no longer stored. Choose the file again.")) from error
     name = job.params.get("file_name") or _("workbook")
     write_import_report(result, output=output, file_name=name, ward_name=ward.name, dry_run=dry_run)
-    # The upload holds full ID numbers: once read to the end it is not kept (docs/personal-data.md);
+    # The upload holds full ID numbers: the runner deletes it once this attempt has finished the job, not here,
+    # where another worker that took the job over may not have opened it yet (reports/jobs.py, _delete_input);
     # checking the file again, or importing it after a check, means choosing it again.
-    job.input_file.delete(save=False)
-    Job.objects.filter(pk=job.pk).update(input_file="")
     rows = result.created + result.updated + result.members_created + result.members_updated
     progress(rows, total=rows)
     stem = slugify(name.rsplit(".", 1)[0])[:80] or "tep"

@@ -136,9 +136,25 @@ def job_run(job_id) -> None:
         finished_at=now,
         updated_at=now,
         done=Coalesce("total", "done"),
+        input_file="",  # read to the end by the attempt that finished the job: deleted below
     )
     if not finished:
         # Another worker took the job over (this one had stalled) or the job was swept: its answer stands, and
-        # the file this attempt stored belongs to nobody.
+        # the file this attempt stored belongs to nobody. The job's input is not this attempt's to delete: the
+        # attempt that holds the job may not have opened it yet.
         logger.warning("Job %s (%s): attempt %s finished after the job was taken from it", job.pk, job.kind, attempt)
         job.file.delete(save=False)
+        return
+    _delete_input(job)
+
+
+def _delete_input(job: Job) -> None:
+    """A done job's input (an import's upload holds full ID numbers, docs/personal-data.md) is not kept: deleted
+    only once the job is done for good, never at the end of an attempt another attempt continues, and never when
+    it failed, which "Run it again" reads again (docs/documents.md, "Jobs")."""
+    if not job.input_file:
+        return
+    try:
+        job.input_file.delete(save=False)
+    except Exception:  # an unreachable bucket: once the job's row is swept, the sweep deletes its folder's files
+        logger.exception("Job %s: could not delete its input %s", job.pk, job.input_file.name)

@@ -1,14 +1,17 @@
 """A large workbook is checked or imported by the job runner (eager here), with its report as Excel."""
 
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from households.importing import report as import_report
 from households.models import Household, Member
-from reports import services
+from reports import jobs, services
 from reports.job_kinds import HOUSEHOLD_IMPORT
 from reports.models import Job
 
@@ -60,6 +63,58 @@ def test_import_of_a_large_file_runs_as_a_job_and_reports_what_it_wrote(
     assert [row[0] for row in sheets["Hộ thêm mới"][1:]] == ["A", "B"]
     # The upload (full ID numbers) is not kept once read.
     assert not job.input_file and not [p for p in large.rglob("*") if p.name.startswith("danh-sach-ho")]
+
+
+def test_an_attempt_that_ends_after_the_job_was_handed_over_leaves_the_upload_to_the_next(
+    world, large, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A worker reads the upload to the end and stalls past REPORT_JOB_STALE_MINUTES; another worker takes the
+    job over (it has claimed it, not yet opened the upload). The first attempt's end deleted the upload, and the
+    job then failed with "no longer stored": only the attempt that finishes the job deletes it."""
+    write = import_report.write_import_report
+    attempts = []
+
+    def stall_then_hand_over(result, **kwargs):
+        job = Job.objects.get()
+        attempts.append(job.attempts)
+        if len(attempts) == 1:
+            Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+            assert jobs._claim(job.pk)  # the second worker holds the job now
+        return write(result, **kwargs)
+
+    monkeypatch.setattr(import_report, "write_import_report", stall_then_hand_over)
+    upload = ContentFile(build([household_row("A"), household_row("B")]).getvalue(), name="danh-sach-ho.xlsx")
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_create(
+            user=world.users["ward_officer_hb"],
+            kind=HOUSEHOLD_IMPORT,
+            params={"ward_id": world.hb.pk, "dry_run": False, "file_name": "danh-sach-ho.xlsx"},
+            input_file=upload,
+        )
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("running", 2)  # the first attempt's end changed nothing of the job
+    assert job.input_file and job.input_file.storage.exists(job.input_file.name)
+
+    # The worker that holds the job goes on (here a third, as the second stalled too): it reads the upload.
+    Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == ("done", 3), job.message
+    assert Household.objects.filter(ward=world.hb).count() == 2
+    # Done for good: now the upload (full ID numbers) is not kept.
+    assert not job.input_file and not [p for p in large.rglob("*") if p.name.startswith("danh-sach-ho")]
+
+
+def test_a_failed_import_keeps_its_upload_for_run_it_again(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.job_create(
+            user=world.users["ward_officer_hb"],
+            kind=HOUSEHOLD_IMPORT,
+            params={"ward_id": world.qt.pk, "dry_run": False, "file_name": "x.xlsx"},
+            input_file=ContentFile(build([household_row()]).getvalue(), name="x.xlsx"),
+        )
+    job.refresh_from_db()
+    assert job.state == "failed" and job.input_file and job.input_file.storage.exists(job.input_file.name)
 
 
 def test_check_of_a_large_file_writes_nothing_and_reports_what_it_would_change(
