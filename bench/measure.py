@@ -217,7 +217,9 @@ def app_export(client, query: str = "") -> int:
     size = 0
     for chunk in response.streaming_content:
         size += len(chunk)
-    response.close()
+    # No response.close(): the test client closed the response when its content ran out (a WSGI server's
+    # close), keeping the database connection; a second close ends the request again, which closes the
+    # connection, so every timed export paid a reconnect.
     if job is not None:
         job.file.delete(save=False)
         job.delete()

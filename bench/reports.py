@@ -297,7 +297,8 @@ def _download(client, url: str) -> tuple[int, bool]:
     if response.status_code != 200:
         raise RuntimeError(f"{url} answered {response.status_code}")
     size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
-    response.close()
+    # Not closed again: the test client closed it (a streamed one when its content ran out), keeping the database
+    # connection; a second close ends the request again and closes the connection (bench/measure.py, app_export).
     if job is not None:
         job.file.delete(save=False)
         job.delete()

@@ -2,10 +2,7 @@
 tiny dataset: every measurement runs against the real endpoints.
 
 Transactional, unlike test_bench_smoke.py's shared wards: the large lists go through jobs, which start when
-their row is committed; on PostgreSQL the memory measurement's child process reads the database itself; and
-the export calls close() on its streamed response after the test client has closed it: that second close
-ends the request again, which closes the database connection (CONN_MAX_AGE 0), harmless in autocommit, as
-`make bench` runs, and fatal to a transaction held for the module.
+their row is committed, and on PostgreSQL the memory measurement's child process reads the database itself.
 """
 
 import pytest

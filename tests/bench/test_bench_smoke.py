@@ -77,6 +77,30 @@ def test_bare_export_writes_the_same_rows(wards, tmp_path):
     assert measure.bare_export(large.ward.pk, tmp_path / "bare.xlsx") == 200 + 700
 
 
+def test_a_timed_download_keeps_the_database_connection(wards, monkeypatch):
+    """The export (measure.app_export) and the documents' downloads (bench.reports._download) closed the test
+    client's response after the client had closed it: the second close ended the request again, whose
+    close_old_connections closed the database connection, so every timed download paid a reconnect (and, in this
+    module's held transaction, lost it on PostgreSQL). The connection is the same before and after, and no end
+    of a request reaches it."""
+    from django.db import connections
+
+    from bench.reports import _download
+
+    large, _small = wards
+    database = connections["default"]
+    database.ensure_connection()
+    before = database.connection
+    ended = []
+    # Recorded, not run: under this module's transaction a real close would break the tests after this one.
+    monkeypatch.setattr(database, "close_if_unusable_or_obsolete", lambda: ended.append("request ended"))
+    client = measure._client(large.officer)
+    query = f"?khoi={large.khois[0].pk}"
+    assert measure.app_export(client, query) > 0
+    assert _download(client, f"/reports/households.xlsx{query}")[0] > 0
+    assert ended == [] and database.connection is before
+
+
 def test_import_measurement_and_workbook(wards):
     figure = measure.measure_import(count=30, repeat=1)
     assert figure.met is not None, figure.notes
