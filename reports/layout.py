@@ -32,13 +32,28 @@ def place_date(place: str, on: date | None) -> str:
     lead = f"{place}, ngày" if place else "Ngày"
     if on is None:
         return f"{lead}{BLANK}tháng{BLANK}năm"
-    return f"{lead} {date_words(on).removeprefix('ngày ')}"
+    day, month, year = _date_numbers(on)
+    return f"{lead} {day} tháng {month} năm {year}"
+
+
+def _date_numbers(on: date) -> tuple[str, str, str]:
+    return f"{on.day:02d}", f"{on.month:02d}" if on.month <= 2 else str(on.month), str(on.year)
+
+
+# In a sentence, "ngày" never ends a line apart from its date (docs/documents.md, "The layout"): a no-break space.
+NBSP = "\u00a0"
 
 
 def date_words(on: date) -> str:
-    """“ngày 27 tháng 01 năm 2021”: a date in the text, with the leading zeros of the place-and-date line."""
-    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
-    return f"ngày {on.day:02d} tháng {month} năm {on.year}"
+    """“ngày 27 tháng 01 năm 2021”: a date in the text, with the leading zeros of the place-and-date line; each
+    word is joined to its number by a no-break space."""
+    day, month, year = _date_numbers(on)
+    return f"ngày{NBSP}{day} tháng{NBSP}{month} năm{NBSP}{year}"
+
+
+def on_day(on: date | None) -> str:
+    """“ngày 20/11/2025”: a short date in the text, joined to its “ngày” by a no-break space; "" without one."""
+    return f"ngày{NBSP}{on:%d/%m/%Y}" if on else ""
 
 
 def unit_kind(ward) -> str:

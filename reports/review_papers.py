@@ -594,9 +594,9 @@ def certificate_papers(certificates) -> list[CertificatePaper]:
                 members=certificate.household.ordered,
                 years=years,
                 grid={status_name(s): marks for s, marks in grid.items()},
-                # "ngày" never ends a line apart from its date (a no-break space), as the printed form reads.
+                # "ngày" never ends a line apart from its date (layout.on_day), as the printed form reads.
                 decision_text=(
-                    f"Quyết định số {decision.number} ngày\u00a0{short_date(decision.signed_on)}" if decision else ""
+                    f"Quyết định số {decision.number} {layout.on_day(decision.signed_on)}" if decision else ""
                 ),
                 address=address_line(certificate.household.address, certificate.household.khoi.name),
             )

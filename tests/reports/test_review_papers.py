@@ -372,7 +372,10 @@ def test_the_grounds_cite_what_the_standard_holds_of_its_document():
         "Nghị định số 351/2025/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều giai đoạn 2026 - 2030"
     )
     nd351.document_date = date(2025, 12, 30)
-    assert standard_citation(nd351).startswith("Nghị định số 351/2025/NĐ-CP ngày 30 tháng 12 năm 2025 của Chính phủ")
+    # Each word of the date joined to its number by a no-break space (docs/documents.md, "A date in a sentence").
+    assert standard_citation(nd351).startswith(
+        "Nghị định số 351/2025/NĐ-CP ngày\u00a030 tháng\u00a012 năm\u00a02025 của Chính phủ"
+    )
     local = Standard(name="Chuẩn nghèo của tỉnh", document_number="")
     assert standard_citation(local) == "Chuẩn nghèo của tỉnh quy định chuẩn nghèo đa chiều"
 
@@ -532,6 +535,54 @@ def test_refusal_letter(client, world, officer, leader, households):
     ):
         assert expected in text, expected
     download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/refusals/{review.pk}.pdf", 404)
+
+
+def ngay_apart_from_its_date(content: bytes) -> tuple[int, list[tuple]]:
+    """Every "ngày" (or "tháng", "năm") of the text followed by a number, read back with its position: how many,
+    and those whose number starts the next line (page, word, number)."""
+    pairs, apart = 0, []
+    for page in range(1, len(page_sizes(content)) + 1):
+        words = word_boxes(content, page)
+        for word, following in zip(words, words[1:], strict=False):
+            if word[0].lower() in ("ngày", "tháng", "năm") and following[0][:1].isdigit():
+                pairs += 1
+                if abs(following[2] - word[2]) >= 1:
+                    apart.append((page, word[0], following[0]))
+    return pairs, apart
+
+
+def test_the_refusal_letters_date_stays_with_its_ngay_whatever_the_address(client, world, officer, leader, households):
+    """ "… địa chỉ …, Khối 2, ngày 16/03/2026." wrapped between "ngày" and its date for some lengths of the address.
+    The address grows a few characters at a time (less than the date's width), so that its "ngày" reaches the
+    end of a line in one of them, whatever the font: a no-break space keeps the date with it."""
+    review = march_application(world, officer, households["k2"])
+    services.review_refuse(by=leader, review=review, reason="Thu nhập vượt chuẩn.", refused_on=date(2026, 3, 25))
+    household = households["k2"]
+    seen = 0
+    for extra in range(0, 64, 6):
+        household.address = f"Số {'8' * extra or '1'}, đường Nguyễn Văn Cừ"
+        household.save(update_fields=["address"])
+        content = download(client, officer, f"/reports/reviews/refusals/{review.pk}.pdf").content
+        pairs, apart = ngay_apart_from_its_date(content)
+        assert apart == [], (household.address, apart)
+        seen += pairs
+        assert "ngày 16/03/2026." in flat_text(content)
+    assert seen >= 2 * 11  # the place-and-date line's and the application's, in each
+
+
+def test_every_ngay_of_the_papers_stays_with_its_date(client, world, campaign, officer, leader, households, decided):
+    """The decision (its grounds and the heading of each list), the posting notice, the minutes and the
+    certificates: no "ngày", "tháng" or "năm" ends a line apart from its number (docs/documents.md)."""
+    meeting = Meeting.objects.filter(campaign=campaign, khoi=world.hb_k1).first()
+    posting = Posting.objects.filter(campaign=campaign, khoi=world.hb_k1).first()
+    for url in (
+        f"/reports/reviews/decisions/{decided.pk}.pdf",
+        f"/reports/reviews/postings/{posting.pk}.pdf",
+        f"/reports/reviews/meetings/{meeting.pk}.pdf",
+        f"/reports/reviews/decisions/{decided.pk}/certificates.pdf",
+    ):
+        pairs, apart = ngay_apart_from_its_date(download(client, officer, url).content)
+        assert pairs and apart == [], (url, apart)
 
 
 # --- Who may download what --------------------------------------------------------------------
