@@ -58,3 +58,32 @@ def test_the_board_and_the_result_tables_fit_the_screen(browser, live_server, ca
     ]
     assert overflowing == []  # 1366 px: every table, the twelve indicators too, fits without scrolling
     context.close()
+
+
+def test_the_dashboards_khoi_table_scrolls_in_its_frame(browser, live_server, campaign):
+    """At 360 px in English the dashboard's eight columns left about 4 px: a khối with a longer name (many wards
+    name theirs, "Khối Tân Phúc") ran the table past its card and the page scrolled sideways. The table scrolls in
+    its own frame, a named region the keyboard reaches, and at 1366 px it fits without scrolling."""
+    from households.models import Khoi
+
+    khoi = Khoi.objects.filter(ward__name="Hưng Bình").order_by("position", "name").last()
+    khoi.name = "Khối Tân Phúc Đông"
+    khoi.save(update_fields=["name"])
+    context, page = log_in(browser, live_server, "canbo", PHONE)
+    page.goto(f"{live_server.url}/en/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    frame = page.get_by_test_id("khoi-counts-scroll").first
+    assert frame.get_attribute("tabindex") == "0" and frame.get_attribute("role") == "region"
+    assert page.get_by_role("region", name="Households of ward Hưng Bình by khối").count() == 1
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth")  # the long name does not fit 360 px
+    card = page.get_by_test_id("ward").first.bounding_box()
+    assert box(frame)["x"] + box(frame)["width"] <= card["x"] + card["width"]
+    frame.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    targets = frame.get_by_role("columnheader", name="Targets")
+    assert box(targets)["x"] + box(targets)["width"] <= PHONE["width"]
+    context.close()
+
+    context, page = log_in(browser, live_server, "canbo", WIDE)
+    page.goto(f"{live_server.url}/en/")
+    assert not page.get_by_test_id("khoi-counts-scroll").first.evaluate("e => e.scrollWidth > e.clientWidth")
+    context.close()
