@@ -176,7 +176,11 @@ def require_ward_wide(user):
 
 
 def decision_get(*, user, pk: int) -> Decision:
-    return review_selectors.decision_list(user=user).select_related("campaign__standard", "signed_by").get(pk=pk)
+    return (
+        review_selectors.decision_list(user=user)
+        .select_related("campaign__standard__extended_by", "signed_by")
+        .get(pk=pk)
+    )
 
 
 def certificate_list(*, user):
@@ -484,7 +488,9 @@ def decision_paper(decision: Decision):
         "lists": lists,
         "ward_text": layout.ward_full_name(ward),
         "ward_upper": f"{layout.PEOPLES_COMMITTEE} {layout.ward_full_name(ward).upper()}",
-        "standard_citation": standard_citation(campaign.standard),
+        # The standard of the status year, and the later text that extended it to that year (ND 351/2025 for
+        # ND 07/2021 in 2026): each document as the standard's data holds it, a date left out where not known.
+        "standard_citations": [standard_citation(s) for s in campaign.standard.cited_documents(campaign.status_year)],
         "period": period,
         "status_year": campaign.status_year,
         "signed_on": short_date(decision.signed_on),

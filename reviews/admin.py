@@ -26,6 +26,7 @@ class StandardAdmin(admin.ModelAdmin):
                     ("document_type", "document_number"),
                     ("document_date", "document_issuer"),
                     "document_subject",
+                    ("extended_by", "extended_from_year"),
                 ]
             },
         ),

@@ -43,6 +43,23 @@ class Standard(models.Model):
         blank=True,
         help_text=_("As its title says it, e.g. quy định chuẩn nghèo đa chiều giai đoạn 2021 - 2025."),
     )
+    # A later text that extended the standard's span (Nghị định 351/2025/NĐ-CP kept 07/2021's standard for 2026):
+    # the decision of a status year from `extended_from_year` on cites that standard's document too.
+    extended_by = models.ForeignKey(
+        "self",
+        verbose_name=_("extended by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="extends",
+        help_text=_("The standard whose legal document extended this one's status years."),
+    )
+    extended_from_year = models.PositiveIntegerField(
+        _("extended from status year"),
+        null=True,
+        blank=True,
+        help_text=_("The first status year this standard holds by that extension."),
+    )
     year_from = models.PositiveIntegerField(_("first status year"))
     year_to = models.PositiveIntegerField(_("last status year"))
     income_line_urban = models.PositiveIntegerField(_("income line, urban"))
@@ -80,12 +97,18 @@ class Standard(models.Model):
                 & (Q(average_top_rural__isnull=True) | Q(average_top_rural__gt=F("income_line_rural"))),
             ),
             models.CheckConstraint(name="standard_poor_min_positive", condition=Q(poor_min_deprivations__gte=1)),
+            models.CheckConstraint(
+                name="standard_extension_whole",
+                condition=Q(extended_by__isnull=True, extended_from_year__isnull=True)
+                | Q(extended_by__isnull=False, extended_from_year__isnull=False),
+            ),
         ]
 
     def __str__(self):
         return f"{self.name} ({self.year_from}–{self.year_to})"
 
     def clean(self):
+        self._clean_extension()
         if self.year_from is None or self.year_to is None:
             return
         others = Standard.objects.exclude(pk=self.pk).filter(year_from__lte=self.year_to, year_to__gte=self.year_from)
@@ -97,6 +120,27 @@ class Standard(models.Model):
                     % {"other": clash}
                 }
             )
+
+    def _clean_extension(self):
+        if (self.extended_by_id is None) != (self.extended_from_year is None):
+            raise ValidationError(
+                {"extended_from_year": _("Give both the extending standard and the first status year it extends.")}
+            )
+        if self.extended_by_id is not None and self.extended_by_id == self.pk:
+            raise ValidationError({"extended_by": _("A standard does not extend itself.")})
+        years = (self.year_from, self.extended_from_year, self.year_to)
+        if None not in years and not years[0] <= years[1] <= years[2]:
+            raise ValidationError(
+                {"extended_from_year": _("The extended year is one of this standard's status years.")}
+            )
+
+    def cited_documents(self, status_year: int) -> list["Standard"]:
+        """The standards whose legal documents ground a decision for `status_year`: this one, and the one whose
+        document extended it when the year is one the extension added."""
+        cited = [self]
+        if self.extended_by_id is not None and self.extended_from_year and status_year >= self.extended_from_year:
+            cited.append(self.extended_by)
+        return cited
 
     def span(self) -> rules.StandardSpan:
         return rules.StandardSpan(key=self.pk, name=self.name, year_from=self.year_from, year_to=self.year_to)

@@ -128,7 +128,7 @@ def restore_migration_data() -> None:
 
         from django.apps import apps
 
-        for migration in ("0002_standards", "0005_standard_document"):
+        for migration in ("0002_standards", "0005_standard_document", "0006_standard_extension"):
             import_module(f"reviews.migrations.{migration}").load(apps, None)
 
 

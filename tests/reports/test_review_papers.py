@@ -336,9 +336,10 @@ def test_decision_with_its_four_lists(client, world, decided, households):
         "2025 trên địa bàn phường Hưng Bình",
         "CHỦ TỊCH ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH",
         # The standard's legal document in full: number, date, issuing body (it printed the name alone).
+        # Then the text that extended it to 2026, as its standard holds it, without the date nobody has read yet.
         "Căn cứ Nghị định số 07/2021/NĐ-CP ngày 27 tháng 01 năm 2021 của Chính phủ quy định chuẩn nghèo đa chiều "
-        "giai đoạn 2021 - 2025;",
-        "Căn cứ Quyết định số 24/2021/QĐ-TTg",
+        "giai đoạn 2021 - 2025; Căn cứ Nghị định số 351/2025/NĐ-CP của Chính phủ quy định chuẩn nghèo đa chiều giai "
+        "đoạn 2026 - 2030; Căn cứ Quyết định số 24/2021/QĐ-TTg",
         "Điều 1. Công nhận hộ nghèo, hộ cận nghèo, hộ thoát nghèo, hộ thoát cận nghèo năm 2026",
         "- Hộ nghèo: 2 hộ, 2 nhân khẩu.",
         "- Hộ cận nghèo: 1 hộ, 0 nhân khẩu.",

@@ -51,6 +51,48 @@ def test_the_document_migration_keeps_an_admin_correction():
     assert (nd07.document_number, nd07.document_issuer) == ("07/2021/NĐ-CP (sửa)", "X")
 
 
+def test_nd_351_extends_nd_07_through_2026_and_a_2026_decision_cites_both():
+    """ND 351/2025 kept ND 07/2021's standard for 2026 (docs/legal-sources.md): the grounds of a decision for 2026
+    cite both documents, those of the years before it ND 07/2021 alone (migration reviews/0006)."""
+    nd07, nd351 = Standard.objects.get(code="nd-07-2021"), Standard.objects.get(code="nd-351-2025")
+    assert (nd07.extended_by, nd07.extended_from_year) == (nd351, 2026)
+    assert (nd351.extended_by, nd351.extended_from_year) == (None, None)
+    assert nd07.cited_documents(2025) == [nd07]
+    assert nd07.cited_documents(2026) == [nd07, nd351]
+    assert nd351.cited_documents(2027) == [nd351]
+
+
+def test_the_extension_migration_keeps_an_admin_correction():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    Standard.objects.filter(code="nd-07-2021").update(extended_by=None, extended_from_year=None, year_to=2025)
+    import_module("reviews.migrations.0006_standard_extension").load(apps, None)
+    assert Standard.objects.get(code="nd-07-2021").extended_by is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"extended_from_year": 2026}, "extended_from_year"),  # a year without the standard that extends
+        ({"extended_by_code": "nd-351-2025", "extended_from_year": 2021}, "extended_from_year"),  # not its year
+        ({"extended_by_code": "nd-07-2021", "extended_from_year": 2026}, "extended_by"),  # itself
+    ],
+)
+def test_a_half_or_wrong_extension_is_refused_by_clean(changes, field):
+    nd07 = Standard.objects.get(code="nd-07-2021")
+    nd07.extended_by, nd07.extended_from_year = None, None
+    code = changes.pop("extended_by_code", None)
+    if code:
+        nd07.extended_by = Standard.objects.get(code=code)
+    for name, value in changes.items():
+        setattr(nd07, name, value)
+    with pytest.raises(ValidationError) as excinfo:
+        nd07.full_clean()
+    assert field in excinfo.value.message_dict, excinfo.value.message_dict
+
+
 @pytest.mark.parametrize(("year", "code"), [(2022, "nd-07-2021"), (2026, "nd-07-2021"), (2027, "nd-351-2025")])
 def test_standard_chosen_by_status_year(year, code):
     spans = [s.span() for s in Standard.objects.all()]
