@@ -290,3 +290,27 @@ def test_complaint_and_answer_pages(client, world, campaign, households):
     report.refresh_from_db()
     assert report.answer == "Đồng ý"
     assert login(client, world, "ward_officer_qt").get(answer).status_code == 404
+
+
+def test_a_refused_reviews_history_names_the_refusal_and_points_to_its_reasons(client, world, officer, households):
+    """The reasons are in full in the page's facts; the history repeated them whole on one line of its own.
+    Its step now says who refused and when, and links to the reasons above, in both languages."""
+    campaign = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    review = services.review_add_application(
+        by=officer, campaign=campaign, form="form_01", applied_on=date(2026, 3, 16), household=households["x1"]
+    )
+    leader = world.users["ward_leader_hb"]
+    leader.first_name, leader.last_name = "Nhàn", "Hồ Thị"
+    leader.save()
+    reasons = "Thu nhập bình quân 2.600.000 đồng/người/tháng, trên chuẩn hộ nghèo.\nCó ô tô riêng."
+    services.review_refuse(by=leader, review=review, reason=reasons, refused_on=date(2026, 3, 25))
+    client = login(client, world, "ward_officer_hb")
+    for prefix, label, link in (
+        ("", "Đã từ chối bằng văn bản", "lý do ở trên"),
+        ("/en", "Refused in writing", "reasons above"),
+    ):
+        page = client.get(prefix + reverse("reviews-review", args=[review.pk])).content.decode()
+        assert page.count("Thu nhập bình quân 2.600.000") == 1 and page.count("Có ô tô riêng.") == 1  # the facts'
+        step = page.split('data-testid="event-refuse">', 1)[1].split("</li>", 1)[0]
+        assert f"Hồ Thị Nhàn · {label} (" in step, step
+        assert f'<a href="#refusal-reason">{link}</a>)' in step and 'id="refusal-reason"' in page
