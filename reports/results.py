@@ -11,7 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -193,16 +193,59 @@ def class_totals(households, days: list[date], group_by: str) -> dict[date, dict
                 totals[day] = shared[(key, "totals")]
     missing = [day for day in days if day not in totals]
     if missing:
-        columns = {f"status_{i}": status_on(day) for i, day in enumerate(missing)}
-        rows = list(households.order_by().annotate(**columns).values(*columns).annotate(n=Count("pk")))
-        for i, day in enumerate(missing):
-            totals[day] = {}
-            for row in rows:
-                if row[f"status_{i}"] in CLASSES:
-                    totals[day][row[f"status_{i}"]] = totals[day].get(row[f"status_{i}"], 0) + row["n"]
+        for day, counts in zip(missing, _classes_on_days(households, missing), strict=True):
+            totals[day] = {status: n for status, n in counts.items() if status in CLASSES}
             if shared is not None:
                 shared[((str(households.query), day, group_by), "totals")] = totals[day]
     return {day: totals[day] for day in days}
+
+
+def _classes_on_days(households, days: list[date]) -> list[dict[str, int]]:
+    """[{status: households}] on each of `days`, as `status_on` counts them, in one statement without a probe per
+    household and day.
+
+    Each status change holds from its day until the household's next change
+    (LEAD over the household's changes in the order `status_on` reads them):
+    it is the household's class on a day it covers. The households without
+    any change have their current status from `status_since` on. Both are
+    summed per status with a condition per day, in one statement (UNION ALL).
+    """
+    from django.db import connection
+    from django.db.models.functions import Lead
+
+    spans = (
+        StatusChange.objects.filter(household__in=households.order_by().values("pk"))
+        .order_by()
+        .annotate(
+            until=Window(Lead("effective_on"), partition_by=[F("household_id")], order_by=[F("effective_on"), F("id")])
+        )
+        .values("to_status", "effective_on", "until")
+    )
+    unrecorded = (
+        households.order_by()
+        .filter(~Exists(StatusChange.objects.filter(household_id=OuterRef("pk"))))
+        .values("status", "status_since")
+    )
+    spans_sql, spans_params = spans.query.sql_with_params()
+    unrecorded_sql, unrecorded_params = unrecorded.query.sql_with_params()
+    covered = ", ".join(
+        f"SUM(CASE WHEN effective_on <= %s AND (until IS NULL OR until > %s) THEN 1 ELSE 0 END) AS on_{i}"
+        for i in range(len(days))
+    )
+    since = ", ".join(f"SUM(CASE WHEN status_since <= %s THEN 1 ELSE 0 END) AS on_{i}" for i in range(len(days)))
+    sql = (
+        f"SELECT to_status, {covered} FROM ({spans_sql}) spans GROUP BY to_status "  # noqa: S608 - compiled queries
+        f"UNION ALL SELECT status, {since} FROM ({unrecorded_sql}) unrecorded GROUP BY status"
+    )
+    params = [*[d for day in days for d in (day, day)], *spans_params, *days, *unrecorded_params]
+    counts: list[dict[str, int]] = [{} for _day in days]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for status, *on_days in cursor.fetchall():
+            for i, n in enumerate(on_days):
+                if n:
+                    counts[i][status] = counts[i].get(status, 0) + int(n)
+    return counts
 
 
 # --- The official results table -----------------------------------------------------

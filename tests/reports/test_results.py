@@ -177,10 +177,17 @@ def test_the_pdf_draws_its_trend_from_the_days_its_tables_counted(registry):
 
 
 def test_the_trend_counts_in_one_query_what_the_tables_count_on_each_day(registry, django_assert_num_queries):
-    """The trend's one query over several days counts each day as the official table's `class_counts` does."""
+    """The trend's one query over several days (each change holding until the household's next) counts each day
+    as the official table's `class_counts` does (each household's latest change up to the day)."""
     from households.models import Household
     from reports.results import class_counts, class_totals
 
+    # Two changes on one day (the later one counts from that day), a history beginning after status_since.
+    same_day = household(registry.qt_k1, "average", since=date(2024, 1, 15))
+    for to_status in ("poor", "near_poor", "average"):
+        StatusChange.objects.create(household=same_day, to_status=to_status, effective_on=date(2024, 1, 15))
+    late = household(registry.hb_k2, "poor", since=date(2019, 1, 1))
+    StatusChange.objects.create(household=late, to_status="poor", effective_on=date(2025, 7, 31))
     households = Household.objects.filter(ward__upper_unit=registry.hb.upper_unit)
     days = [
         date(2020, 2, 29),
