@@ -76,9 +76,12 @@ class StandardSerializer(serializers.ModelSerializer):
             "document_date",
             "document_issuer",
             "document_subject",
+            "extended_by",
+            "extended_from_year",
             "indicators",
         ]
-        # The legal document that sets the standard is edited in the admin only, as the rest of the standard.
+        # The legal document that sets the standard, and the one that extended it, are edited in the admin only, as
+        # the rest of the standard.
         read_only_fields = fields
 
 

@@ -110,3 +110,13 @@ def test_a_standards_legal_document_is_documented_read_only(client):
     for field in ("document_type", "document_number", "document_date", "document_issuer", "document_subject"):
         assert standard[field].get("readOnly") is True, field
     assert standard["document_date"]["format"] == "date" and standard["document_date"].get("nullable") is True
+
+
+def test_a_standards_extension_is_documented_read_only(client):
+    """The standard that extended it and the first year it added (bdbd275), both read-only and nullable."""
+    schema = client.get("/api/v1/schema/", {"format": "json"}).json()
+    standard = schema["components"]["schemas"]["Standard"]["properties"]
+    for field in ("extended_by", "extended_from_year"):
+        assert standard[field].get("readOnly") is True, field
+        assert standard[field].get("nullable") is True, field
+        assert standard[field]["type"] == "integer", field

@@ -55,6 +55,19 @@ def test_standards_name_their_legal_document(api_client, world):
     assert documents["nd-351-2025"]["document_date"] is None
 
 
+def test_standards_name_the_standard_that_extended_them(api_client, world):
+    """07/2021's standard holds for 2026 by 351/2025's extension (migration reviews/0006); 351/2025 extends none."""
+    data = as_user(api_client, world, "khoi_member_hb_k1").get("/api/v1/standards/").json()
+    standards = {standard["code"]: standard for standard in data["results"]}
+    extended, extending = standards["nd-07-2021"], standards["nd-351-2025"]
+    assert (extended["extended_by"], extended["extended_from_year"]) == (extending["id"], 2026)
+    assert (extending["extended_by"], extending["extended_from_year"]) == (None, None)
+    response = as_user(api_client, world, "ward_officer_hb").patch(
+        f"/api/v1/standards/{extended['id']}/", {"extended_by": None, "extended_from_year": None}, format="json"
+    )
+    assert response.status_code in (403, 405)
+
+
 # --- Scope ----------------------------------------------------------------------------------
 
 VISIBLE_REVIEWS = {
