@@ -314,3 +314,29 @@ def test_a_refused_reviews_history_names_the_refusal_and_points_to_its_reasons(c
         step = page.split('data-testid="event-refuse">', 1)[1].split("</li>", 1)[0]
         assert f"Hồ Thị Nhàn · {label} (" in step, step
         assert f'<a href="#refusal-reason">{link}</a>)' in step and 'id="refusal-reason"' in page
+
+
+def test_a_complaints_history_steps_point_to_the_complaints_card(client, world, campaign, households):
+    """The complaints card shows a complaint's text and its result; the history repeated both whole. Its steps now
+    say who received or resolved it and when, and link to the card, in both languages."""
+    officer = world.users["ward_officer_hb"]
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    client = login(client, world, "ward_officer_hb")
+    url = reverse("reviews-review", args=[review.pk])
+    content = "Hộ đã mua ô tô riêng từ tháng 9, thu nhập cao hơn khai báo."
+    result = "Kiểm tra lại: xe của người thân đứng tên hộ, giữ kết quả bình xét."
+    assert client.post(url, {"step": "complaint", "received_on": "04/11/2025", "content": content}).status_code == 302
+    complaint = review.complaints.get()
+    resolve = {"step": "resolve", "complaint": complaint.pk, "upheld": "false", "result": result}
+    assert client.post(url, {**resolve, "resolved_on": "06/11/2025"}).status_code == 302
+    for prefix, links in (
+        ("", {"complaint": "khiếu nại ở trên", "complaint_resolved": "kết quả ở trên"}),
+        ("/en", {"complaint": "complaint above", "complaint_resolved": "result above"}),
+    ):
+        page = client.get(prefix + url).content.decode()
+        assert page.count(content) == 1 and page.count(result) == 1  # the complaints card's
+        assert 'id="complaints"' in page
+        for action, link in links.items():
+            step = page.split(f'data-testid="event-{action}">', 1)[1].split("</li>", 1)[0]
+            assert f'(<a href="#complaints">{link}</a>)' in step, step
+            assert content not in step and result not in step
