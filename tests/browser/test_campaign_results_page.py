@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium_args():
     return ENGLISH_CHROMIUM_ARGS
 

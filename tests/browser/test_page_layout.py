@@ -22,7 +22,7 @@ FIRST_CHILD_GAP = """card => {
 }"""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium_args():
     return ENGLISH_CHROMIUM_ARGS
 

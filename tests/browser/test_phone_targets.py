@@ -50,7 +50,7 @@ PLACEHOLDER_FITS = """
 """
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium_args():
     return ENGLISH_CHROMIUM_ARGS
 

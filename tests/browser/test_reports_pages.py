@@ -34,7 +34,7 @@ WIDE_TABLES = """
 """
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def chromium_args():
     return ENGLISH_CHROMIUM_ARGS
 
