@@ -651,7 +651,8 @@ def test_refusal_scope(client, world, officer, leader, households, pdf_not_rende
         assert client.get(url).status_code == expected, name
 
 
-def test_token_download(client, world, decided):
+def test_token_download(client, world, decided, pdf_not_rendered):
+    """A token is enough to download a paper (the decision's layout is test_decision_with_its_four_lists')."""
     from rest_framework.authtoken.models import Token
 
     token = Token.objects.create(user=world.users["ward_officer_hb"])
