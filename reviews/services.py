@@ -562,6 +562,13 @@ def complaint_resolve(*, by, complaint: Complaint, upheld: bool, result: str, re
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.resolved_on is not None:
         raise ValidationError({"resolved_on": _("This complaint was already resolved.")})
+    if resolved_on < complaint.received_on:
+        raise ValidationError(
+            {
+                "resolved_on": _("The complaint cannot be resolved before it was received (%(received)s).")
+                % {"received": f"{complaint.received_on:%d/%m/%Y}"}
+            }
+        )
     if not (result or "").strip():
         raise ValidationError({"result": _("Write the result of the re-check.")})
     review = _lock_one(by, complaint.review)

@@ -380,6 +380,21 @@ def test_complaint_resolution_posts_again(campaign, officer, households, upheld,
         )
 
 
+def test_complaint_resolved_before_it_was_received_is_refused(campaign, officer, households):
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    complaint = services.complaint_record(by=officer, review=review, received_on=date(2025, 11, 4), content="Hộ có xe")
+    with pytest.raises(ValidationError) as excinfo:
+        services.complaint_resolve(
+            by=officer, complaint=complaint, upheld=True, result="Đã kiểm tra", resolved_on=date(2025, 11, 3)
+        )
+    assert "04/11/2025" in text(excinfo, "resolved_on")
+    complaint.refresh_from_db()
+    review.refresh_from_db()
+    assert (complaint.resolved_on, complaint.result, complaint.upheld) == (None, "", None)
+    assert review.state == "posted" and review.posting_id is not None
+    assert not review.events.filter(action="complaint_resolved").exists()
+
+
 # --- Decision -------------------------------------------------------------------------
 
 
@@ -390,6 +405,14 @@ def reported(campaign, officer):
 
 def test_upper_report_takes_the_wards_addressee(reported):
     assert reported.addressee == "Chủ tịch Ủy ban nhân dân tỉnh"
+
+
+def test_upper_answer_before_the_report_was_sent_is_refused(reported, officer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.upper_report_answer(by=officer, report=reported, answered_on=date(2025, 11, 9), answer="Đồng ý")
+    assert "answered_on" in excinfo.value.message_dict
+    reported.refresh_from_db()
+    assert (reported.answered_on, reported.answer) == (None, "")
 
 
 def test_decision_applies_classes_with_movements_and_certificates(campaign, officer, leader, households, reported):

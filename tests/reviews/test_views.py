@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from households.models import Ward
 from reviews import services
-from reviews.models import Campaign, Meeting, Review, Standard
+from reviews.models import Campaign, Complaint, Meeting, Review, Standard
 from tests.factories import HouseholdFactory, MemberFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
@@ -270,16 +270,13 @@ def test_complaint_and_answer_pages(client, world, campaign, households):
         client.post(url, {"step": "complaint", "received_on": "04/11/2025", "content": "Hộ có ô tô"}).status_code == 302
     )
     complaint = review.complaints.get()
-    response = client.post(
-        url,
-        {
-            "step": "resolve",
-            "complaint": complaint.pk,
-            "upheld": "false",
-            "result": "Không đúng",
-            "resolved_on": "06/11/2025",
-        },
-    )
+    resolve = {"step": "resolve", "complaint": complaint.pk, "upheld": "false", "result": "Không đúng"}
+    early = client.post(url, {**resolve, "resolved_on": "03/11/2025"})
+    assert early.status_code == 200
+    assert "Không thể giải quyết khiếu nại trước ngày nhận (04/11/2025)." in early.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).resolved_on is None
+    assert Review.objects.get(pk=review.pk).state == "posted"
+    response = client.post(url, {**resolve, "resolved_on": "06/11/2025"})
     assert response.status_code == 302
     assert Review.objects.get(pk=review.pk).state == "agreed"
     report = services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
