@@ -7,6 +7,7 @@ tables within 10 s (larger ones run as jobs).
 """
 
 import tempfile
+from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -243,6 +244,62 @@ def raw_review_parts(unit, period) -> dict[str, list]:
 
 GROUPS, ITEMS = " GROUP BY 1, 2", " GROUP BY 1, 2, 3"
 
+# The trend's earlier year-ends (those that are not the period's two days): each household's class on them from
+# its status changes' spans (a change holds until the household's next one) and, without any change, its status
+# from status_since on; households per class and day, as reports.results.class_totals counts them.
+RAW_TREND_DAY = """
+SUM(CASE WHEN effective_on <= %s AND (until IS NULL OR until > %s) THEN 1 ELSE 0 END)
+"""
+RAW_TREND = """
+SELECT to_status, {covered} FROM (
+    SELECT c.to_status, c.effective_on,
+           LEAD(c.effective_on) OVER (PARTITION BY c.household_id ORDER BY c.effective_on, c.id) AS until
+    FROM households_statuschange c JOIN households_household h ON h.id = c.household_id
+    JOIN households_ward w ON w.id = h.ward_id WHERE w.upper_unit_id = %s
+) AS spans GROUP BY 1
+UNION ALL
+SELECT h.status, {since} {households}
+  AND NOT EXISTS (SELECT 1 FROM households_statuschange c WHERE c.household_id = h.id) GROUP BY 1
+"""
+
+
+def raw_document_parts(unit, period) -> dict[str, list]:
+    """The consolidated documents' facts by hand in raw SQL, each counted once as the app counts it: the period's
+    two days with the persons and the target groups' flags in one pass (the official table, the movements and
+    the target households share reports.results.period_counts), the period's changes and new households, the
+    target groups' members, the reviews' figures and the trend's earlier year-ends (the rates chart is drawn from
+    the official table). Adding every table's raw SQL counted the period's end three times."""
+    from households.rules import CHILD_AGE_LIMIT, add_months
+    from reports.charts import TREND_YEARS
+
+    start, end = period.before_start, period.end
+    parts = {
+        "period": _raw(RAW_PERIOD_COUNTS, [start, start, end, end, start, end, unit.pk]),
+        "changes": _raw(RAW_CHANGES, [end, unit.pk, period.start, end]),
+        "unrecorded": _raw(RAW_UNRECORDED, [end, unit.pk, period.start, end]),
+        "members": _raw(RAW_TARGET_MEMBERS, [add_months(end, -12 * CHILD_AGE_LIMIT), end, unit.pk, end, end]),
+        "reviews": raw_review_items(unit, period),
+        "trend_days": [
+            day
+            for day in (date(year, 12, 31) for year in range(period.year - TREND_YEARS + 1, period.year))
+            if day not in (start, end)
+        ],
+        "trend": [],
+    }
+    days = parts["trend_days"]
+    if days:
+        sql = RAW_TREND.format(
+            covered=", ".join(RAW_TREND_DAY for _day in days),
+            since=", ".join("SUM(CASE WHEN h.status_since <= %s THEN 1 ELSE 0 END)" for _day in days),
+            households=UNIT_HOUSEHOLDS,
+        )
+        parts["trend"] = _raw(sql, [*(d for day in days for d in (day, day)), unit.pk, *days, unit.pk])
+    return parts
+
+
+def raw_documents(unit, period) -> list:
+    return [row for name, rows in raw_document_parts(unit, period).items() if name != "trend_days" for row in rows]
+
 
 def raw_review_items(unit, period) -> list:
     return [row for rows in raw_review_parts(unit, period).values() for row in rows]
@@ -336,9 +393,9 @@ def measure_consolidated_document(extension: str, *, large, small, repeat: int) 
         figure.notes.append(str(error))
         return figure
     app = median_time(lambda: _download(client, url), repeat, warmup=0)
-    baseline = median_time(lambda: [raw(large.unit, period) for _n, _b, raw in consolidated_tables()], 1, warmup=0)
+    baseline = median_time(lambda: raw_documents(large.unit, period), 1, warmup=0)
     figure.measured = f"{app:.2f} s"
-    figure.baseline = f"{baseline:.2f} s (every table's raw SQL)"
+    figure.baseline = f"{baseline:.2f} s (the documents' facts in raw SQL, each counted once)"
     figure.ratio = f"{app / baseline:.1f}×" if baseline else ""
     figure.met = app <= CONSOLIDATED_GOAL and counts[0] == counts[1]
     figure.queries = (counts[0], counts[1])

@@ -50,6 +50,29 @@ def test_consolidated_tables_bench(settings, tmp_path):
         assert figure.measured.endswith(" queries)"), (figure.name, figure.notes)
         assert figure.queries[0] == figure.queries[1], (figure.name, figure.measured, figure.notes)
         assert raw(large.unit, reports.parse_period(reports.PERIOD)), name
+    # The documents' baseline counts what the app counts, each fact once: the period's pass and the trend's
+    # earlier year-ends summed as period_counts and class_totals sum them.
+    from households.models import Household
+    from reports.results import class_totals, period_counts
+
+    period = reports.parse_period(reports.PERIOD)
+    parts = reports.raw_document_parts(large.unit, period)
+    households = Household.objects.filter(ward__upper_unit=large.unit)
+    counted = period_counts(households, period, "ward_id")
+    start, end = {}, {}
+    for ward, status_start, status_end, n, members, left_start, left_end, *_flags in parts["period"]:
+        for sums, status, left in ((start, status_start, left_start), (end, status_end, left_end)):
+            if status in ("poor", "near_poor", "average"):
+                before = sums.get((ward, status), (0, 0))
+                sums[(ward, status)] = (before[0] + n, before[1] + members + left)
+    assert (start, end) == (counted.start, counted.end)
+    assert parts["trend_days"] and parts["trend"]
+    trend = [{} for _day in parts["trend_days"]]
+    for status, *on_days in parts["trend"]:
+        for i, n in enumerate(on_days):
+            if status in ("poor", "near_poor", "average") and n:
+                trend[i][status] = trend[i].get(status, 0) + int(n)
+    assert trend == [class_totals(households, [day], "ward_id")[day] for day in parts["trend_days"]]
     settings.REPORT_TABLE_JOB_THRESHOLD = 100  # the large unit (180) as a job, the small one (40) at once
     for extension in ("pdf", "xlsx"):
         figure = reports.measure_consolidated_document(extension, large=large, small=small, repeat=1)
