@@ -48,12 +48,12 @@ class ProgressReport:
 
 def _classes_table(ward, period: Period) -> ReportTable:
     from .models import KhoiPopulation
-    from .results import class_counts
+    from .results import period_counts
 
     khois = list(Khoi.objects.filter(ward=ward).order_by("position", "name"))
-    households = Household.objects.filter(ward=ward)
-    start = class_counts(households, period.before_start, "khoi_id")
-    end = class_counts(households, period.end, "khoi_id")
+    # Both days in one pass over the households and their histories (two before).
+    counted = period_counts(Household.objects.filter(ward=ward), period, "khoi_id")
+    start, end = counted.start, counted.end
     population = {
         f.khoi_id: f.households for f in KhoiPopulation.objects.filter(khoi__in=[k.pk for k in khois], year=period.year)
     }

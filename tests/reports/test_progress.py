@@ -175,3 +175,29 @@ def test_a_ward_without_a_plan_says_so(client, world, catalogue):
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
     notes = [c for row in workbook["ngan-sach"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert any("chưa có kế hoạch" in note for note in notes)
+
+
+def test_the_classes_table_reads_the_households_once_for_both_days(program_data):
+    """The classes of the period's day before and last day come from one pass over the households and their
+    histories (reports.results.period_counts), not one per day; the numbers are the registry's on each day."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from households.models import Household
+    from reports.periods import parse_period
+    from reports.progress import _classes_table
+    from reports.results import class_counts
+
+    world, _plan = program_data
+    period = parse_period("2025")
+    with CaptureQueriesContext(connection) as queries:
+        table = _classes_table(world.hb, period)
+    assert sum("households_statuschange" in q["sql"] for q in queries.captured_queries) == 1
+    households = Household.objects.filter(ward=world.hb)
+    start = class_counts(households, period.before_start, "khoi_id")
+    end = class_counts(households, period.end, "khoi_id")
+    poor = (
+        sum(n for (_k, status), (n, _p) in start.items() if status == "poor"),
+        sum(n for (_k, status), (n, _p) in end.items() if status == "poor"),
+    )
+    assert poor == (1, 1) and table.rows[-1].is_total
