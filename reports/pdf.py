@@ -128,16 +128,18 @@ def parallel_processes() -> int:
         return os.cpu_count() or 1
 
 
-def html_parts_to_pdf(parts: list[str], target=None) -> bytes | None:
+def html_parts_to_pdf(parts: list, target=None) -> bytes | None:
     """One PDF of `parts`, HTML documents that follow each other, each beginning on a new page (the pages a
     single document would break to anyway): each part is laid out in a process of its own, forked, at the same
     time (WeasyPrint holds the interpreter lock for a whole layout, so threads would not overlap), without
     what its page margins hold; the files are joined and every page's margins (the page number) are stamped
     from one small document of as many pages in the same stylesheet, so the pages read as render_pdf's.
 
-    This process lays out the first part itself; a part whose process failed is laid out here after the
-    others. The forked processes get their part as text and touch neither the database nor anything else
-    they inherited: they write their file and leave with os._exit, which runs no clean-up of the copies."""
+    This process lays out one part itself: the one given as a function that makes its HTML (called once the
+    other parts' processes have started, so that what it reads from the database is read while they lay out),
+    else the first. A part whose process failed is laid out here after the others. The forked processes get
+    their part as text and touch neither the database nor anything else they inherited: they write their file
+    and leave with os._exit, which runs no clean-up of the copies."""
     from pypdf import PdfReader, PdfWriter
 
     files = _parts_in_processes(parts)
@@ -156,12 +158,15 @@ def html_parts_to_pdf(parts: list[str], target=None) -> bytes | None:
     return None
 
 
-def _parts_in_processes(parts: list[str]) -> list[bytes]:
+def _parts_in_processes(parts: list) -> list[bytes]:
     files: list[bytes | None] = [None] * len(parts)
+    own = next((index for index, part in enumerate(parts) if callable(part)), 0)
     children = {}
     with tempfile.TemporaryDirectory(prefix="pdf-parts-") as folder:
         try:
-            for index, html in enumerate(parts[1:], start=1):
+            for index, html in enumerate(parts):
+                if index == own:
+                    continue
                 path = os.path.join(folder, f"{index}.pdf")
                 pid = os.fork()
                 if pid == 0:  # the copy: lay out the part, write it, leave without any clean-up
@@ -174,7 +179,8 @@ def _parts_in_processes(parts: list[str]) -> list[bytes]:
                     finally:
                         os._exit(code)
                 children[pid] = (index, path)
-            files[0] = _write_pdf(parts[0], margins=False)
+            html = parts[own]() if callable(parts[own]) else parts[own]
+            files[own] = _write_pdf(html, margins=False)
             for pid in list(children):
                 _pid, status = os.waitpid(pid, 0)
                 index, path = children.pop(pid)
@@ -269,10 +275,19 @@ def split_parts(tables: list, weights: list[float], count: int) -> list[Part]:
     return [Part(tables[a:b], first=i == 0, last=i == len(runs) - 1) for i, (a, b) in enumerate(runs)]
 
 
-def render_pdf_in_parts(template_name: str, context: dict, parts: list[Part], target=None) -> bytes | None:
+def render_pdf_in_parts(
+    template_name: str, context: dict, parts: list[Part], target=None, *, last_context=None
+) -> bytes | None:
     """render_pdf's document, its parts laid out at once in processes of their own (`html_parts_to_pdf`): the
-    same pages, the same text, the same page numbers. Every part's HTML is made here, before any process
-    starts, from data already read: a forked process never touches the database."""
+    same pages, the same text, the same page numbers. The HTML of every part but the last is made here before
+    any process starts, from data already read: a forked process never touches the database. `last_context`,
+    a function, gives what only the last part shows (a report's charts): called here once the other parts'
+    processes have started, its queries run while they lay out, and this process lays the last part out."""
     if len(parts) == 1:
-        return render_pdf(template_name, context, target)
-    return html_parts_to_pdf([_render_html(template_name, {**context, "part": part}) for part in parts], target)
+        return render_pdf(template_name, {**context, **(last_context() if last_context else {})}, target)
+    htmls = [_render_html(template_name, {**context, "part": part}) for part in parts[:-1]]
+
+    def last() -> str:
+        return _render_html(template_name, {**context, **(last_context() if last_context else {}), "part": parts[-1]})
+
+    return html_parts_to_pdf([*htmls, last], target)

@@ -161,8 +161,9 @@ def report_charts(report: ResultsReport) -> list[str]:
 # in parts (reports.pdf.render_pdf_in_parts); under it forking, joining and numbering the pages cost more
 # than they save (docs/reports.md, "Speed of the consolidated documents").
 PARALLEL_MIN_CELLS = 2000
-# The charts' pages, in cells: what the last part's two figures cost to lay out and draw.
-CHARTS_CELLS = 150
+# The charts, in cells of the last part, which draws them: their queries (the trend's earlier years, made while
+# the other parts are laid out: ~0.4 s of database CPU on the bench's 30 wards) and their two pages.
+CHARTS_CELLS = 350
 
 
 def table_cells(table) -> int:
@@ -170,19 +171,21 @@ def table_cells(table) -> int:
 
 
 def render_results_pdf(report: ResultsReport, target=None):
-    """The tables, then the charts (the same SVG the page shows), in the landscape layout; a large report's
-    tables in parallel, in parts that follow each other."""
+    """The tables, then the charts (the same SVG the page shows), in the landscape layout. A large report's
+    tables are laid out in parallel, in parts that follow each other; the charts' queries run while the
+    tables of the earlier parts are laid out."""
     from . import charts
 
-    images = [charts.data_url(svg) for svg in report_charts(report)]
-    context = {"doc": report.document, "report": report, "chart_images": images}
+    def chart_images() -> dict:
+        return {"chart_images": [charts.data_url(svg) for svg in report_charts(report)]}
+
+    context = {"doc": report.document, "report": report}
     cells = [table_cells(table) for table in report.tables]
     processes = pdf.parallel_processes()
     if processes > 1 and sum(cells) >= PARALLEL_MIN_CELLS:
-        weights = [*cells[:-1], cells[-1] + CHARTS_CELLS] if cells else []
-        parts = pdf.split_parts(report.tables, weights, processes)
-        return pdf.render_pdf_in_parts("reports/results_pdf.html", context, parts, target)
-    return render_pdf("reports/results_pdf.html", context, target)
+        parts = pdf.split_parts(report.tables, [*cells[:-1], cells[-1] + CHARTS_CELLS], processes)
+        return pdf.render_pdf_in_parts("reports/results_pdf.html", context, parts, target, last_context=chart_images)
+    return render_pdf("reports/results_pdf.html", {**context, **chart_images()}, target)
 
 
 def write_results_xlsx(report: ResultsReport, output) -> None:

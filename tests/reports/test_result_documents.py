@@ -34,9 +34,9 @@ def spy(monkeypatch):
     """The parts each render_pdf_in_parts was asked for."""
     calls, render = [], pdf.render_pdf_in_parts
 
-    def recorded(template_name, context, parts, target=None):
+    def recorded(template_name, context, parts, target=None, **options):
         calls.append(parts)
-        return render(template_name, context, parts, target)
+        return render(template_name, context, parts, target, **options)
 
     monkeypatch.setattr(pdf, "render_pdf_in_parts", recorded)
     return calls
@@ -54,6 +54,30 @@ def test_a_large_report_is_laid_out_in_parts_and_reads_as_one_pass(report, monke
     assert len(parts) == 2 and [t for p in parts for t in p.tables] == report.tables
     assert_same_document(joined, whole)
     assert "BIỂU TỔNG HỢP KẾT QUẢ RÀ SOÁT" in flat_text(joined, first=1, last=1)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="laying out in parts forks")
+def test_the_charts_are_counted_while_the_earlier_tables_are_laid_out(report, monkeypatch):
+    """The trend's earlier years are a pass over every household: this process reads them once the process
+    laying out the earlier tables has started, and draws the charts in the last part."""
+    events, fork, charts = [], os.fork, result_documents.report_charts
+
+    def forked():
+        pid = fork()
+        if pid:
+            events.append("fork")
+        return pid
+
+    def counted(*args):
+        events.append("charts")
+        return charts(*args)
+
+    monkeypatch.setattr(os, "fork", forked)
+    monkeypatch.setattr(result_documents, "report_charts", counted)
+    monkeypatch.setattr(result_documents, "PARALLEL_MIN_CELLS", 0)
+    monkeypatch.setattr(pdf, "parallel_processes", lambda: 2)
+    assert render_results_pdf(report).startswith(b"%PDF")
+    assert events == ["fork", "charts"]
 
 
 def test_a_small_report_stays_one_pass(report, monkeypatch, spy):
