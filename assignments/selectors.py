@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from households.scoping import NOTHING, scope_q
 from hungbinh.accounts.roles import Role, role_of
-from projects.selectors import ward_scope_q
+from projects.rules import PlanState
+from projects.selectors import plan_list, ward_scope_q
 
 from .models import Duty, Task, TaskNote, Unit
 from .rules import OPEN_STATES, UnitKind
@@ -59,9 +60,19 @@ def task_get(*, user, pk) -> Task:
     )
 
 
+def plan_tasks(*, user, plan) -> QuerySet[Task]:
+    """The tasks of one plan that the user may see (`plan` read through projects.selectors, so in scope)."""
+    return task_list(user=user).filter(plan=plan)
+
+
+def open_tasks(*, user) -> QuerySet[Task]:
+    """The tasks the user may see that are not done or cancelled, the earliest due first."""
+    return task_list(user=user).filter(state__in=OPEN_STATES)
+
+
 def overdue_tasks(*, user, today: date | None = None) -> QuerySet[Task]:
     today = today or timezone.localdate()
-    return task_list(user=user).filter(state__in=OPEN_STATES, due_on__lt=today)
+    return open_tasks(user=user).filter(due_on__lt=today)
 
 
 def user_units(user) -> list[Unit]:
@@ -85,6 +96,15 @@ def unit_duties(*, unit_ids, plan_ids=None) -> QuerySet[Duty]:
     if plan_ids is not None:
         qs = qs.filter(plan_id__in=plan_ids)
     return qs
+
+
+def user_duties(*, user, units: list[Unit]) -> QuerySet[Duty]:
+    """The section IV duties of the user's units (user_units) in the issued plans the user may see; none, without
+    a query, for a user of no unit."""
+    if not units:
+        return Duty.objects.none()
+    issued = plan_list(user=user).filter(state=PlanState.ISSUED).values("pk")
+    return unit_duties(unit_ids=[unit.pk for unit in units], plan_ids=issued)
 
 
 def may_close_task(user, task: Task) -> bool:

@@ -19,7 +19,6 @@ from projects.models import Plan
 from . import selectors, services
 from .forms import TaskFileForm, TaskForm, TaskNoteForm
 from .models import Task
-from .rules import OPEN_STATES
 
 PAGE_SIZE = 50
 
@@ -36,12 +35,13 @@ def _task_or_404(user, pk) -> Task:
 def task_list(request):
     user = request.user
     today = timezone.localdate()
-    tasks = selectors.task_list(user=user)
     show = request.GET.get("show", "open")
     if show == "open":
-        tasks = tasks.filter(state__in=OPEN_STATES)
+        tasks = selectors.open_tasks(user=user)
     elif show == "overdue":
-        tasks = tasks.filter(state__in=OPEN_STATES, due_on__lt=today)
+        tasks = selectors.overdue_tasks(user=user, today=today)
+    else:
+        tasks = selectors.task_list(user=user)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -199,14 +199,10 @@ def my_work(request):
     user = request.user
     today = timezone.localdate()
     units = selectors.user_units(user)
-    unit_ids = {unit.pk for unit in units}
-    plans = program.plan_list(user=user).filter(state="issued")
-    tasks = list(selectors.task_list(user=user).filter(state__in=OPEN_STATES)[:200])
+    tasks = list(selectors.open_tasks(user=user)[:200])
     context = {
         "units": units,
-        "duties": selectors.unit_duties(unit_ids=unit_ids, plan_ids=plans.values_list("pk", flat=True))
-        if unit_ids
-        else [],
+        "duties": selectors.user_duties(user=user, units=units),
         "overdue": [t for t in tasks if t.is_overdue(today)],
         "tasks": [t for t in tasks if not t.is_overdue(today)],
         "supports": program.intervention_list(user=user)[:20] if roles.is_unit_member(user) else [],

@@ -3,7 +3,6 @@ indicators and support given. Reads follow the selectors' scope (another ward's
 object is a 404); writes go through the services (a role that may not act: 403;
 bad input: 400 with Vietnamese messages, nothing written)."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +19,7 @@ from hungbinh.accounts.api import role_may
 from hungbinh.accounts.roles import can_issue_plan, can_manage_program, can_record_support
 
 from . import selectors, services
-from .models import Indicator, Plan, PlanItem
+from .models import Indicator, Plan
 from .serializers import (
     BudgetSerializer,
     InterventionBulkResultSerializer,
@@ -84,16 +83,7 @@ class PlanViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     filterset_class = PlanFilter
 
     def get_queryset(self):
-        from assignments.models import ItemAssignment
-
-        items = PlanItem.objects.select_related("subproject").prefetch_related(
-            Prefetch("assignments", queryset=ItemAssignment.objects.order_by("role", "id"))
-        )
-        return (
-            selectors.plan_list(user=self.request.user)
-            .prefetch_related(Prefetch("items", queryset=items))
-            .order_by("ward_id", "-year", "-version")
-        )
+        return selectors.plan_list_with_items(user=self.request.user)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)

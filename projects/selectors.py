@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BigIntegerField, Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import BigIntegerField, Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -60,6 +60,27 @@ def plan_list(*, user) -> QuerySet[Plan]:
     return Plan.objects.filter(ward_scope_q(user, ward="ward__")).select_related("ward", "program")
 
 
+def plan_versions(*, user, plan: Plan) -> QuerySet[Plan]:
+    """The plan's other versions the user may see: its ward's plans of the same year (a correction, the one it
+    replaced)."""
+    return plan_list(user=user).filter(ward_id=plan.ward_id, year=plan.year).exclude(pk=plan.pk)
+
+
+def plan_list_with_items(*, user) -> QuerySet[Plan]:
+    """The plans in scope with their items, each item's sub-project and units (the API's answer), by ward, newest
+    year and version first: a fixed number of queries whatever the number of plans."""
+    from assignments.models import ItemAssignment
+
+    items = PlanItem.objects.select_related("subproject").prefetch_related(
+        Prefetch("assignments", queryset=ItemAssignment.objects.order_by("role", "id"))
+    )
+    return (
+        plan_list(user=user)
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("ward_id", "-year", "-version")
+    )
+
+
 def plan_get(*, user, pk) -> Plan:
     """One plan in scope (Plan.DoesNotExist otherwise: a 404)."""
     return plan_list(user=user).get(pk=pk)
@@ -67,8 +88,6 @@ def plan_get(*, user, pk) -> Plan:
 
 def plan_detail(*, user, pk) -> Plan:
     """A plan with everything its page shows, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
     from assignments.models import Duty, ItemAssignment
 
     return (
@@ -113,12 +132,18 @@ def intervention_scope_q(user) -> Q:
     return scope_q(user, ward="ward__", khoi="household__khoi_id")
 
 
-def intervention_list(*, user) -> QuerySet[Intervention]:
-    return (
+def intervention_list(*, user, subproject_id: int | None = None, year: int | None = None) -> QuerySet[Intervention]:
+    """The support the user may see, newest first; of one sub-project, of one year, when given."""
+    support = (
         Intervention.objects.filter(intervention_scope_q(user))
         .select_related("household__khoi", "subproject", "funding_source", "unit", "member")
         .order_by("-date", "-id")
     )
+    if subproject_id is not None:
+        support = support.filter(subproject_id=subproject_id)
+    if year is not None:
+        support = support.filter(date__year=year)
+    return support
 
 
 def intervention_get(*, user, pk) -> Intervention:

@@ -88,13 +88,12 @@ def plan_detail(request, pk):
         plan = selectors.plan_detail(user=user, pk=pk)
     except Plan.DoesNotExist:
         raise Http404(_("No such plan.")) from None
-    from assignments.selectors import task_list
+    from assignments.selectors import plan_tasks
 
-    versions = selectors.plan_list(user=user).filter(ward_id=plan.ward_id, year=plan.year).exclude(pk=plan.pk)
     context = {
         "plan": plan,
-        "versions": versions,
-        "tasks": task_list(user=user).filter(plan=plan),
+        "versions": selectors.plan_versions(user=user, plan=plan),
+        "tasks": plan_tasks(user=user, plan=plan),
         "can_manage": roles.can_manage_program(user),
         "can_issue": roles.can_issue_plan(user) and plan.state == rules.PlanState.DRAFT,
         "may_see_money": selectors.may_see_money(user),
@@ -327,13 +326,11 @@ def subproject_detail(request, pk):
 @login_required
 def support_list(request):
     user = request.user
-    support = selectors.intervention_list(user=user)
     subproject = request.GET.get("subproject")
     year = request.GET.get("year")
-    if small_int(subproject):
-        support = support.filter(subproject_id=small_int(subproject))
-    if small_int(year, high=9999):
-        support = support.filter(date__year=small_int(year, high=9999))
+    support = selectors.intervention_list(
+        user=user, subproject_id=small_int(subproject) or None, year=small_int(year, high=9999) or None
+    )
     page = Paginator(support, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -266,10 +266,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        reviews = {
-            r.pk: r
-            for r in selectors.review_list(user=self.request.user).filter(pk__in=[v["review"] for v in data["votes"]])
-        }
+        reviews = selectors.reviews_by_id(user=self.request.user, ids=[v["review"] for v in data["votes"]])
         missing = [v["review"] for v in data["votes"] if v["review"] not in reviews]
         if missing:
             raise NotFound()
@@ -315,7 +312,7 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        reviews = list(selectors.review_list(user=self.request.user).filter(pk__in=data["reviews"]))
+        reviews = selectors.reviews_by_id(user=self.request.user, ids=data["reviews"])
         if len(reviews) != len(set(data["reviews"])):
             raise NotFound()
         decision = services.decision_issue(
@@ -323,7 +320,7 @@ class DecisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             campaign=data["campaign"],
             number=data["number"],
             signed_on=data["signed_on"],
-            reviews=reviews,
+            reviews=list(reviews.values()),
         )
         # Answered through the selector, like the list: the reviews the user may see.
         serializer.instance = selectors.decision_list(user=self.request.user).get(pk=decision.pk)

@@ -70,6 +70,11 @@ def review_list(*, user) -> QuerySet[Review]:
     )
 
 
+def reviews_by_id(*, user, ids) -> dict[int, Review]:
+    """The reviews of these ids that the user may see, by id: one outside the scope (or none) is not there."""
+    return {review.pk: review for review in review_list(user=user).filter(pk__in=list(ids))}
+
+
 def review_detail(*, user, pk: int) -> Review:
     """One review in the user's scope (Review.DoesNotExist otherwise: a 404)."""
     return review_list(user=user).select_related("campaign__standard", "posting", "decision").get(pk=pk)

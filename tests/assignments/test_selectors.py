@@ -1,10 +1,14 @@
-"""assignments/selectors.py: the units a user works for (the "my work" page's heading and duties)."""
+"""assignments/selectors.py: the units a user works for (the "my work" page's heading and duties), their duties,
+the tasks of a plan, open and overdue, each within the user's scope."""
+
+from datetime import date
 
 import pytest
 
 from assignments import selectors
+from assignments.models import Duty, Task
 
-from ..factories import UnitFactory, UnitMemberFactory
+from ..factories import PlanFactory, UnitFactory, UnitMemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +27,63 @@ def test_a_unit_member_works_for_their_unit_and_the_one_it_is_a_member_of(world,
 def test_other_roles_work_for_no_unit_and_nothing_is_read(world, role, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert selectors.user_units(world.users[role]) == []
+
+
+@pytest.fixture
+def tasks(world, catalogue):
+    """Hưng Bình's issued plan with a task of the ward's officers, one of the khối committees (done) and one
+    overdue; Quang Trung's plan with a task of its own."""
+    plan = PlanFactory(ward=world.hb, year=2025, state="issued", issued_on=date(2025, 5, 30))
+    officers = UnitFactory(ward=world.hb, name="Công chức LĐ-TB&XH", kind="officer")
+    khoi = UnitFactory(ward=world.hb, name="Ban cán sự các khối", kind="khoi_committee")
+    make = Task.objects.create
+    qt_plan = PlanFactory(ward=world.qt, year=2025, state="issued", issued_on=date(2025, 5, 30))
+    return {
+        "plan": plan,
+        "qt_plan": qt_plan,
+        "officers": officers,
+        "open": make(ward=world.hb, plan=plan, title="Rà soát", lead_unit=officers, due_on=date(2099, 1, 1)),
+        "done": make(ward=world.hb, plan=plan, title="Họp", lead_unit=khoi, due_on=date(2025, 6, 1), state="done"),
+        "late": make(ward=world.hb, plan=plan, title="Báo cáo", lead_unit=officers, due_on=date(2025, 6, 1)),
+        "qt": make(
+            ward=world.qt,
+            plan=qt_plan,
+            title="Báo cáo",
+            lead_unit=UnitFactory(ward=world.qt, name="Công chức"),
+            due_on=date(2025, 6, 1),
+        ),
+    }
+
+
+def test_a_plans_tasks_are_those_the_user_may_see(world, tasks):
+    def seen(role, plan="plan"):
+        return {t.title for t in selectors.plan_tasks(user=world.users[role], plan=tasks[plan])}
+
+    assert seen("ward_officer_hb") == {"Rà soát", "Họp", "Báo cáo"}
+    assert seen("upper_level") == {"Rà soát", "Họp", "Báo cáo"}
+    assert seen("khoi_member_hb_k1") == {"Họp"}  # the khối committees' tasks only
+    assert seen("ward_officer_qt") == set()  # another ward's plan: none of its tasks
+    assert seen("ward_officer_hb", plan="qt_plan") == set()
+
+
+def test_open_and_overdue_tasks_follow_the_scope(world, tasks):
+    officer, today = world.users["ward_officer_hb"], date(2025, 7, 1)
+    assert list(selectors.open_tasks(user=officer)) == [tasks["late"], tasks["open"]]  # the earliest due first
+    assert list(selectors.overdue_tasks(user=officer, today=today)) == [tasks["late"]]
+    assert list(selectors.open_tasks(user=world.users["ward_officer_qt"])) == [tasks["qt"]]
+    assert not selectors.open_tasks(user=world.users["khoi_member_hb_k1"]).exists()  # its one task is done
+    assert set(selectors.overdue_tasks(user=world.users["upper_level"], today=today)) == {tasks["late"], tasks["qt"]}
+
+
+def test_a_units_duties_are_those_of_the_issued_plans_it_may_see(world, tasks, django_assert_num_queries):
+    women = UnitFactory(ward=world.hb, name="Hội LHPN", kind="mass_organisation")
+    person = UnitMemberFactory(unit=women)
+    draft = PlanFactory(ward=world.hb, year=2026)
+    qt_plan = tasks["qt_plan"]
+    for plan in (tasks["plan"], draft, qt_plan):  # a duty of another ward's plan naming the unit: not its ward's
+        Duty.objects.create(plan=plan, position=1, heading="Hội LHPN", text="- Vận động.").units.set([women])
+    units = selectors.user_units(person)
+    with django_assert_num_queries(1):
+        assert [d.plan for d in selectors.user_duties(user=person, units=units)] == [tasks["plan"]]
+    with django_assert_num_queries(0):  # no unit: nothing to read
+        assert list(selectors.user_duties(user=world.users["ward_officer_hb"], units=[])) == []

@@ -237,3 +237,59 @@ def test_support_finds_a_household_by_its_code_in_scope_and_only_when_one_has_it
     assert found(world.users["ward_officer_hb"]) == mine.pk  # any case
     assert found(world.users["ward_officer_hb"], "HB-0100") is None
     assert found(world.users["admin"]) is None  # two households have it: the user picks one
+
+
+def test_a_plans_other_versions_are_its_ward_and_years_in_scope(world, catalogue):
+    issued = PlanFactory(ward=world.hb, year=2025, version=1, state="issued", issued_on=date(2025, 5, 30))
+    correction = PlanFactory(ward=world.hb, year=2025, version=2)
+    PlanFactory(ward=world.hb, year=2024)  # another year
+    PlanFactory(ward=world.qt, year=2025)  # another ward
+
+    def versions(user):
+        return set(selectors.plan_versions(user=user, plan=issued))
+
+    assert versions(world.users["ward_officer_hb"]) == {correction}
+    assert versions(world.users["upper_level"]) == {correction}
+    assert versions(UnitMemberFactory(unit=UnitFactory(ward=world.hb))) == {correction}
+    assert versions(world.users["ward_officer_qt"]) == set()  # another ward's plans are not in its scope
+
+
+def test_support_of_one_subproject_and_year_follows_the_scope(world, catalogue):
+    officer = world.users["ward_officer_hb"]
+    household = HouseholdFactory(khoi=world.hb_k1)
+    first = give(household, by=officer)
+    give(household, subproject="3.1", by=officer)
+    give(household, on=date(2024, 6, 1), by=officer)
+    qt = give(HouseholdFactory(khoi=world.qt_k1), by=world.users["ward_officer_qt"])
+    two = sub("2").pk
+
+    assert list(selectors.intervention_list(user=officer, subproject_id=two, year=2025)) == [first]
+    assert len(selectors.intervention_list(user=officer, subproject_id=two)) == 2
+    assert len(selectors.intervention_list(user=officer, year=2025)) == 2
+    assert set(selectors.intervention_list(user=world.users["upper_level"], subproject_id=two, year=2025)) == {
+        first,
+        qt,
+    }
+    # Another ward's support of the same line and year is not the officer's, nor another khối's the khối member's.
+    assert list(selectors.intervention_list(user=world.users["ward_officer_qt"], subproject_id=two, year=2025)) == [qt]
+    assert not selectors.intervention_list(user=KhoiMemberFactory(khoi=world.hb_k2), subproject_id=two).exists()
+
+
+def test_the_plans_with_their_items_follow_the_scope_in_fixed_queries(world, catalogue, django_assert_num_queries):
+    from assignments.models import ItemAssignment
+
+    lead = UnitFactory(ward=world.hb, name="Công chức LĐ-TB&XH")
+    for year in (2024, 2025):
+        plan = PlanFactory(ward=world.hb, year=year)
+        for _number in (1, 2):
+            ItemAssignment.objects.create(item=PlanItemFactory(plan=plan), unit=lead, role="lead")
+    qt_plan = PlanFactory(ward=world.qt, year=2025)
+    PlanItemFactory(plan=qt_plan)
+
+    with django_assert_num_queries(3):  # the plans, their items with sub-projects, the items' units
+        plans = list(selectors.plan_list_with_items(user=world.users["ward_officer_hb"]))
+        assert [(p.year, len(p.items.all()), len(p.items.all()[0].assignments.all())) for p in plans] == [
+            (2025, 2, 1),
+            (2024, 2, 1),
+        ]
+    assert [p.pk for p in selectors.plan_list_with_items(user=world.users["ward_officer_qt"])] == [qt_plan.pk]

@@ -234,3 +234,22 @@ def test_an_application_chooses_from_the_khois_households_not_on_the_list(world,
     # K1-01 … K1-03 are on the campaign's list already.
     assert codes("ward_officer_hb") == codes("khoi_member_hb_k1") == {"K1-04", "K1-09"}
     assert codes("ward_officer_qt") == set()
+
+
+# --- Reviews asked for by id (a meeting's votes, a decision's list) ---------------------------
+
+
+def test_reviews_asked_by_id_are_only_those_in_the_users_scope(world, campaign, households, django_assert_num_queries):
+    qt_campaign = services.campaign_open(by=world.users["ward_officer_qt"], ward=world.qt, kind="periodic", year=2025)
+    k1, k2 = review_of(campaign, households["p1"]), review_of(campaign, households["p3"])
+    qt = review_of(qt_campaign, households["qt"])
+    asked = [k1.pk, k2.pk, qt.pk, qt.pk + 1000]  # the last is no review at all
+
+    def found(role):
+        return set(selectors.reviews_by_id(user=world.users[role], ids=asked))
+
+    with django_assert_num_queries(1):
+        assert selectors.reviews_by_id(user=world.users["ward_officer_hb"], ids=asked) == {k1.pk: k1, k2.pk: k2}
+    assert found("khoi_member_hb_k1") == {k1.pk}  # another khối's review is not there
+    assert found("ward_officer_qt") == {qt.pk}  # nor another ward's
+    assert found("upper_level") == {k1.pk, k2.pk, qt.pk}
