@@ -14,14 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from hungbinh.accounts.roles import can_manage_ward
+from hungbinh.workbooks import XLSX_CONTENT_TYPE
 
 from . import importing, selectors
 from .importing import runs
 from .importing.limits import MAX_UPLOAD_BYTES
 from .importing.pending import PENDING_MINUTES, TOKEN, pending_discard, pending_keep, pending_open
 from .importing.template import template_workbook
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportForm(forms.Form):

@@ -19,6 +19,9 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from households.text import without_control_characters
 
+# The content type of every .xlsx file the app sends (exports, the import template, report tables, jobs' files).
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 
 def text(value: str) -> str:
     return without_control_characters(value)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from households import personal_data
 from households.exporting import write_households_xlsx
 from households.models import Member
+from hungbinh.workbooks import XLSX_CONTENT_TYPE
 
 from .household_lists import (
     ListHeading,
@@ -26,8 +27,6 @@ from .household_lists import (
 )
 from .jobs import JobFailed, JobOutput, job_kind
 from .pdf import PDF_CONTENT_TYPE, RenderingUnavailable
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _rendering_unavailable(error: RenderingUnavailable) -> JobFailed:

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from hungbinh.workbooks import XLSX_CONTENT_TYPE
+
 from . import job_kinds
 from . import review_papers as papers
 from .access import report_access
@@ -73,7 +75,6 @@ def campaign_results_xlsx(request, pk):
     """The campaign's results as a workbook: the counts per khối, then the households (the ward's, or
     with `?khoi=` one khối's)."""
     from .campaign_results import campaign_results, write_campaign_results_xlsx
-    from .tables import XLSX_CONTENT_TYPE
 
     try:
         khoi_id = _khoi_query(request)

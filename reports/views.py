@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from hungbinh.workbooks import XLSX_CONTENT_TYPE
+
 from . import job_kinds, selectors, services
 from .access import report_access
 from .household_lists import (
@@ -65,9 +67,7 @@ def _document_response(report, extension: str, render_pdf, write_xlsx):
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     write_xlsx(report, output)
     output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=report.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
-    )
+    return FileResponse(output, as_attachment=True, filename=report.filename("xlsx"), content_type=XLSX_CONTENT_TYPE)
 
 
 def _wants_json(request) -> bool:
@@ -144,9 +144,7 @@ def households_xlsx(request):
         output.close()
         raise
     output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=heading.filename("xlsx"), content_type=job_kinds.XLSX_CONTENT_TYPE
-    )
+    return FileResponse(output, as_attachment=True, filename=heading.filename("xlsx"), content_type=XLSX_CONTENT_TYPE)
 
 
 # --- The plan ----------------------------------------------------------------------------
@@ -591,7 +589,7 @@ def submission_file_response(user, pk, extension):
         handle = field.open("rb")
     except (FileNotFoundError, OSError):
         return _plain(_("The file of this submitted report is no longer stored."), 410)
-    content_type = PDF_CONTENT_TYPE if extension == "pdf" else job_kinds.XLSX_CONTENT_TYPE
+    content_type = PDF_CONTENT_TYPE if extension == "pdf" else XLSX_CONTENT_TYPE
     response = FileResponse(
         handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1], content_type=content_type
     )
