@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from households.models import Household
+from households.models import Household, StatusChange
 from reviews import services
-from reviews.models import Decision, Meeting, Review, ReviewSettings
+from reviews.models import Decision, Meeting, MeetingVote, Posting, Review, ReviewSettings
 from tests.factories import HouseholdFactory, WardLeaderFactory
 
 from .conftest import POOR_SURVEY, review_of, to_posted, to_verified
@@ -425,6 +425,48 @@ def test_query_counts_do_not_grow_with_rows(api_client, world, campaign, househo
         services.review_save(by=officer, review=review, **POOR_SURVEY)
     services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=2)
     many = [count(client, url) for url in urls]
+    assert many == few
+    assert max(many) <= 6
+
+
+def add_meeting_rows(world, campaign, *, n, start):
+    """Per khối of Hưng Bình, `n` households each with a review voted at a meeting, posted, named by a decision,
+    and a movement: the rows of the meetings, postings, decisions and movements lists."""
+    for i in range(start, start + n):
+        decision = Decision.objects.create(
+            ward=world.hb, campaign=campaign, number=f"{i}/QĐ-UBND", signed_on=date(2025, 11, 20)
+        )
+        for khoi in (world.hb_k1, world.hb_k2):
+            household = HouseholdFactory(khoi=khoi, status="poor")
+            review = Review.objects.create(
+                campaign=campaign, household=household, khoi=khoi, from_status="poor", decision=decision
+            )
+            meeting = Meeting.objects.create(campaign=campaign, khoi=khoi, held_on=date(2025, 10, 20), attendees=10)
+            MeetingVote.objects.create(meeting=meeting, review=review, agreed=8, passed=True)
+            Posting.objects.create(campaign=campaign, khoi=khoi, starts_on=date(2025, 11, 3), ends_on=date(2025, 11, 5))
+            StatusChange.objects.create(
+                household=household,
+                from_status="poor",
+                to_status="not_poor",
+                effective_on=date(2025, 9, 1),
+                reason="movement",
+                movement="moved_away",
+                note="Chuyển đi nơi khác",
+            )
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "khoi_member_hb_k1", "upper_level"])
+def test_meeting_posting_decision_and_movement_lists_do_not_grow_with_rows(api_client, world, campaign, role):
+    """Each row carries its votes (meetings) or the reviews in the user's scope (decisions): read with the list."""
+    client = as_user(api_client, world, role)
+    urls = ["/api/v1/meetings/", "/api/v1/postings/", "/api/v1/decisions/", "/api/v1/movements/"]
+    add_meeting_rows(world, campaign, n=1, start=1)
+    few = [count(client, url) for url in urls]
+    rows_few = [client.get(url).json()["count"] for url in urls]
+    add_meeting_rows(world, campaign, n=10, start=2)
+    many = [count(client, url) for url in urls]
+    rows_many = [client.get(url).json()["count"] for url in urls]
+    assert all(m > f for m, f in zip(rows_many, rows_few, strict=True)), "the second measure must see more rows"
     assert many == few
     assert max(many) <= 6
 
