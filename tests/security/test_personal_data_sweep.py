@@ -13,7 +13,11 @@ pdftotext, workbooks with openpyxl. The rules (docs/personal-data.md):
 - a page or file asked without show_ids shows none (masked by default; the API's contract gives them);
 - every answer that shows one shows only numbers of households in the role's scope, and has its access-log
   row naming the household of each number shown;
-- no log line carries one.
+- no log line carries one;
+- a role that may not see a person's ethnicity and disability (the upper level, a unit member) never reads
+  them: not the ethnicity every second person has here (SENSITIVE_ETHNICITY), not a non-null `ethnicity` or
+  `is_disabled` in the API, and no word naming a disability, except in the notes that say these are withheld
+  (WITHHELD_NOTES) and in the aggregate tables, which count persons with a disability (AGGREGATE_ROUTES).
 
 The tests that build the world are named `…role_scope…`: a few minutes on a loaded machine, they are left out of
 a quick local run with -k "not role_scope" and run in CI's SQLite pass (sqlite_pass), like the matrix.
@@ -23,9 +27,12 @@ fails it, as a route without an entry fails the matrix: teach `text_of` to read 
 """
 
 import contextlib
+import functools
 import hashlib
+import html
 import io
 import itertools
+import json
 import logging
 import re
 import zipfile
@@ -34,10 +41,11 @@ from datetime import date
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from households.models import Household, Member, PersonalDataAccess
-from households.personal_data import may_reveal_id_numbers
+from households.personal_data import SENSITIVE_FIELDS, may_reveal_id_numbers, may_see_sensitive
 from households.selectors import household_list
 from projects.models import Intervention
 from reports import services as report_services
@@ -68,12 +76,40 @@ TEXT = frozenset(
 # so that each document is rendered once per role (the administrator and the ward leader ask with show_ids=1).
 PLAIN_ASKERS = ("ward_officer_hb", "khoi_member_hb_k1")
 
+# Sensitive data (docs/personal-data.md): every second person of the world is of this ethnic group (one no
+# page, list or note names otherwise) and has a disability.
+SENSITIVE_ETHNICITY = "Brâu"
+# Words that name a disability, in the pages' two languages (lower case, white space as one space).
+DISABILITY_WORDS = ("khuyết tật", "disabilit")
+# Sentences a role that may not see them still reads: they say that the data is withheld, or what a priority
+# group is. Their words are no one's data.
+WITHHELD_NOTES = (
+    "A person's ethnicity and disability are sensitive personal data and are not shown to your role; "
+    "reports give their counts.",
+    "Priority groups as of %(day)s: children under 16, people with disabilities and women of target households.",
+    "Ethnicity and disability of individual people are withheld (sensitive personal data).",
+    "Class: the household's official class on that day. Members: those on the registry now. "
+    "No ID numbers, ethnicity or disability of a person are listed.",
+)
+# The places the upper level reads a word naming a disability: aggregate tables, whose column counts the
+# persons with a disability of each unit (reports/analysis.py, target_groups_table). Each must meet it.
+AGGREGATE_ROUTES = frozenset(
+    {
+        "reports/results/{level}/{unit_id}/{period}/",
+        "reports/results/{level}/{unit_id}/{period}.pdf",
+        "reports/results/{level}/{unit_id}/{period}.xlsx",
+        "reports/submissions/{pk}.{extension}",
+        "api/v1/reports/{pk}/download/",
+    }
+)
+
 
 @pytest.fixture(scope="module")
 def objects(module_world, django_db_blocker):
     """The matrix's objects, every household with a head and a second person who have ID numbers (born 1990,
-    female: 040190000001, …), a regular review that applied and was refused, support given to a person, and
-    real submitted reports (PDF and workbook) of Hưng Bình and Quang Trung."""
+    female: 040190000001, …), the second of SENSITIVE_ETHNICITY and with a disability, a regular review that
+    applied and was refused, support given to a person, and real submitted reports (PDF and workbook) of Hưng
+    Bình and Quang Trung."""
     with django_db_blocker.unblock():
         made = matrix_world.build(module_world)
         asking = HouseholdFactory(khoi=module_world.hb_k1, code="AP-hb_k1", head_name="Lê Thị Đề Nghị", status="poor")
@@ -93,6 +129,8 @@ def objects(module_world, django_db_blocker):
                 gender="female",
                 position=2,
                 id_number=f"0401900{next(serial):05d}",
+                ethnicity=SENSITIVE_ETHNICITY,
+                is_disabled=True,
             )
             numbers[head.id_number] = numbers[other.id_number] = household.pk
             Intervention.objects.filter(household=household).update(member=other, member_name=other.full_name)
@@ -203,6 +241,44 @@ def shown(text: str, numbers: dict) -> set[str]:
     return {n for n in numbers if n in flat or re.search(rf"(?<![0-9]){n.lstrip('0')}(?![0-9])", flat)}
 
 
+def _flat(text: str) -> str:
+    return " ".join(html.unescape(text).casefold().split())
+
+
+@functools.cache
+def _notes() -> list[re.Pattern]:
+    """WITHHELD_NOTES as each language renders them, a placeholder matching any words."""
+    patterns = []
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for note in WITHHELD_NOTES:
+                parts = re.split(r"%\([a-z_]+\)s", translation.gettext(note))
+                patterns.append(re.compile(".{0,40}?".join(re.escape(_flat(part)) for part in parts)))
+    return patterns
+
+
+def _sensitive_values(data) -> list:
+    """The non-null values of a person's ethnicity or disability anywhere in an API answer."""
+    if isinstance(data, dict):
+        found = [(k, v) for k, v in data.items() if k in SENSITIVE_FIELDS and v is not None]
+        return found + [x for v in data.values() for x in _sensitive_values(v)]
+    if isinstance(data, list):
+        return [x for v in data for x in _sensitive_values(v)]
+    return []
+
+
+def sensitive_shown(text: str, kind: str) -> tuple[list[str], bool]:
+    """What of a person's ethnicity and disability the answer shows: the leaks, and whether it names a
+    disability (a leak but in an aggregate table)."""
+    flat = _flat(text)
+    leaks = [SENSITIVE_ETHNICITY] if _flat(SENSITIVE_ETHNICITY) in flat else []
+    if kind == "application/json" and text:
+        leaks += [f"{key}={value!r}" for key, value in _sensitive_values(json.loads(text))]
+    for pattern in _notes():
+        flat = pattern.sub(" ", flat)
+    return leaks, any(word in flat for word in DISABILITY_WORDS)
+
+
 @pytest.fixture
 def log_stream():
     (handler,) = [h for h in logging.getLogger().handlers if isinstance(h, logging.StreamHandler) and h.filters]
@@ -249,6 +325,8 @@ class Sweep:
         self.jobs = jobs
         self.numbers = objects["numbers"]
         self.showing, self.files = set(), set()
+        # The aggregate routes where a role that may not see a person's disability met the word (in a count).
+        self.aggregate = set()
 
     def ask(self, route, role, url, *, plain_page=False):
         user = user_of(self.world, self.objects, role)
@@ -266,7 +344,16 @@ class Sweep:
             text += text_of(self.client.get(response["Location"]))
             text += text_of(self.client.get(response["Location"] + "download/"))
         self.check(route, role, user, url, text, last, plain_page=plain_page)
+        if not may_see_sensitive(user):
+            self.check_sensitive(route, role, url, text, kind)
         return kind
+
+    def check_sensitive(self, route, role, url, text, kind):
+        leaks, names_disability = sensitive_shown(text, kind)
+        assert not leaks, f"{role} got a person's ethnicity or disability from {url}: {leaks}"
+        if names_disability:
+            assert route.path in AGGREGATE_ROUTES, f"{role} read of a disability in {url}, not an aggregate table"
+            self.aggregate.add(route.path)
 
     def check(self, route, role, user, url, text, last, *, plain_page):
         found = shown(text, self.numbers)
@@ -311,6 +398,9 @@ def test_role_scope_sweep_no_full_number_unless_allowed_and_logged(client, world
     sweep = Sweep(client, world, objects)
     _sweep_route(sweep, key)
     assert not [n for n in objects["numbers"] if n in log_stream.getvalue()]
+    # The allowlist holds only what is needed: each aggregate route of this entry did count the disabled.
+    paths = {route.path for route in (ENTRIES[key], *ENTRIES[key].also)}
+    assert paths & AGGREGATE_ROUTES <= sweep.aggregate
 
 
 @pytest.mark.sqlite_pass
@@ -340,6 +430,21 @@ def test_role_scope_sweep_meets_full_numbers_and_reads_every_kind_of_file(client
         _sweep_route(sweep, key)
     assert {"households/{pk}/", "api/v1/members/", "reports/households.xlsx"} <= sweep.showing
     assert "reports/reviews/{pk}.pdf" in sweep.files
+
+
+def test_role_scope_sweep_meets_ethnicity_and_disability_where_they_may_be_shown(client, world, objects):
+    """The check of sensitive data is not vacuous: the officer's household page and member API show a person's
+    ethnicity and disability, and the check finds them; the upper level's show neither."""
+    household = objects["ids"]["household"]["hb_k1"]["pk"]
+    for role, shows in (("ward_officer_hb", True), ("upper_level", False)):
+        client.force_login(user_of(world, objects, role))
+        page_leaks, page_names_disability = sensitive_shown(
+            text_of(client.get(f"/households/{household}/")), "text/html"
+        )
+        api = client.get("/api/v1/members/", {"household": household})
+        api_leaks, _names = sensitive_shown(text_of(api), "application/json")
+        assert (page_leaks == [SENSITIVE_ETHNICITY], page_names_disability) == (shows, shows), role
+        assert (f"ethnicity={SENSITIVE_ETHNICITY!r}" in api_leaks, "is_disabled=True" in api_leaks) == (shows, shows)
 
 
 def test_role_scope_sweep_of_the_admin_site(client, world, objects, log_stream):
