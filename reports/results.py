@@ -11,8 +11,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -26,12 +25,6 @@ from .periods import Period
 from .tables import Attention, HeaderCell, ReportTable, TableRow
 
 CLASSES = (Status.POOR, Status.NEAR_POOR, Status.AVERAGE)
-
-
-def _count_of(rows):
-    """How many of `rows` (filtered on `household_id=OuterRef(…)`) the household has: one index probe, 0 for none."""
-    counted = rows.order_by().values("household_id").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 _shared_counts: ContextVar[dict | None] = ContextVar("shared_class_counts", default=None)
@@ -111,39 +104,94 @@ def period_counts(households, period: Period, group_by: str) -> PeriodCounts:
     }
     if shared is not None and all(key in shared for key in keys.values()):
         return PeriodCounts(**{name: shared[key] for name, key in keys.items()})
-    members = OuterRef("pk")
-    rows = (
-        households.order_by()
-        .annotate(status_start=status_on(period.before_start), status_end=status_on(period.end))
-        .values(group_by, "status_start", "status_end")
-        .annotate(
-            households_n=Count("pk"),
-            members_n=Sum(_count_of(Member.objects.filter(household_id=members))),
-            left_after_start=Sum(
-                _count_of(MemberRemoval.objects.filter(household_id=members, left_on__gt=period.before_start))
-            ),
-            left_after_end=Sum(_count_of(MemberRemoval.objects.filter(household_id=members, left_on__gt=period.end))),
-            minority=Count("pk", filter=Q(ethnic_minority=True)),
-            merit=Count("pk", filter=Q(has_merit_person=True)),
-        )
-    )
+    rows = _period_rows(households, period, group_by)
     start, end, targets = {}, {}, {}
 
     def add(counts, key, values):
         counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0,) * len(values)), values, strict=True))
 
-    for row in rows:
-        unit, members_n = row[group_by], row["members_n"] or 0
-        if row["status_start"] in CLASSES:
-            add(start, (unit, row["status_start"]), (row["households_n"], members_n + (row["left_after_start"] or 0)))
-        if row["status_end"] in CLASSES:
-            add(end, (unit, row["status_end"]), (row["households_n"], members_n + (row["left_after_end"] or 0)))
-            add(targets, (unit, row["status_end"]), (row["households_n"], row["minority"], row["merit"]))
+    for unit, status_start, status_end, households_n, members_n, left_start, left_end, minority, merit in rows:
+        households_n, members_n, minority, merit = int(households_n), int(members_n or 0), int(minority), int(merit)
+        if status_start in CLASSES:
+            add(start, (unit, status_start), (households_n, members_n + int(left_start or 0)))
+        if status_end in CLASSES:
+            add(end, (unit, status_end), (households_n, members_n + int(left_end or 0)))
+            add(targets, (unit, status_end), (households_n, minority, merit))
     counts = PeriodCounts(start, end, targets)
     if shared is not None:
         for name, key in keys.items():
             shared[key] = getattr(counts, name)
     return counts
+
+
+def _period_rows(households, period: Period, group_by: str) -> list[tuple]:
+    """(unit, class on the day before, class on the last day, households, members, removed after the day before,
+    removed after the last day, ethnic minority, with merit) grouped by the first three: one statement without a
+    probe per household.
+
+    Each household's class on both days from its status changes' spans (a change holds until its next one,
+    LEAD in the order `status_on` reads them), or without any change its status from `status_since` on; its
+    members counted once (GROUP BY household) and its removals after each day in one more grouping, both
+    joined to the households; a member who left after a day still counts on it (`persons_on`).
+    """
+    from django.db import connection
+    from django.db.models.functions import Lead
+
+    before, last = period.before_start, period.end
+    ids = households.order_by().values("pk")
+    spans = (
+        StatusChange.objects.filter(household__in=ids)
+        .order_by()
+        .annotate(
+            until=Window(Lead("effective_on"), partition_by=[F("household_id")], order_by=[F("effective_on"), F("id")])
+        )
+        .values("household_id", "to_status", "effective_on", "until")
+    )
+    units = households.order_by().values(
+        hid=F("pk"), unit=F(group_by), minority=F("ethnic_minority"), merit=F("has_merit_person"),
+        current=F("status"), since=F("status_since"),
+    )  # fmt: skip
+    members = Member.objects.filter(household__in=ids).order_by().values("household_id")
+    removals = (
+        MemberRemoval.objects.filter(household__in=ids, left_on__gt=before).order_by().values("household_id", "left_on")
+    )
+    compiled = [query.query.sql_with_params() for query in (units, spans, members, removals)]
+    (
+        (units_sql, units_params),
+        (spans_sql, spans_params),
+        (members_sql, members_params),
+        (removals_sql, removals_params),
+    ) = compiled
+    on_day = "MAX(CASE WHEN effective_on <= %s AND (until IS NULL OR until > %s) THEN to_status END)"
+    class_on = "CASE WHEN c.household_id IS NULL THEN CASE WHEN h.since <= %s THEN h.current END ELSE c.{day} END"
+    sql = (
+        f"SELECT unit, status_start, status_end, COUNT(*), SUM(members), SUM(left_start), SUM(left_end), "  # noqa: S608
+        f"SUM(minority), SUM(merit) FROM ("
+        f"SELECT h.unit AS unit, {class_on.format(day='on_start')} AS status_start, "
+        f"{class_on.format(day='on_end')} AS status_end, COALESCE(m.n, 0) AS members, "
+        f"COALESCE(r.left_start, 0) AS left_start, COALESCE(r.left_end, 0) AS left_end, "
+        f"CASE WHEN h.minority THEN 1 ELSE 0 END AS minority, "
+        f"CASE WHEN h.merit THEN 1 ELSE 0 END AS merit "
+        f"FROM ({units_sql}) h "
+        f"LEFT JOIN (SELECT household_id, {on_day} AS on_start, {on_day} AS on_end "
+        f"FROM ({spans_sql}) spans GROUP BY household_id) c ON c.household_id = h.hid "
+        f"LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM ({members_sql}) members GROUP BY household_id) m "
+        f"ON m.household_id = h.hid "
+        f"LEFT JOIN (SELECT household_id, COUNT(*) AS left_start, "
+        f"SUM(CASE WHEN left_on > %s THEN 1 ELSE 0 END) AS left_end FROM ({removals_sql}) removals "
+        f"GROUP BY household_id) r ON r.household_id = h.hid"
+        f") AS t GROUP BY unit, status_start, status_end"
+    )
+    params = [
+        before, last,  # the classes of households without any change
+        *units_params,
+        before, before, last, last, *spans_params,
+        *members_params,
+        last, *removals_params,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def target_counts(households, day: date, group_by: str) -> dict[tuple[int, str], tuple[int, int, int]]:
