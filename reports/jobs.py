@@ -136,7 +136,6 @@ def job_run(job_id) -> None:
         finished_at=now,
         updated_at=now,
         done=Coalesce("total", "done"),
-        input_file="",  # read to the end by the attempt that finished the job: deleted below
     )
     if not finished:
         # Another worker took the job over (this one had stalled) or the job was swept: its answer stands, and
@@ -151,10 +150,17 @@ def job_run(job_id) -> None:
 def _delete_input(job: Job) -> None:
     """A done job's input (an import's upload holds full ID numbers, docs/personal-data.md) is not kept: deleted
     only once the job is done for good, never at the end of an attempt another attempt continues, and never when
-    it failed, which "Run it again" reads again (docs/documents.md, "Jobs")."""
+    it failed, which "Run it again" reads again (docs/documents.md, "Jobs").
+
+    The job's row names its input until the file is gone: a worker that dies between marking the job done and
+    deleting the file (or a bucket that refused the delete) leaves a done job with an input, which the next
+    `manage.py sweep_jobs` deletes (`reports.services.done_inputs_sweep`), not a file nothing points to."""
     if not job.input_file:
         return
+    name = job.input_file.name
     try:
         job.input_file.delete(save=False)
-    except Exception:  # an unreachable bucket: once the job's row is swept, the sweep deletes its folder's files
-        logger.exception("Job %s: could not delete its input %s", job.pk, job.input_file.name)
+    except Exception:  # an unreachable bucket: the next sweep tries again
+        logger.exception("Job %s: could not delete its input %s", job.pk, name)
+        return
+    Job.objects.filter(pk=job.pk, state=Job.State.DONE, input_file=name).update(input_file="")

@@ -300,10 +300,25 @@ def jobs_sweep(*, before, storage=None) -> JobSweep:
             files += sum(_delete_file(storage, name) for name in names if name)
         jobs += len(batch)
     files += _orphan_files(storage, before)
+    files += done_inputs_sweep(storage)
     pending = pending_sweep(now=timezone.now(), storage=storage)
     if jobs or files or pending:
         logger.info("Swept %s jobs, %s stored files, %s pending imports", jobs, files, pending)
     return JobSweep(jobs=jobs, files=files, pending=pending)
+
+
+def done_inputs_sweep(storage=None) -> int:
+    """Delete the inputs that done jobs still name, whatever their age: their worker died between marking the
+    job done and deleting its input, or the bucket refused the delete (`reports.jobs._delete_input`). An
+    import's upload holds full ID numbers (docs/personal-data.md) and a done job never reads it again, so it is
+    not kept for the jobs' retention."""
+    storage = storage or default_storage
+    deleted = 0
+    for pk, name in Job.objects.filter(state=Job.State.DONE).exclude(input_file="").values_list("pk", "input_file"):
+        if _delete_file(storage, name):
+            Job.objects.filter(pk=pk, input_file=name).update(input_file="")
+            deleted += 1
+    return deleted
 
 
 def _delete_file(storage, name: str) -> bool:

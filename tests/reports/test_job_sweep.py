@@ -11,7 +11,7 @@ from django.core.files.storage import FileSystemStorage, InMemoryStorage
 from django.core.management import call_command
 from django.utils import timezone
 
-from reports import services
+from reports import jobs, services
 from reports.models import Job
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,71 @@ def test_the_timer_runs_the_command_daily():
     assert "manage.py sweep_jobs" in service
     assert "EnvironmentFile=/etc/hungbinh/env" in service and "User=hungbinh" in service
     assert "OnCalendar=" in timer and "Persistent=true" in timer
+
+
+@pytest.fixture
+def kind_with_input():
+    """A kind that reads its input to the end, as an import does."""
+
+    @jobs.job_kind("test_reads_input", "Reads its input")
+    def reads_input(*, job, output, progress):
+        with job.input_file.open("rb") as upload:
+            output.write(upload.read())
+        return jobs.JobOutput("echo.txt", "text/plain")
+
+    yield "test_reads_input"
+    del jobs.KINDS["test_reads_input"], jobs.LABELS["test_reads_input"]
+
+
+def job_with_input(user, kind: str) -> Job:
+    job = Job.objects.create(user=user, kind=kind)
+    job.input_file.save("danh-sach-ho.xlsx", ContentFile(b"CCCD 001234567890"))
+    return job
+
+
+def test_a_done_job_whose_worker_died_before_deleting_its_input_has_it_deleted_by_the_next_sweep(
+    world, storage, kind_with_input, monkeypatch
+):
+    """The worker marks the job done, then dies before deleting the upload (full ID numbers): the row still
+    names the input, and the next sweep deletes it whatever the job's age; the job and its result stay."""
+    job = job_with_input(world.users["ward_officer_hb"], kind_with_input)
+    monkeypatch.setattr(jobs, "_delete_input", lambda job: None)  # the worker dies right after "done"
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done" and job.input_file and storage.exists(job.input_file.name)
+    upload = job.input_file.name
+
+    swept = services.jobs_sweep(before=services.job_retention_cutoff(days=30))
+
+    job.refresh_from_db()
+    assert swept.jobs == 0 and swept.files == 1
+    assert not storage.exists(upload) and not job.input_file
+    assert job.state == "done" and storage.exists(job.file.name)
+    assert services.jobs_sweep(before=services.job_retention_cutoff(days=30)).files == 0
+
+
+def test_an_input_the_bucket_refused_to_delete_stays_named_for_the_sweep(world, storage, kind_with_input, monkeypatch):
+    job = job_with_input(world.users["ward_officer_hb"], kind_with_input)
+    delete = storage.delete
+
+    def refuse(name):
+        raise OSError("bucket unreachable")
+
+    monkeypatch.setattr(storage, "delete", refuse)
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done" and job.input_file.name and storage.exists(job.input_file.name)
+
+    monkeypatch.setattr(storage, "delete", delete)
+    assert services.done_inputs_sweep(storage) == 1
+    job.refresh_from_db()
+    assert not job.input_file and job.file and storage.exists(job.file.name)
+
+
+def test_a_finished_job_deletes_its_input_and_forgets_its_name(world, storage, kind_with_input):
+    job = job_with_input(world.users["ward_officer_hb"], kind_with_input)
+    upload = job.input_file.name
+    jobs.job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == "done" and not job.input_file and not storage.exists(upload)
+    assert job.file.read() == b"CCCD 001234567890"
