@@ -94,13 +94,16 @@ def test_a_job_retried_by_its_user_is_not_swept(world, storage):
     assert Job.objects.filter(pk=job.pk).exists()
 
 
-def test_a_retention_of_zero_keeps_everything(world, storage, settings):
+def test_a_retention_of_zero_keeps_every_job_but_not_the_inputs_done_jobs_left(world, storage, settings):
     settings.REPORT_JOB_RETENTION_DAYS = 0
-    make_job(world.users["ward_officer_hb"], state="done", age=timedelta(days=400))
+    job = make_job(world.users["ward_officer_hb"], state="done", age=timedelta(days=400), with_input=True)
+    upload = job.input_file.name
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
     assert Job.objects.count() == 1
-    assert "REPORT_JOB_RETENTION_DAYS" in out.getvalue()
+    assert "REPORT_JOB_RETENTION_DAYS" in out.getvalue() and "1" in out.getvalue()
+    job.refresh_from_db()
+    assert storage.exists(job.file.name) and not storage.exists(upload) and not job.input_file
 
 
 def test_the_command_sweeps_with_the_setting_or_days_given(world, storage, settings):

@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from households.importing import runs
-from reports.services import job_retention_cutoff, jobs_sweep
+from reports.services import done_inputs_sweep, job_retention_cutoff, jobs_sweep
 
 
 class Command(BaseCommand):
     help = (
         "Delete the jobs untouched for REPORT_JOB_RETENTION_DAYS days with their result and input files, "
-        "stored files no job points to, and expired checked imports; take back imports whose process died. "
+        "stored files no job points to, inputs done jobs still name, and expired checked imports; take back "
+        "imports whose process died. "
         "Safe while workers run."
     )
 
@@ -41,7 +42,12 @@ class Command(BaseCommand):
                 )
             before = job_retention_cutoff(now=timezone.now(), days=days)
             if before is None:
-                self.stdout.write(_("Jobs are kept for ever (REPORT_JOB_RETENTION_DAYS is 0): nothing swept."))
+                # Done jobs' inputs (an import's upload) are never kept, whatever the retention.
+                inputs = done_inputs_sweep()
+                self.stdout.write(
+                    _("Jobs are kept for ever (REPORT_JOB_RETENTION_DAYS is 0); deleted %(files)s inputs of done jobs.")
+                    % {"files": inputs}
+                )
                 return
             swept = jobs_sweep(before=before)
             runs.runs_sweep(before=before)  # finished import runs, kept as long as jobs
