@@ -7,9 +7,12 @@ ward's plans (their duties are written in them) and the support their own unit
 recorded, nothing else.
 """
 
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import BigIntegerField, Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
@@ -366,6 +369,9 @@ LOWER_IS_BETTER = frozenset(
     }
 )
 
+# Sources whose achieved value counts the registry's poor or near-poor households.
+REGISTRY_SOURCES = rules.RATE_SOURCES | {IndicatorSource.POOR_HOUSEHOLDS, IndicatorSource.NEAR_POOR_HOUSEHOLDS}
+
 
 @dataclass
 class IndicatorRow:
@@ -412,10 +418,32 @@ def _support_filter(ind: Indicator) -> Q:
 def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRow]:
     """The plan's indicators with their achieved values, in three queries whatever the data's size:
     the indicators, one aggregate over the registry, one over the year's support."""
+    return indicator_rows_of(plan.indicators.select_related("subproject", "funding_source"), as_of=as_of)
+
+
+def indicator_rows_of(indicators: Iterable[Indicator], *, as_of: date | None = None) -> list[IndicatorRow]:
+    """Indicators of any number of plans (a page of the API) with their achieved values, as indicator_rows
+    counts them plan by plan, in at most two queries whatever the number of plans and the data's size: one
+    grouped count over the registry of their wards, one aggregate over their plans' years of support.
+    Each indicator's `plan` is read: select it with the indicators."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
-    indicators = list(plan.indicators.select_related("subproject", "funding_source"))
-    households = Household.objects.filter(ward_id=plan.ward_id)
+    indicators = list(indicators)
+    registry = {}
+    if any(ind.source in REGISTRY_SOURCES for ind in indicators):
+        registry = _registry_by_ward({ind.plan.ward_id for ind in indicators}, as_of=as_of, today=today)
+    support = _support_by_indicator(indicators, as_of=as_of, today=today)
+    rows = []
+    for ind in indicators:
+        counts = registry.get(ind.plan.ward_id, {"poor": 0, "near_poor": 0})
+        achieved, computed = _achieved(ind, counts, support)
+        rows.append(IndicatorRow(indicator=ind, achieved=achieved, computed=computed))
+    return rows
+
+
+def _registry_by_ward(ward_ids: set[int], *, as_of: date, today: date) -> dict[int, dict]:
+    """Per ward, its poor and near-poor households: today's classes, or on `as_of` for a past period."""
+    households = Household.objects.filter(ward_id__in=ward_ids)
     if as_of < today:
         # A past period (a progress report's): the classes on its last day, from the status history, as the
         # report's own tables count them (docs/reports.md), not today's.
@@ -423,30 +451,46 @@ def indicator_rows(plan: Plan, *, as_of: date | None = None) -> list[IndicatorRo
         status_field = "status_then"
     else:
         status_field = "status"
-    registry = households.aggregate(
-        poor=Count("pk", filter=Q(**{status_field: Status.POOR})),
-        near_poor=Count("pk", filter=Q(**{status_field: Status.NEAR_POOR})),
+    rows = (
+        households.order_by()
+        .values("ward_id")
+        .annotate(
+            poor=Count("pk", filter=Q(**{status_field: Status.POOR})),
+            near_poor=Count("pk", filter=Q(**{status_field: Status.NEAR_POOR})),
+        )
     )
-    support_exprs = {}
+    return {row["ward_id"]: row for row in rows}
+
+
+def _plan_support_q(plan: Plan, *, as_of: date, today: date) -> Q:
+    """The support a plan's indicators count (plan_year_support); of a past period, given up to its last day
+    (today's page: the whole year's)."""
+    q = Q(ward_id=plan.ward_id, date__gte=date(plan.year, 1, 1), date__lte=date(plan.year, 12, 31))
+    if as_of < today:
+        q &= Q(date__lte=as_of)
+    return q
+
+
+def _support_by_indicator(indicators: list[Indicator], *, as_of: date, today: date) -> dict:
+    """The support-based indicators' values under keys `i<pk>`: one aggregate, each value filtered by its own
+    plan's ward and year and its sub-project and source; none without a support-based indicator."""
+    exprs, plans = {}, {}
     for ind in indicators:
+        if ind.source not in rules.SUPPORT_SOURCES:
+            continue
+        within = _plan_support_q(ind.plan, as_of=as_of, today=today) & _support_filter(ind)
         key = f"i{ind.pk}"
         if ind.source == IndicatorSource.HOUSEHOLDS_SUPPORTED:
-            support_exprs[key] = Count("household_id", distinct=True, filter=_support_filter(ind))
+            exprs[key] = Count("household_id", distinct=True, filter=within)
         elif ind.source == IndicatorSource.PEOPLE_SUPPORTED:
-            support_exprs[key] = Count(
-                "member_id", distinct=True, filter=_support_filter(ind) & Q(member_id__isnull=False)
-            )
-        elif ind.source == IndicatorSource.SUPPORT_AMOUNT:
-            support_exprs[key] = Sum("amount", filter=_support_filter(ind) or None)
-    year_support = plan_year_support(plan)
-    if as_of < today:  # the support given up to that day (today's page: the whole year's)
-        year_support = year_support.filter(date__lte=as_of)
-    support = year_support.aggregate(**support_exprs) if support_exprs else {}
-    rows = []
-    for ind in indicators:
-        achieved, computed = _achieved(ind, registry, support)
-        rows.append(IndicatorRow(indicator=ind, achieved=achieved, computed=computed))
-    return rows
+            exprs[key] = Count("member_id", distinct=True, filter=within & Q(member_id__isnull=False))
+        else:  # IndicatorSource.SUPPORT_AMOUNT
+            exprs[key] = Sum("amount", filter=within)
+        plans[ind.plan_id] = ind.plan
+    if not exprs:
+        return {}
+    any_plan = reduce(operator.or_, (_plan_support_q(plan, as_of=as_of, today=today) for plan in plans.values()))
+    return Intervention.objects.filter(any_plan).aggregate(**exprs)
 
 
 def _achieved(ind: Indicator, registry: dict, support: dict) -> tuple[Decimal | None, bool]:

@@ -1,6 +1,7 @@
 """factory-boy factories for the whole project; each app adds its own below."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from factory.django import DjangoModelFactory
@@ -167,6 +168,43 @@ class PlanFactory(DjangoModelFactory):
     purposes = "- Mục đích thứ nhất."
     signer_title = "PHÓ CHỦ TỊCH"
     signer_name = "Hồ Thị Nhàn"
+
+
+def indicators_of_every_source(plan, *, total=50) -> list:
+    """One indicator of each source of the achieved value, two of them narrowed to a sub-project or a source."""
+    from projects.models import FundingSource, Indicator
+
+    make = Indicator.objects.create
+    subprojects = plan.program.subprojects
+    local = FundingSource.objects.get(code="local_budget")
+    return [
+        make(plan=plan, position=1, name="Tỷ lệ nghèo", unit="%", source="poor_rate", households_total=total),
+        make(plan=plan, position=2, name="Tỷ lệ cận nghèo", unit="%", source="near_poor_rate", households_total=total),
+        make(
+            plan=plan,
+            position=3,
+            name="Giảm tỷ lệ",
+            unit="điểm %",
+            source="poor_rate_reduction",
+            households_total=total,
+            baseline=Decimal("9.5"),
+        ),
+        make(plan=plan, position=4, name="Hộ nghèo", unit="hộ", source="poor_households"),
+        make(plan=plan, position=5, name="Hộ cận nghèo", unit="hộ", source="near_poor_households"),
+        make(plan=plan, position=6, name="Hộ được hỗ trợ", unit="hộ", source="households_supported"),
+        make(
+            plan=plan,
+            position=7,
+            name="Hộ DA 3.1",
+            unit="hộ",
+            source="households_supported",
+            subproject=subprojects.get(code="3.1"),
+        ),
+        make(plan=plan, position=8, name="Người được hỗ trợ", unit="người", source="people_supported"),
+        make(plan=plan, position=9, name="Kinh phí NSĐP", unit="đồng", source="support_amount", funding_source=local),
+        make(plan=plan, position=10, name="Kinh phí", unit="đồng", source="support_amount"),
+        make(plan=plan, position=11, name="Trẻ đi học", unit="%", source="manual", achieved_entered=Decimal("90")),
+    ]
 
 
 class PlanItemFactory(DjangoModelFactory):

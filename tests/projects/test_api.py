@@ -12,7 +12,15 @@ from django.utils import timezone
 from assignments.models import ItemAssignment, Task
 from projects.models import Budget, FundingSource, Indicator, Intervention, Plan, SubProject
 
-from ..factories import HouseholdFactory, MemberFactory, PlanFactory, PlanItemFactory, UnitFactory, UnitMemberFactory
+from ..factories import (
+    HouseholdFactory,
+    MemberFactory,
+    PlanFactory,
+    PlanItemFactory,
+    UnitFactory,
+    UnitMemberFactory,
+    indicators_of_every_source,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -405,6 +413,25 @@ def test_lists_take_a_fixed_number_of_queries(api_client, world, data, url, role
         )
         Indicator.objects.create(plan=data["plan"], name=f"CT {n}", unit="hộ", source="support_amount")
     assert count(client, url) == few
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "upper_level", "admin"])
+def test_indicators_page_takes_the_same_queries_for_one_plan_or_many(api_client, world, data, role):
+    """`achieved` of the indicators on a page: the registry and the support of all their plans are read together,
+    not three queries per plan."""
+    client = login(api_client, world.users[role])
+    officer = world.users["ward_officer_hb"]
+    give(HouseholdFactory(khoi=world.hb_k1), officer)
+    give(HouseholdFactory(khoi=world.qt_k1), officer, subproject="3.1")
+    indicators_of_every_source(data["plan"])
+    few = count(client, "/api/v1/indicators/")
+    for ward, year in [(world.hb, 2022), (world.qt, 2023), (world.qt, 2024)]:  # one page: 45 indicators
+        indicators_of_every_source(PlanFactory(ward=ward, year=year))
+    assert count(client, "/api/v1/indicators/") == few
+    results = client.get("/api/v1/indicators/").json()["results"]
+    plans = {r["plan"] for r in results}
+    assert len(plans) == (2 if role == "ward_officer_hb" else 4)
+    assert all(r["computed"] for r in results if r["source"] != "manual")
 
 
 # --- Hostile input: never a 500 ------------------------------------------------------------------

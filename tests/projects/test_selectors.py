@@ -19,6 +19,7 @@ from ..factories import (
     PlanItemFactory,
     UnitFactory,
     UnitMemberFactory,
+    indicators_of_every_source,
 )
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +147,57 @@ def test_indicators_of_a_past_period_count_the_registry_and_support_of_its_last_
     assert (june[poor.pk], june[money.pk]) == (1, 100)
     now = {r.indicator.pk: r.achieved for r in selectors.indicator_rows(plan)}
     assert (now[poor.pk], now[money.pk]) == (1, 600)  # today: the other household, the whole year's support
+
+
+def test_indicators_of_several_plans_read_together_are_those_of_each_plan_alone(world, catalogue):
+    """The API reads a page of indicators of many plans at once: each plan's numbers stay its own ward's and
+    year's, today and on a past period's last day, in two queries for all the plans."""
+    officer = world.users["ward_officer_hb"]
+    hb_poor = HouseholdFactory.create_batch(3, khoi=world.hb_k1, status="poor")
+    HouseholdFactory.create_batch(2, khoi=world.hb_k2, status="near_poor")
+    qt_poor = HouseholdFactory(khoi=world.qt_k1, status="poor")
+    HouseholdFactory.create_batch(4, khoi=world.qt_k1, status="near_poor")
+    HouseholdFactory(khoi=world.other_k1, status="poor")  # a ward with no plan: counted nowhere
+    person = MemberFactory(household=hb_poor[0])
+    give(hb_poor[0], amount=100, on=date(2025, 3, 1), by=officer)
+    give(hb_poor[1], amount=200, subproject="3.1", on=date(2025, 9, 1), by=officer)
+    give(hb_poor[2], amount=400, source="local_budget", on=date(2024, 5, 1), by=officer)
+    Intervention.objects.filter(household=hb_poor[0]).update(member=person)
+    give(qt_poor, amount=800, on=date(2025, 2, 1), by=officer)
+    plans = [
+        PlanFactory(ward=world.hb, year=2024, state="issued", issued_on=date(2024, 5, 30)),
+        PlanFactory(ward=world.hb, year=2025, state="issued", issued_on=date(2025, 5, 30)),
+        PlanFactory(ward=world.qt, year=2025),
+    ]
+    made = {
+        plan.pk: indicators_of_every_source(plan, total=40 if plan.ward_id == world.qt.pk else 50) for plan in plans
+    }
+    page = Indicator.objects.filter(plan__in=plans).select_related("plan", "subproject", "funding_source")
+
+    for as_of in (None, date(2025, 6, 30)):
+        alone = {
+            r.indicator.pk: (r.achieved, r.computed)
+            for plan in plans
+            for r in selectors.indicator_rows(plan, as_of=as_of)
+        }
+        indicators = list(page)
+        with CaptureQueriesContext(connection) as ctx:
+            together = {
+                r.indicator.pk: (r.achieved, r.computed) for r in selectors.indicator_rows_of(indicators, as_of=as_of)
+            }
+        assert len(ctx.captured_queries) == 2  # the registry of the wards, the support of the plans' years
+        assert together == alone
+
+    def achieved(plan, as_of=None):
+        rows = {r.indicator.pk: r.achieved for r in selectors.indicator_rows_of(page, as_of=as_of)}
+        return [rows[ind.pk] for ind in made[plan.pk]]
+
+    hb_2024, hb_2025, qt_2025 = plans
+    rates = [Decimal("6.00"), Decimal("4.00"), Decimal("3.50")]
+    assert achieved(hb_2025) == [*rates, 3, 2, 2, 1, 1, 0, 300, 90]
+    assert achieved(hb_2025, date(2025, 6, 30)) == [*rates, 3, 2, 1, 0, 1, 0, 100, 90]
+    assert achieved(hb_2024) == [*rates, 3, 2, 1, 0, 0, 400, 400, 90]
+    assert achieved(qt_2025) == [Decimal("2.50"), Decimal("10.00"), Decimal("7.00"), 1, 4, 1, 0, 0, 0, 800, 90]
 
 
 # --- A sub-project's page; the khối of the same support for a list ---------------------------
