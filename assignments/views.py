@@ -205,7 +205,7 @@ def my_work(request):
         "duties": selectors.user_duties(user=user, units=units),
         "overdue": [t for t in tasks if t.is_overdue(today)],
         "tasks": [t for t in tasks if not t.is_overdue(today)],
-        "supports": program.intervention_list(user=user)[:20] if roles.is_unit_member(user) else [],
+        "supports": program.unit_latest_support(user=user),
         "today": today,
     }
     return render(request, "assignments/my_work.html", context)

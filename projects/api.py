@@ -186,7 +186,7 @@ class IndicatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewset
     filterset_class = PlanScopedFilter
 
     def get_queryset(self):
-        return selectors.indicator_list(user=self.request.user).order_by("plan_id", "position", "id")
+        return selectors.indicator_list(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))

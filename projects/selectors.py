@@ -63,6 +63,11 @@ def plan_list(*, user) -> QuerySet[Plan]:
     return Plan.objects.filter(ward_scope_q(user, ward="ward__")).select_related("ward", "program")
 
 
+def plan_list_by_ward(*, user) -> QuerySet[Plan]:
+    """The plans in scope for the plans page: by ward name, the newest year and version first."""
+    return plan_list(user=user).order_by("ward__name", "-year", "-version")
+
+
 def plan_versions(*, user, plan: Plan) -> QuerySet[Plan]:
     """The plan's other versions the user may see: its ward's plans of the same year (a correction, the one it
     replaced)."""
@@ -147,6 +152,14 @@ def intervention_list(*, user, subproject_id: int | None = None, year: int | Non
     if year is not None:
         support = support.filter(date__year=year)
     return support
+
+
+def unit_latest_support(*, user, limit: int = 20) -> list[Intervention]:
+    """The latest support a unit member's unit recorded, for their page; none, without a query, for any other
+    role (ward staff read the support through its own pages)."""
+    if not is_unit_member(user):
+        return []
+    return list(intervention_list(user=user)[:limit])
 
 
 def intervention_get(*, user, pk) -> Intervention:
@@ -524,10 +537,14 @@ def rules_percent(part: int, whole: int) -> Decimal:
 
 
 def indicator_list(*, user) -> QuerySet[Indicator]:
+    """The indicators of the plans in scope (none for a unit member), plan by plan in their order, each with its
+    plan (indicator_rows_of reads it)."""
     if is_unit_member(user):
         return Indicator.objects.none()
-    return Indicator.objects.filter(scope_q(user, ward="plan__ward__", khoi=None)).select_related(
-        "plan", "subproject", "funding_source"
+    return (
+        Indicator.objects.filter(scope_q(user, ward="plan__ward__", khoi=None))
+        .select_related("plan", "subproject", "funding_source")
+        .order_by("plan_id", "position", "id")
     )
 
 

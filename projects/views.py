@@ -74,7 +74,7 @@ def _saved(form, call):
 @never_cache
 @login_required
 def plan_list(request):
-    plans = selectors.plan_list(user=request.user).order_by("ward__name", "-year", "-version")
+    plans = selectors.plan_list_by_ward(user=request.user)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "can_manage": roles.can_manage_program(request.user)}
     return render(request, "projects/plan_list.html", context)

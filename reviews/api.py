@@ -5,7 +5,6 @@ is a POST whose service checks the role (403), the state and the data (400
 with the reason).
 """
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
@@ -23,7 +22,7 @@ from hungbinh.accounts.api import role_may
 from hungbinh.accounts.roles import can_edit_registry, can_manage_ward, can_sign_decisions
 
 from . import rules, selectors, services
-from .models import MeetingVote, Review
+from .models import Review
 from .serializers import (
     ApplicationSerializer,
     CampaignSerializer,
@@ -136,12 +135,7 @@ class ReviewViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return (
-            selectors.review_list(user=self.request.user)
-            .select_related("campaign__standard")
-            .prefetch_related("campaign__standard__indicators")
-            .order_by("campaign_id", "khoi_id", "household__name_key", "id")
-        )
+        return selectors.review_list_with_standard(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         data = _valid(ApplicationSerializer, request)
@@ -260,9 +254,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["campaign", "khoi"]
 
     def get_queryset(self):
-        return selectors.meeting_list(user=self.request.user).prefetch_related(
-            Prefetch("votes", queryset=MeetingVote.objects.order_by("id"))
-        )
+        return selectors.meeting_list_with_votes(user=self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -21,6 +21,7 @@ from .models import (
     Decision,
     Indicator,
     Meeting,
+    MeetingVote,
     Posting,
     Review,
     ReviewEvent,
@@ -64,9 +65,25 @@ def campaign_list(*, user) -> QuerySet[Campaign]:
     return Campaign.objects.filter(scope_q(user, ward="ward__", khoi=None)).select_related("ward", "standard")
 
 
+def campaigns_newest_first(*, user) -> list[Campaign]:
+    """The campaigns the user may see, the newest year and month first (the campaigns page)."""
+    return list(campaign_list(user=user).order_by("-year", "-month", "kind"))
+
+
 def review_list(*, user) -> QuerySet[Review]:
     return Review.objects.filter(scope_q(user, ward="campaign__ward__", khoi="khoi_id")).select_related(
         "household", "khoi", "campaign__ward", "assigned_to"
+    )
+
+
+def review_list_with_standard(*, user) -> QuerySet[Review]:
+    """The reviews in scope with their campaign's standard and its indicators (the API's answer), by campaign,
+    khối and household name: a fixed number of queries whatever the number of reviews."""
+    return (
+        review_list(user=user)
+        .select_related("campaign__standard")
+        .prefetch_related("campaign__standard__indicators")
+        .order_by("campaign_id", "khoi_id", "household__name_key", "id")
     )
 
 
@@ -185,6 +202,11 @@ def meeting_list(*, user) -> QuerySet[Meeting]:
     return Meeting.objects.filter(
         campaign__in=campaign_list(user=user), khoi__in=khoi_list(user=user).values("pk")
     ).select_related("campaign__ward", "khoi")
+
+
+def meeting_list_with_votes(*, user) -> QuerySet[Meeting]:
+    """The meetings in scope (meeting_list) each with its votes in the order they were recorded (the API's answer)."""
+    return meeting_list(user=user).prefetch_related(Prefetch("votes", queryset=MeetingVote.objects.order_by("id")))
 
 
 def posting_list(*, user) -> QuerySet[Posting]:

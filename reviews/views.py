@@ -72,7 +72,7 @@ def _form_page(request, form, *, action, success, done, context, template="revie
 
 @login_required
 def campaign_list(request):
-    campaigns = list(selectors.campaign_list(user=request.user).order_by("-year", "-month", "kind"))
+    campaigns = selectors.campaigns_newest_first(user=request.user)
     wards = list(ward_list(user=request.user)) if can_manage_ward(request.user) else []
     form = CampaignForm(request.POST or None, initial={"year": timezone.localdate().year, "kind": "periodic"})
     can_open = can_manage_ward(request.user) and len(wards) == 1

@@ -345,3 +345,57 @@ def test_the_plans_with_their_items_follow_the_scope_in_fixed_queries(world, cat
             (2024, 2, 1),
         ]
     assert [p.pk for p in selectors.plan_list_with_items(user=world.users["ward_officer_qt"])] == [qt_plan.pk]
+
+
+# --- Lists as the pages and the API read them ---------------------------------------------------
+
+
+def test_the_plans_page_lists_the_plans_in_scope_by_ward_then_newest(world, catalogue):
+    hb_2024 = PlanFactory(ward=world.hb, year=2024)
+    hb_2025 = PlanFactory(ward=world.hb, year=2025, version=1, state="issued", issued_on=date(2025, 5, 30))
+    hb_2025_v2 = PlanFactory(ward=world.hb, year=2025, version=2)
+    qt = PlanFactory(ward=world.qt, year=2025)
+    PlanFactory(ward=world.other, year=2025)  # another upper unit's ward
+
+    def seen(user):
+        return list(selectors.plan_list_by_ward(user=user))
+
+    assert seen(world.users["ward_officer_hb"]) == [hb_2025_v2, hb_2025, hb_2024]
+    assert seen(world.users["ward_officer_qt"]) == [qt]  # another ward's plans are not there
+    assert seen(world.users["upper_level"]) == [hb_2025_v2, hb_2025, hb_2024, qt]  # Hưng Bình, then Quang Trung
+    assert seen(UnitMemberFactory(unit=UnitFactory(ward=world.qt))) == [qt]
+
+
+def test_the_indicators_are_those_of_the_plans_in_scope_in_their_order(world, catalogue):
+    plan = PlanFactory(ward=world.hb, year=2025)
+    second = Indicator.objects.create(plan=plan, position=2, name="B", unit="hộ", source="manual")
+    first = Indicator.objects.create(plan=plan, position=1, name="A", unit="hộ", source="manual")
+    older = Indicator.objects.create(plan=PlanFactory(ward=world.hb, year=2024), name="C", unit="hộ")
+    qt = Indicator.objects.create(plan=PlanFactory(ward=world.qt, year=2025), name="D", unit="hộ")
+
+    def seen(user):
+        return list(selectors.indicator_list(user=user))
+
+    assert seen(world.users["ward_officer_hb"]) == [first, second, older]  # plan by plan, each in its order
+    assert seen(world.users["khoi_member_hb_k1"])[:2] == [first, second]
+    assert seen(world.users["ward_officer_qt"]) == [qt]  # another ward's indicators are not there
+    assert seen(UnitMemberFactory(unit=UnitFactory(ward=world.hb))) == []
+
+
+def test_a_units_page_lists_the_latest_support_its_unit_recorded(world, catalogue, django_assert_num_queries):
+    officer = world.users["ward_officer_hb"]
+    women = UnitFactory(ward=world.hb, name="Hội LHPN")
+    youth = UnitFactory(ward=world.hb, name="Đoàn thanh niên")
+    ours = [
+        give(HouseholdFactory(khoi=world.hb_k1), on=date(2025, 3, day), unit=women, by=officer) for day in (1, 2, 3)
+    ]
+    give(HouseholdFactory(khoi=world.hb_k2), unit=youth, by=officer)  # another unit's
+    give(HouseholdFactory(khoi=world.qt_k1), unit=UnitFactory(ward=world.qt), by=officer)  # another ward's
+    member = UnitMemberFactory(unit=women)
+
+    assert selectors.unit_latest_support(user=member) == ours[::-1]
+    assert selectors.unit_latest_support(user=member, limit=2) == [ours[2], ours[1]]
+    assert selectors.unit_latest_support(user=UnitMemberFactory(unit=youth)) != []
+    with django_assert_num_queries(0):  # ward staff read the support on its own pages
+        assert selectors.unit_latest_support(user=officer) == []
+        assert selectors.unit_latest_support(user=world.users["upper_level"]) == []

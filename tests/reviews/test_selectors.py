@@ -253,3 +253,72 @@ def test_reviews_asked_by_id_are_only_those_in_the_users_scope(world, campaign, 
     assert found("khoi_member_hb_k1") == {k1.pk}  # another khối's review is not there
     assert found("ward_officer_qt") == {qt.pk}  # nor another ward's
     assert found("upper_level") == {k1.pk, k2.pk, qt.pk}
+
+
+# --- Campaigns, reviews and meetings as the pages and the API list them ---------------------------
+
+
+def test_campaigns_newest_first_are_those_in_the_users_scope(world, campaign):
+    regular = services.campaign_open(
+        by=world.users["ward_officer_hb"], ward=world.hb, kind="regular", year=2026, month=1
+    )
+    qt = services.campaign_open(by=world.users["ward_officer_qt"], ward=world.qt, kind="periodic", year=2024)
+
+    def seen(role):
+        return selectors.campaigns_newest_first(user=world.users[role])
+
+    assert seen("ward_officer_hb") == seen("khoi_member_hb_k1") == [regular, campaign]
+    assert seen("ward_officer_qt") == [qt]  # another ward's campaigns are not there
+    assert seen("upper_level") == [regular, campaign, qt]
+
+
+def test_reviews_with_their_standard_are_those_in_the_users_scope(
+    world, campaign, households, django_assert_num_queries
+):
+    services.campaign_open(by=world.users["ward_officer_qt"], ward=world.qt, kind="periodic", year=2025)
+
+    def codes(role):
+        return [r.household.code for r in selectors.review_list_with_standard(user=world.users[role])]
+
+    assert set(codes("khoi_member_hb_k1")) == {"K1-01", "K1-02", "K1-03"}  # another khối's are not there
+    assert codes("ward_officer_qt") == ["QT-01"]  # nor another ward's
+    assert set(codes("ward_officer_hb")) == {"K1-01", "K1-02", "K1-03", "K2-01"}
+    assert codes("upper_level")[-2:] == ["K2-01", "QT-01"]  # by campaign, then khối and name
+    with django_assert_num_queries(2):  # the reviews with their standard, its indicators
+        reviews = list(selectors.review_list_with_standard(user=world.users["ward_officer_hb"]))
+        assert all(list(r.campaign.standard.indicators.all()) for r in reviews)
+
+
+def test_meetings_with_their_votes_are_those_in_the_users_scope(world, campaign, households, django_assert_num_queries):
+    from reviews.models import Meeting, MeetingVote
+
+    qt_campaign = services.campaign_open(by=world.users["ward_officer_qt"], ward=world.qt, kind="periodic", year=2025)
+    meetings = {}
+    for name, the_campaign, household in (
+        ("k1", campaign, households["p1"]),
+        ("k2", campaign, households["p3"]),
+        ("qt", qt_campaign, households["qt"]),
+    ):
+        review = review_of(the_campaign, household)
+        meeting = Meeting.objects.create(
+            campaign=the_campaign, khoi=review.khoi, held_on=date(2025, 10, 20), attendees=10
+        )
+        MeetingVote.objects.create(meeting=meeting, review=review, agreed=8, passed=True)
+        meetings[name] = meeting
+    second = MeetingVote.objects.create(
+        meeting=meetings["k1"], review=review_of(campaign, households["p2"]), agreed=3, passed=False
+    )
+
+    def seen(role):
+        return {m.pk for m in selectors.meeting_list_with_votes(user=world.users[role])}
+
+    assert seen("khoi_member_hb_k1") == {meetings["k1"].pk}  # another khối's meeting is not there
+    assert seen("ward_officer_qt") == {meetings["qt"].pk}  # nor another ward's
+    assert seen("upper_level") == {m.pk for m in meetings.values()}
+    with django_assert_num_queries(2):  # the meetings, their votes
+        k1 = next(
+            m
+            for m in selectors.meeting_list_with_votes(user=world.users["ward_officer_hb"])
+            if m.khoi_id == world.hb_k1.pk
+        )
+        assert [v.pk for v in k1.votes.all()][-1] == second.pk
