@@ -357,6 +357,75 @@ def is_overdue(*, kind: str, started_on: date | None, closed: bool, today: date,
     return kind == REGULAR and started_on is not None and not closed and today > regular_due_on(started_on, days)
 
 
+# --- The steps' dates (docs/reviews.md, "Dates of the steps") ------------------------------
+# Each returns why the date is refused, or None; the service that records the step raises it on the date's field.
+
+
+def application_date_problem(applied_on: date, *, today: date) -> str | None:
+    if applied_on > today:
+        return _("The application date may not be in the future.")
+    return None
+
+
+def meeting_date_problem(held_on: date, *, today: date) -> str | None:
+    if held_on > today:
+        return _("The meeting date may not be in the future.")
+    return None
+
+
+def complaint_received_problem(
+    received_on: date, *, posting_starts_on: date, posting_ends_on: date, today: date
+) -> str | None:
+    """A complaint about a posted result is received while the result is posted, and not after today (a posting
+    may still run)."""
+    if not posting_starts_on <= received_on <= posting_ends_on:
+        return _("Complaints are received during the posting, %(start)s–%(end)s.") % {
+            "start": f"{posting_starts_on:%d/%m/%Y}",
+            "end": f"{posting_ends_on:%d/%m/%Y}",
+        }
+    if received_on > today:
+        return _("The date the complaint was received may not be in the future.")
+    return None
+
+
+def complaint_resolved_problem(resolved_on: date, *, received_on: date, today: date) -> str | None:
+    """A complaint is resolved on or after the day it was received, and not after today."""
+    if resolved_on > today:
+        return _("The resolution date may not be in the future; enter the day the re-check's result was decided.")
+    if resolved_on < received_on:
+        return _("The complaint cannot be resolved before it was received (%(received)s).") % {
+            "received": f"{received_on:%d/%m/%Y}"
+        }
+    return None
+
+
+def upper_report_date_problem(sent_on: date, *, today: date) -> str | None:
+    if sent_on > today:
+        return _("The date may not be in the future.")
+    return None
+
+
+def upper_answer_date_problem(answered_on: date, *, sent_on: date, today: date) -> str | None:
+    """The upper level answers on or after the day the report was sent, and not after today."""
+    if answered_on > today:
+        return _("The answer date may not be in the future; enter the date written on the upper level's answer.")
+    if answered_on < sent_on:
+        return _("The answer cannot come before the report was sent.")
+    return None
+
+
+def decision_date_problem(signed_on: date, *, today: date) -> str | None:
+    if signed_on > today:
+        return _("The decision date may not be in the future.")
+    return None
+
+
+def refusal_date_problem(refused_on: date, *, today: date) -> str | None:
+    if refused_on > today:
+        return _("The date may not be in the future.")
+    return None
+
+
 def certificate_number(serial: int) -> str:
     return f"{serial}/{CERTIFICATE_SUFFIX}"
 

@@ -47,6 +47,12 @@ def _today():
     return timezone.localdate()
 
 
+def _refuse_date(field: str, problem: str | None) -> None:
+    """Raise a date rule's problem (reviews.rules) on the date's field; nothing when the rule found none."""
+    if problem:
+        raise ValidationError({field: problem})
+
+
 # --- Roles and scope -------------------------------------------------------------------
 
 
@@ -194,8 +200,7 @@ def review_add_application(
     _require_campaign_in_scope(by, campaign)
     if form not in (ReviewSource.FORM_01, ReviewSource.FORM_04):
         raise ValidationError({"source": _("Choose the application form: Mẫu số 01 or Mẫu số 04.")})
-    if applied_on > _today():
-        raise ValidationError({"applied_on": _("The application date may not be in the future.")})
+    _refuse_date("applied_on", rules.application_date_problem(applied_on, today=_today()))
     if household is None and new_household is None:
         raise ValidationError({"household": _("Choose the household, or enter the applicant's household.")})
     if household is None:
@@ -399,8 +404,7 @@ def meeting_record(
     _require_campaign_in_scope(by, campaign)
     if khoi.ward_id != campaign.ward_id:
         raise ValidationError({"khoi": _("Choose a khối of the campaign's ward.")})
-    if held_on > _today():
-        raise ValidationError({"held_on": _("The meeting date may not be in the future.")})
+    _refuse_date("held_on", rules.meeting_date_problem(held_on, today=_today()))
     groups = {}
     if attendance is not None:
         groups = _attendance_checked(attendance)
@@ -526,13 +530,12 @@ def complaint_record(*, by, review: Review, received_on: date, content: str, com
     review = _lock_one(by, review)
     _require_state(review, (S.POSTED,))
     posting = review.posting
-    if not (posting.starts_on <= received_on <= posting.ends_on):
-        raise ValidationError(
-            {
-                "received_on": _("Complaints are received during the posting, %(start)s–%(end)s.")
-                % {"start": f"{posting.starts_on:%d/%m/%Y}", "end": f"{posting.ends_on:%d/%m/%Y}"}
-            }
-        )
+    _refuse_date(
+        "received_on",
+        rules.complaint_received_problem(
+            received_on, posting_starts_on=posting.starts_on, posting_ends_on=posting.ends_on, today=_today()
+        ),
+    )
     if not (content or "").strip():
         raise ValidationError({"content": _("Write what the complaint says.")})
     complaint = Complaint.objects.create(
@@ -562,13 +565,10 @@ def complaint_resolve(*, by, complaint: Complaint, upheld: bool, result: str, re
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.resolved_on is not None:
         raise ValidationError({"resolved_on": _("This complaint was already resolved.")})
-    if resolved_on < complaint.received_on:
-        raise ValidationError(
-            {
-                "resolved_on": _("The complaint cannot be resolved before it was received (%(received)s).")
-                % {"received": f"{complaint.received_on:%d/%m/%Y}"}
-            }
-        )
+    _refuse_date(
+        "resolved_on",
+        rules.complaint_resolved_problem(resolved_on, received_on=complaint.received_on, today=_today()),
+    )
     if not (result or "").strip():
         raise ValidationError({"result": _("Write the result of the re-check.")})
     review = _lock_one(by, complaint.review)
@@ -593,8 +593,7 @@ def upper_report_record(
 ) -> UpperLevelReport:
     _require_ward_staff(by)
     _require_campaign_in_scope(by, campaign)
-    if sent_on > _today():
-        raise ValidationError({"sent_on": _("The date may not be in the future.")})
+    _refuse_date("sent_on", rules.upper_report_date_problem(sent_on, today=_today()))
     addressee = (addressee or "").strip() or selectors.settings_for(campaign.ward_id).upper_level_addressee
     return UpperLevelReport.objects.create(
         campaign=campaign, sent_on=sent_on, number=number.strip(), addressee=addressee, recorded_by=by
@@ -605,8 +604,7 @@ def upper_report_record(
 def upper_report_answer(*, by, report: UpperLevelReport, answered_on: date, answer: str) -> UpperLevelReport:
     _require_ward_staff(by)
     _require_campaign_in_scope(by, report.campaign)
-    if answered_on < report.sent_on:
-        raise ValidationError({"answered_on": _("The answer cannot come before the report was sent.")})
+    _refuse_date("answered_on", rules.upper_answer_date_problem(answered_on, sent_on=report.sent_on, today=_today()))
     report.answered_on, report.answer = answered_on, answer.strip()
     report.save(update_fields=["answered_on", "answer"])
     return report
@@ -660,8 +658,7 @@ def decision_issue(*, by, campaign: Campaign, number: str, signed_on: date, revi
     number = (number or "").strip()
     if not number:
         raise ValidationError({"number": _("Enter the number of the decision.")})
-    if signed_on > _today():
-        raise ValidationError({"signed_on": _("The decision date may not be in the future.")})
+    _refuse_date("signed_on", rules.decision_date_problem(signed_on, today=_today()))
     if not reviews:
         raise ValidationError({"reviews": _("Choose the reviews the decision recognises.")})
     if Decision.objects.filter(ward_id=campaign.ward_id, number=number).exists():
@@ -775,8 +772,7 @@ def review_refuse(*, by, review: Review, reason: str, refused_on: date) -> Revie
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"refusal_reason": _("Write the reasons for the refusal.")})
-    if refused_on > _today():
-        raise ValidationError({"refused_on": _("The date may not be in the future.")})
+    _refuse_date("refused_on", rules.refusal_date_problem(refused_on, today=_today()))
     review = _lock_one(by, review)
     if review.campaign.kind != CampaignKind.REGULAR:
         raise ValidationError({"refusal_reason": _("Only a regular review is refused in writing.")})

@@ -242,6 +242,29 @@ def test_meeting_posting_decision_through_the_api(api_client, world, campaign, h
     assert leader.pk == Decision.objects.get().signed_by_id
 
 
+def test_a_step_dated_after_today_is_a_400_and_saves_nothing(api_client, world, campaign, households):
+    """The date rules (reviews.rules) answer through the API as through the pages: the field, the Vietnamese reason."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer = world.users["ward_officer_hb"]
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    verified = to_verified(review_of(campaign, households["p1"]), officer=officer)
+    meeting = {"campaign": campaign.pk, "khoi": world.hb_k1.pk, "held_on": tomorrow, "attendees": 10}
+    response = as_user(api_client, world, "ward_officer_hb").post(
+        "/api/v1/meetings/", {**meeting, "votes": [{"review": verified.pk, "agreed": 8}]}, format="json"
+    )
+    assert (response.status_code, response.json()) == (400, {"held_on": ["Ngày họp không được ở tương lai."]})
+    assert not Meeting.objects.exists() and Review.objects.get(pk=verified.pk).state == "verified"
+    posted = to_posted(campaign, review_of(campaign, households["p2"]), officer=officer, survey=POOR_SURVEY)
+    services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 12))
+    decision = {"campaign": campaign.pk, "number": "301/QĐ-UBND", "signed_on": tomorrow, "reviews": [posted.pk]}
+    response = as_user(api_client, world, "ward_leader_hb").post("/api/v1/decisions/", decision, format="json")
+    assert (response.status_code, response.json()) == (400, {"signed_on": ["Ngày quyết định không được ở tương lai."]})
+    assert not Decision.objects.exists() and Review.objects.get(pk=posted.pk).state == "posted"
+
+
 def test_meeting_by_group_through_the_api(api_client, world, campaign, households):
     officer = world.users["ward_officer_hb"]
     review = to_verified(review_of(campaign, households["p1"]), officer=officer)

@@ -334,3 +334,83 @@ def test_score_b_line_counts_its_indicators_in_the_right_form(language, deprived
     with translation.override(language):
         result = rules.classify(ND07, area_type="urban", income_per_capita=1, deprivations=deprived)
     assert any(line.startswith(expected) for line in result.explanation), result.explanation
+
+
+# --- The steps' dates ------------------------------------------------------------------------
+
+TODAY = date(2025, 11, 20)
+TOMORROW = TODAY + timedelta(days=1)
+
+
+@pytest.fixture
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (rules.application_date_problem, "The application date may not be in the future."),
+        (rules.meeting_date_problem, "The meeting date may not be in the future."),
+        (rules.upper_report_date_problem, "The date may not be in the future."),
+        (rules.decision_date_problem, "The decision date may not be in the future."),
+        (rules.refusal_date_problem, "The date may not be in the future."),
+    ],
+)
+def test_a_step_is_not_dated_after_today(english, rule, message):
+    assert rule(date(2020, 1, 1), today=TODAY) is None
+    assert rule(TODAY, today=TODAY) is None
+    assert rule(TOMORROW, today=TODAY) == message
+
+
+def test_a_complaint_is_received_during_its_posting_and_not_after_today(english):
+    def problem(received_on, ends_on=date(2025, 11, 21)):
+        return rules.complaint_received_problem(
+            received_on, posting_starts_on=date(2025, 11, 19), posting_ends_on=ends_on, today=TODAY
+        )
+
+    assert problem(date(2025, 11, 19)) is None
+    assert problem(TODAY) is None
+    assert problem(date(2025, 11, 18)) == "Complaints are received during the posting, 19/11/2025–21/11/2025."
+    assert problem(date(2025, 11, 22)) == "Complaints are received during the posting, 19/11/2025–21/11/2025."
+    # The posting still runs tomorrow, but a complaint is not received before it comes.
+    assert problem(TOMORROW) == "The date the complaint was received may not be in the future."
+
+
+def test_a_complaint_is_resolved_from_the_day_it_was_received_to_today(english):
+    def problem(resolved_on):
+        return rules.complaint_resolved_problem(resolved_on, received_on=date(2025, 11, 18), today=TODAY)
+
+    assert problem(date(2025, 11, 18)) is None
+    assert problem(TODAY) is None
+    assert problem(date(2025, 11, 17)) == "The complaint cannot be resolved before it was received (18/11/2025)."
+    assert problem(TOMORROW).startswith("The resolution date may not be in the future")
+    assert problem(date(2026, 11, 17)).startswith("The resolution date may not be in the future")
+
+
+def test_the_upper_levels_answer_is_dated_from_the_report_to_today(english):
+    def problem(answered_on):
+        return rules.upper_answer_date_problem(answered_on, sent_on=date(2025, 11, 14), today=TODAY)
+
+    assert problem(date(2025, 11, 14)) is None
+    assert problem(TODAY) is None
+    assert problem(date(2025, 11, 13)) == "The answer cannot come before the report was sent."
+    assert problem(TOMORROW).startswith("The answer date may not be in the future")
+
+
+def test_the_date_rules_speak_vietnamese():
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert rules.complaint_resolved_problem(TOMORROW, received_on=TODAY, today=TODAY).startswith(
+            "Ngày giải quyết khiếu nại không được ở tương lai"
+        )
+        assert rules.upper_answer_date_problem(TOMORROW, sent_on=TODAY, today=TODAY).startswith(
+            "Ngày cấp trên trả lời không được ở tương lai"
+        )
+        assert rules.complaint_received_problem(
+            TOMORROW, posting_starts_on=TODAY, posting_ends_on=TOMORROW, today=TODAY
+        ).startswith("Ngày nhận khiếu nại không được ở tương lai")

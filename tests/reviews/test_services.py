@@ -1,15 +1,25 @@
 """reviews.services: every step, its role, its state, its bad input; nothing changes when one is refused."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from households.models import Household, StatusChange
 from households.vocab import Movement
 from reviews import services
-from reviews.models import Certificate, Complaint, Decision, Meeting, Review, ReviewEvent, ReviewSettings, WardDayOff
+from reviews.models import (
+    Certificate,
+    Complaint,
+    Decision,
+    Meeting,
+    Review,
+    ReviewEvent,
+    ReviewSettings,
+    UpperLevelReport,
+    WardDayOff,
+)
 from tests.factories import KhoiMemberFactory
 
 from .conftest import ESCAPED_SURVEY, POOR_SURVEY, review_of, to_posted, to_verified
@@ -395,6 +405,39 @@ def test_complaint_resolved_before_it_was_received_is_refused(campaign, officer,
     assert not review.events.filter(action="complaint_resolved").exists()
 
 
+def tomorrow():
+    return timezone.localdate() + timedelta(days=1)
+
+
+def test_a_complaint_resolved_after_today_is_refused(campaign, officer, households):
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    complaint = services.complaint_record(by=officer, review=review, received_on=date(2025, 11, 4), content="Hộ có xe")
+    with pytest.raises(ValidationError) as excinfo:
+        services.complaint_resolve(
+            by=officer, complaint=complaint, upheld=False, result="Đã kiểm tra", resolved_on=tomorrow()
+        )
+    assert text(excinfo, "resolved_on").startswith("Ngày giải quyết khiếu nại không được ở tương lai")
+    complaint.refresh_from_db()
+    review.refresh_from_db()
+    assert (complaint.resolved_on, complaint.result, complaint.upheld) == (None, "", None)
+    assert review.state == "posted" and review.posting_id is not None
+    assert not review.events.filter(action="complaint_resolved").exists()
+
+
+def test_a_complaint_received_after_today_is_refused_while_the_posting_runs(campaign, officer, households):
+    today = timezone.localdate()
+    review = to_posted(
+        campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY, starts_on=today
+    )
+    assert review.posting.ends_on > today  # tomorrow is within the posting
+    with pytest.raises(ValidationError) as excinfo:
+        services.complaint_record(by=officer, review=review, received_on=tomorrow(), content="Hộ có xe")
+    assert text(excinfo, "received_on").startswith("Ngày nhận khiếu nại không được ở tương lai")
+    assert not Complaint.objects.exists()
+    assert not review.events.filter(action="complaint").exists()
+    assert services.complaint_record(by=officer, review=review, received_on=today, content="Hộ có xe").pk
+
+
 # --- Decision -------------------------------------------------------------------------
 
 
@@ -413,6 +456,72 @@ def test_upper_answer_before_the_report_was_sent_is_refused(reported, officer):
     assert "answered_on" in excinfo.value.message_dict
     reported.refresh_from_db()
     assert (reported.answered_on, reported.answer) == (None, "")
+
+
+def test_an_upper_answer_after_today_is_refused(reported, officer):
+    with pytest.raises(ValidationError) as excinfo:
+        services.upper_report_answer(by=officer, report=reported, answered_on=tomorrow(), answer="Đồng ý")
+    assert text(excinfo, "answered_on").startswith("Ngày cấp trên trả lời không được ở tương lai")
+    reported.refresh_from_db()
+    assert (reported.answered_on, reported.answer) == (None, "")
+
+
+def _step(field, *, world, campaign, officer, leader, households):
+    """The review brought to the step that records `field`: the step's service, to call with a date."""
+    if field == "applied_on":
+        return lambda day: services.review_add_application(
+            by=officer, campaign=campaign, form="form_01", applied_on=day, household=households["x1"]
+        )
+    if field == "held_on":
+        review = to_verified(review_of(campaign, households["p1"]), officer=officer)
+        return lambda day: services.meeting_record(
+            by=officer, campaign=campaign, khoi=world.hb_k1, held_on=day, attendees=10, votes=[(review, 8)]
+        )
+    if field == "sent_on":
+        return lambda day: services.upper_report_record(by=officer, campaign=campaign, sent_on=day)
+    if field == "signed_on":
+        review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+        services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+        return lambda day: services.decision_issue(
+            by=leader, campaign=campaign, number="9/QĐ", signed_on=day, reviews=[review]
+        )
+    regular = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    review = services.review_add_application(
+        by=officer, campaign=regular, form="form_01", applied_on=date(2026, 3, 16), household=households["x1"]
+    )
+    return lambda day: services.review_refuse(by=leader, review=review, reason="Thu nhập cao", refused_on=day)
+
+
+def saved_steps():
+    return (
+        snapshot(),
+        Meeting.objects.count(),
+        UpperLevelReport.objects.count(),
+        ReviewEvent.objects.count(),
+        list(Review.objects.order_by("pk").values_list("source", "applied_on", "closed_on")),
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        ("applied_on", "Ngày đề nghị không được ở tương lai."),
+        ("held_on", "Ngày họp không được ở tương lai."),
+        ("sent_on", "Ngày không được ở tương lai."),
+        ("signed_on", "Ngày quyết định không được ở tương lai."),
+        ("refused_on", "Ngày không được ở tương lai."),
+    ],
+)
+def test_no_step_is_dated_after_today(world, campaign, officer, leader, households, field, message):
+    """Each service checks its date with its rule (reviews.rules): tomorrow is refused and nothing is saved; today
+    is taken."""
+    step = _step(field, world=world, campaign=campaign, officer=officer, leader=leader, households=households)
+    before = saved_steps()
+    with pytest.raises(ValidationError) as excinfo:
+        step(tomorrow())
+    assert text(excinfo, field) == message
+    assert saved_steps() == before
+    assert step(timezone.localdate())
 
 
 def test_decision_applies_classes_with_movements_and_certificates(campaign, officer, leader, households, reported):

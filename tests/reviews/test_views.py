@@ -289,6 +289,42 @@ def test_complaint_and_answer_pages(client, world, campaign, households):
     assert login(client, world, "ward_officer_qt").get(answer).status_code == 404
 
 
+def test_a_complaint_resolved_or_an_answer_dated_after_today_shows_the_message_and_saves_nothing(
+    client, world, campaign, households
+):
+    """There is no API for complaints and upper answers: the review's and the campaign's pages are where the date
+    rules answer."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    officer = world.users["ward_officer_hb"]
+    tomorrow = f"{timezone.localdate() + timedelta(days=1):%d/%m/%Y}"
+    review = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    complaint = services.complaint_record(by=officer, review=review, received_on=date(2025, 11, 4), content="Hộ có xe")
+    client = login(client, world, "ward_officer_hb")
+    url = reverse("reviews-review", args=[review.pk])
+    resolve = {
+        "step": "resolve",
+        "complaint": complaint.pk,
+        "upheld": "true",
+        "result": "Đúng",
+        "resolved_on": tomorrow,
+    }
+    response = client.post(url, resolve)
+    assert response.status_code == 200
+    assert "Ngày giải quyết khiếu nại không được ở tương lai" in response.content.decode()
+    assert Complaint.objects.get(pk=complaint.pk).resolved_on is None
+    assert Review.objects.get(pk=review.pk).state == "posted"
+    report = services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    answer = reverse("reviews-answer", args=[campaign.pk, report.pk])
+    response = client.post(answer, {"report": report.pk, "answered_on": tomorrow, "answer": "Đồng ý"})
+    assert response.status_code == 200
+    assert "Ngày cấp trên trả lời không được ở tương lai" in response.content.decode()
+    report.refresh_from_db()
+    assert (report.answered_on, report.answer) == (None, "")
+
+
 def test_a_refused_reviews_history_names_the_refusal_and_points_to_its_reasons(client, world, officer, households):
     """The reasons are in full in the page's facts; the history repeated them whole on one line of its own.
     Its step now says who refused and when, and links to the reasons above, in both languages."""
