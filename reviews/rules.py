@@ -450,8 +450,12 @@ class MemberFacts:
     is_disabled: bool = False
 
 
-def member_facts(members: list[MemberFacts]) -> dict[str, str]:
-    """Per indicator code, the registry's facts that help decide it (the surveyor still decides)."""
+def member_facts(members: list[MemberFacts], *, sees_disability: bool) -> dict[str, str]:
+    """Per indicator code, the registry's facts that help decide it (the surveyor still decides).
+
+    The dependants' count takes in the members with a disability: it is there only for a user who may see
+    disability (`sees_disability`), and without it `is_disabled` is never read.
+    """
 
     def count(test):
         return sum(1 for m in members if m.age is not None and test(m.age))
@@ -463,12 +467,12 @@ def member_facts(members: list[MemberFacts]) -> dict[str, str]:
         "di_hoc_tre_em": _("%(n)s children aged 3 to 15") % {"n": count(lambda a: 3 <= a < 16)},
         "giao_duc_nguoi_lon": _("%(n)s members aged 16 to 30") % {"n": count(lambda a: 16 <= a <= 30)},
         "viec_lam": _("%(n)s members aged 15 to 60") % {"n": count(lambda a: 15 <= a <= 60)},
-        "nguoi_phu_thuoc": _("%(n)s of %(total)s members under 15, over 60 or with a disability")
-        % {
+    }
+    if sees_disability:
+        facts["nguoi_phu_thuoc"] = _("%(n)s of %(total)s members under 15, over 60 or with a disability") % {
             "n": sum(1 for m in members if m.is_disabled or (m.age is not None and (m.age < 15 or m.age > 60))),
             "total": len(members),
-        },
-    }
+        }
     if unknown:
         suffix = _("(%(n)s without a birth date)") % {"n": unknown}
         facts = {code: f"{text} {suffix}" for code, text in facts.items()}

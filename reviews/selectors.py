@@ -7,7 +7,8 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from households.models import Household, Khoi, Member, StatusChange
-from households.rules import ChangeReason
+from households.personal_data import may_see_sensitive
+from households.rules import ChangeReason, age_on
 from households.scoping import scope_q
 from households.selectors import household_detail_queryset, khoi_list
 from hungbinh.accounts.models import User
@@ -109,6 +110,20 @@ def review_page(*, user, pk: int) -> Review:
         )
         .get(pk=pk)
     )
+
+
+def review_member_facts(*, user, review: Review, today: date | None = None) -> dict[str, str]:
+    """The registry's facts next to the survey's indicators (rules.member_facts) from the household's members
+    (`review` read through review_page, its members with it: no query). The dependants' count takes in the
+    members with a disability, so a user who may not see disability (the upper level, a unit member) gets the
+    facts of ages alone: their page shows no survey to edit today, but nothing should hold the count for it."""
+    today = today or timezone.localdate()
+    sees_disability = may_see_sensitive(user)
+    members = [
+        rules.MemberFacts(age=age_on(m.birth_date, today), is_disabled=sees_disability and m.is_disabled)
+        for m in review.household.members.all()
+    ]
+    return rules.member_facts(members, sees_disability=sees_disability)
 
 
 def meeting_review_list(*, user, campaign: Campaign, khoi: Khoi) -> list[Review]:

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.forms import add_service_errors
-from households.rules import age_on
 from households.selectors import khoi_list, ward_list
 from hungbinh.accounts.roles import Role, can_edit_registry, can_manage_ward, role_of
 
@@ -132,22 +131,13 @@ def khoi_reviews(request, pk, khoi_pk):
     )
 
 
-def _member_facts(review):
-    today = timezone.localdate()
-    members = [
-        rules.MemberFacts(age=age_on(m.birth_date, today), is_disabled=m.is_disabled)
-        for m in review.household.members.all()
-    ]
-    return rules.member_facts(members)
-
-
 @login_required
 def review_detail(request, pk):
     """The survey (Phiếu A/B) on a phone, and the steps the user's role may take from here."""
     review = _review_or_404(request.user, pk)
     standard = review.campaign.standard
     indicators = list(standard.indicators.all())
-    facts = _member_facts(review)
+    facts = selectors.review_member_facts(user=request.user, review=review)
     editable = review.state in services.EDITABLE and can_edit_registry(request.user)
     _line, _average_top, area_cutoff = standard.terms().for_area(review.campaign.ward.area_type)
     form = SurveyForm(

@@ -250,14 +250,23 @@ def test_movement_for(from_status, to_status, ever_poor, ever_near, movement):
 
 def test_member_facts():
     members = [rules.MemberFacts(age=a) for a in (2, 5, 10, 17, 40, 70)] + [rules.MemberFacts(age=35, is_disabled=True)]
-    facts = rules.member_facts(members)
+    facts = rules.member_facts(members, sees_disability=True)
     assert facts["bao_hiem_y_te"].startswith("5 ")
     assert facts["dinh_duong"].startswith("3 ")
     assert facts["di_hoc_tre_em"].startswith("2 ")
     assert facts["giao_duc_nguoi_lon"].startswith("1 ")
     assert facts["viec_lam"].startswith("3 ")
     assert facts["nguoi_phu_thuoc"].startswith("5") and "7" in facts["nguoi_phu_thuoc"]
-    assert "1" in rules.member_facts([rules.MemberFacts(age=None)])["viec_lam"].split("(")[1]
+    assert "1" in rules.member_facts([rules.MemberFacts(age=None)], sees_disability=True)["viec_lam"].split("(")[1]
+
+
+def test_member_facts_leave_the_dependants_out_for_a_user_who_may_not_see_disability():
+    members = [rules.MemberFacts(age=a) for a in (2, 40, 70)] + [rules.MemberFacts(age=35, is_disabled=True)]
+    shown = rules.member_facts(members, sees_disability=True)
+    withheld = rules.member_facts(members, sees_disability=False)
+    assert shown["nguoi_phu_thuoc"].startswith("3/4 ")  # the child, the elder and the person with a disability
+    assert "nguoi_phu_thuoc" not in withheld
+    assert withheld == {code: text for code, text in shown.items() if code != "nguoi_phu_thuoc"}
 
 
 # --- The campaign board's total row ------------------------------------------------

@@ -322,3 +322,38 @@ def test_meetings_with_their_votes_are_those_in_the_users_scope(world, campaign,
             if m.khoi_id == world.hb_k1.pk
         )
         assert [v.pk for v in k1.votes.all()][-1] == second.pk
+
+
+# --- The survey's facts from the registry -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "sees_disability"),
+    [
+        ("admin", True),
+        ("ward_leader_hb", True),
+        ("ward_officer_hb", True),
+        ("khoi_member_hb_k1", True),
+        ("upper_level", False),
+        ("unit_member", False),
+    ],
+)
+def test_the_dependants_hint_comes_only_to_a_role_that_may_see_disability(
+    world, campaign, households, role, sees_disability, django_assert_num_queries
+):
+    """The dependants' count takes in the members with a disability: a role that may not see a person's disability
+    (households.personal_data.may_see_sensitive) gets no count that could give it away, only the facts of ages."""
+    from tests.factories import UnitMemberFactory
+
+    household = households["p1"]
+    MemberFactory(household=household, birth_date=date(1990, 1, 1), is_disabled=True)  # 35: of working age
+    MemberFactory(household=household, birth_date=date(1950, 1, 1))  # 75: a dependant
+    review = selectors.review_page(user=world.users["admin"], pk=review_of(campaign, household).pk)
+    user = UnitMemberFactory() if role == "unit_member" else world.users[role]
+    with django_assert_num_queries(0):  # the members came with the review's page
+        facts = selectors.review_member_facts(user=user, review=review, today=date(2025, 11, 1))
+    assert facts["viec_lam"].startswith("1 ")
+    if sees_disability:
+        assert facts["nguoi_phu_thuoc"].startswith("2/2 ")
+    else:
+        assert "nguoi_phu_thuoc" not in facts

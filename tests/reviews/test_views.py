@@ -129,6 +129,23 @@ def test_review_page_reads_the_score_a_cut_off_of_the_wards_area(
     assert ("Chuẩn nghèo này không có ngưỡng điểm A: hãy nhập thu nhập." in page) == asks_for_income
 
 
+@pytest.mark.parametrize("role", ["admin", "ward_leader_hb", "ward_officer_hb", "khoi_member_hb_k1", "upper_level"])
+def test_the_review_page_gives_the_dependants_hint_only_to_a_role_that_may_see_disability(
+    client, world, campaign, households, role
+):
+    """The hint counts the members with a disability; the upper level may not see disability (its page has no
+    survey to edit either), so its page is given no count at all."""
+    MemberFactory(household=households["p1"], birth_date=date(1990, 1, 1), is_disabled=True)
+    url = reverse("reviews-review", args=[review_of(campaign, households["p1"]).pk])
+    response = login(client, world, role).get(url)
+    assert response.status_code == 200
+    facts = {checkbox.data["value"]: fact for checkbox, fact in response.context["indicator_rows"]}
+    assert (facts["nguoi_phu_thuoc"] is not None) is (role != "upper_level")
+    assert facts["viec_lam"] is not None
+    page = response.content.decode()
+    assert ("/1 thành viên dưới 15 tuổi, trên 60 tuổi hoặc khuyết tật" in page) is (role != "upper_level")
+
+
 def test_member_cannot_verify(client, world, campaign, households):
     review = services.review_save(
         by=world.users["ward_officer_hb"], review=review_of(campaign, households["p1"]), **POOR_SURVEY
