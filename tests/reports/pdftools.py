@@ -117,3 +117,26 @@ def assert_same_document(content: bytes, expected: bytes) -> None:
 # Page sizes in points, as page_sizes() reads them.
 A4 = (595, 842)
 A4_LANDSCAPE = (842, 595)
+
+
+def stub_layout(monkeypatch, make=lambda html: b"%PDF-1.7 " + html.encode()) -> None:
+    """WeasyPrint's layout left out, for tests of who gets a document, what it lists and its queries: every
+    document's template is rendered as usual (with its queries) and its HTML becomes `make(html)`, returned or
+    written to the target as reports.pdf.html_to_pdf does. A report long enough to be laid out in parts is laid
+    out in one pass instead: its parts would go to WeasyPrint beneath html_to_pdf (pdf._write_pdf), and they make
+    the one pass's document (test_pdf.py)."""
+    from reports import pdf
+
+    def html_to_pdf(html, target=None):
+        content = make(html)
+        if target is None:
+            return content
+        if hasattr(target, "write"):
+            target.write(content)
+        else:
+            with open(target, "wb") as out:
+                out.write(content)
+        return None
+
+    monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
+    monkeypatch.setattr(pdf, "parallel_processes", lambda: 1)

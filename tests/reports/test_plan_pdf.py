@@ -13,7 +13,7 @@ from projects.seed_plan import load_seed_plan
 
 from ..conftest import module_scoped_world
 from ..factories import PlanFactory, UnitFactory, UnitMemberFactory, UserFactory, catalogue_program
-from .pdftools import embedded_families, flat_text, page_sizes, pdf_fonts, pdf_text
+from .pdftools import embedded_families, flat_text, page_sizes, pdf_fonts, pdf_text, stub_layout
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def content(world, module_content):
 def quick_pdf(monkeypatch):
     """Who may download, not the layout (module_content's tests read that): the plan's template is rendered,
     with its queries, and WeasyPrint's layout of it is left out."""
-    monkeypatch.setattr("reports.pdf.html_to_pdf", lambda html, target=None: b"%PDF-1.7 " + html.encode()[:64])
+    stub_layout(monkeypatch, lambda html: b"%PDF-1.7 " + html.encode()[:64])
 
 
 def _body_words(content: bytes) -> list[str]:

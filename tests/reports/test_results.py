@@ -18,7 +18,7 @@ from reports.results import upper_results, ward_results
 from reports.tables import data_start_row, number_text
 
 from ..factories import HouseholdFactory, KhoiFactory, MemberFactory
-from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes
+from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes, stub_layout
 from .unit_reports import (
     UNIT_ACCESS,
     assert_token_works_and_anonymous_goes_to_login,
@@ -167,7 +167,7 @@ def test_the_pdf_draws_its_trend_from_the_days_its_tables_counted(registry, monk
     from reports.result_documents import render_results_pdf, upper_results_report
 
     laid_out = []
-    monkeypatch.setattr("reports.pdf.html_to_pdf", lambda html, target=None: laid_out.append(html) or b"%PDF-1.7")
+    stub_layout(monkeypatch, lambda html: laid_out.append(html) or b"%PDF-1.7")
     period = parse_period("2025")
     report = upper_results_report(registry.hb.upper_unit, period)
     with CaptureQueriesContext(connection) as queries:

@@ -19,6 +19,7 @@ from reports.models import Submission
 from reports.periods import parse_period
 
 from ..factories import WardFactory
+from .pdftools import stub_layout
 from .submitting import FILE_STORAGE, add_ward_data, submit
 from .submitting import body as _body
 
@@ -36,15 +37,11 @@ def ward_data(world):
     return add_ward_data(world)
 
 
-def _html_as_pdf(html, target=None):
-    return b"%PDF-1.7 " + html.encode()
-
-
 @pytest.fixture
 def quick_pdf(monkeypatch):
     """Who may submit, what is listed and how many queries, not the layout (test_submission_files.py reads that):
     the document's template is rendered, with its queries, and the workbook written; WeasyPrint is left out."""
-    monkeypatch.setattr("reports.pdf.html_to_pdf", _html_as_pdf)
+    stub_layout(monkeypatch)
 
 
 def test_a_second_submission_while_one_is_being_frozen_is_refused(client, ward_data):
@@ -209,7 +206,7 @@ def test_the_officer_submits_the_years_tables_as_preliminary_or_official(client,
     stage = schema["components"]["schemas"]["Submission"]["properties"]["stage"]
     assert "preliminary" in str(schema["components"]["schemas"]) and "15/11" in stage.get("description", "")
     # Without a choice the date decides; a stage that does not exist, or for another report, is refused.
-    monkeypatch.setattr("reports.pdf.html_to_pdf", _html_as_pdf)  # the later versions' layout is not read
+    stub_layout(monkeypatch)  # the later versions' layout is not read
     assert client.post(url, {"kind": "results"}).status_code == 302
     assert Submission.objects.get(version=2).stage == "official"
     assert client.post(url, {"kind": "results", "stage": "final"}).status_code == 400

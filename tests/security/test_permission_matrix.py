@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 
 from ..conftest import module_scoped_world
+from ..reports.pdftools import stub_layout
 from . import matrix_world
 from .matrix import ADMIN, ROLES, anonymous_expected, app_routes, entries
 from .matrix_world import url_of, user_of
@@ -48,19 +49,7 @@ def objects(module_world, django_db_blocker):
 @pytest.fixture(autouse=True)
 def quick_pdf(monkeypatch):
     """A PDF's layout is the documents' tests' business: here a stand-in keeps the matrix fast."""
-
-    def html_to_pdf(html, target=None):
-        content = b"%PDF-1.4 matrix"
-        if target is None:
-            return content
-        if hasattr(target, "write"):
-            target.write(content)
-        else:
-            with open(target, "wb") as out:
-                out.write(content)
-        return None
-
-    monkeypatch.setattr("reports.pdf.html_to_pdf", html_to_pdf)
+    stub_layout(monkeypatch, lambda html: b"%PDF-1.4 matrix")
 
 
 CASES = [

@@ -55,7 +55,7 @@ from reviews import services as review_services
 
 from ..conftest import module_scoped_world
 from ..factories import HouseholdFactory
-from ..reports.pdftools import pdf_text
+from ..reports.pdftools import pdf_text, stub_layout
 from . import matrix_world
 from .matrix import ADMIN, API, PAGE, ROLES, SCOPES, TARGETS, entries, route_choices, visible
 from .matrix_world import url_of, user_of
@@ -178,22 +178,14 @@ def one_layout_per_html():
 
     real, laid_out = pdf.html_to_pdf, {}
 
-    def html_to_pdf(html, target=None):
+    def once(html):
         key = hashlib.sha256(html.encode()).digest()
         if key not in laid_out:
             laid_out[key] = real(html)
-        content = laid_out[key]
-        if target is None:
-            return content
-        if hasattr(target, "write"):
-            target.write(content)
-        else:
-            with open(target, "wb") as out:
-                out.write(content)
-        return None
+        return laid_out[key]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf, "html_to_pdf", html_to_pdf)
+        stub_layout(patch, once)
         yield laid_out
 
 
