@@ -15,6 +15,8 @@ import signal
 import tempfile
 import threading
 import traceback
+from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
@@ -55,7 +57,8 @@ def _weasyprint():
 def check_available() -> str | None:
     """None when PDFs can be rendered, else the one line that says what to install."""
     try:
-        _weasyprint()
+        with _in_weasyprint():
+            _weasyprint()
     except RenderingUnavailable as error:
         return str(error)
     return None
@@ -106,22 +109,63 @@ MARGINS_FORM = "/PageMargins"  # the stamp of a page's margins, among the page's
 
 
 def _write_pdf(html: str, target=None, *, margins=True) -> bytes | None:
-    weasyprint, font_configuration = _weasyprint()
-    fetcher = weasyprint.URLFetcher(allowed_protocols=["file", "data"])
-    fonts = font_configuration()
-    stylesheets = [weasyprint.CSS(filename=_stylesheet_path(), font_config=fonts, url_fetcher=fetcher)]
-    if not margins:
-        stylesheets.append(weasyprint.CSS(string=WITHOUT_MARGINS_CSS, font_config=fonts, url_fetcher=fetcher))
-    document = weasyprint.HTML(string=html, base_url=_stylesheet_path(), url_fetcher=fetcher)
-    return document.write_pdf(target, stylesheets=stylesheets, font_config=fonts)
+    with _in_weasyprint():
+        weasyprint, font_configuration = _weasyprint()
+        fetcher = weasyprint.URLFetcher(allowed_protocols=["file", "data"])
+        fonts = font_configuration()
+        stylesheets = [weasyprint.CSS(filename=_stylesheet_path(), font_config=fonts, url_fetcher=fetcher)]
+        if not margins:
+            stylesheets.append(weasyprint.CSS(string=WITHOUT_MARGINS_CSS, font_config=fonts, url_fetcher=fetcher))
+        document = weasyprint.HTML(string=html, base_url=_stylesheet_path(), url_fetcher=fetcher)
+        return document.write_pdf(target, stylesheets=stylesheets, font_config=fonts)
+
+
+# The threads of this process inside WeasyPrint now (ident: depth). A forked copy has only the thread that forked:
+# a lock of pango, fontconfig or harfbuzz that another thread held at that moment stays held in the copy for
+# ever, and the copy's layout would wait on it. So a process forks its parts only while no other thread is in
+# there, and holds `_inside_lock` while it forks, so that none can go in meanwhile (docs/documents.md, "Long
+# reports in parts"). Threads that never lay out a PDF (a worker's timers, a server's other threads) do not count.
+_inside: Counter = Counter()
+_inside_lock = threading.Lock()
+
+
+@contextmanager
+def _in_weasyprint():
+    me = threading.get_ident()
+    with _inside_lock:
+        _inside[me] += 1
+    try:
+        yield
+    finally:
+        with _inside_lock:
+            _inside[me] -= 1
+            if not _inside[me]:
+                del _inside[me]
+
+
+def _others_in_weasyprint() -> bool:
+    me = threading.get_ident()
+    return any(ident != me for ident in _inside)
+
+
+def _fork_alone() -> int | None:
+    """os.fork(), unless another thread of this process is inside WeasyPrint (None then, and nothing forked).
+    The copy leaves the `with` as the parent does, so each releases its own copy of the lock."""
+    with _inside_lock:
+        if _others_in_weasyprint():
+            return None
+        return os.fork()
 
 
 def parallel_processes() -> int:
-    """How many processes may lay out the parts of one document at once: the cores this process may use, or 1
-    where it cannot fork safely (no fork on the system; or other threads in this process, one of which could
-    hold a lock of pango or fontconfig that the forked copy would wait on for ever)."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    """How many processes may lay out the parts of one document at once: the cores this process may use; 1 where
+    it cannot fork safely (no fork on the system, or another thread of this process inside WeasyPrint,
+    `_fork_alone`)."""
+    if not hasattr(os, "fork"):
         return 1
+    with _inside_lock:
+        if _others_in_weasyprint():
+            return 1
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -161,21 +205,27 @@ def html_parts_to_pdf(parts: list, target=None) -> bytes | None:
 def _parts_in_processes(parts: list) -> list[bytes]:
     files: list[bytes | None] = [None] * len(parts)
     own = next((index for index, part in enumerate(parts) if callable(part)), 0)
-    children = {}
+    children, here = {}, set()
+    with _in_weasyprint():  # imported here, once, not in each copy (nor in a copy while another thread imports it)
+        _weasyprint()
     with tempfile.TemporaryDirectory(prefix="pdf-parts-") as folder:
         try:
             for index, html in enumerate(parts):
                 if index == own:
                     continue
                 path = os.path.join(folder, f"{index}.pdf")
-                pid = os.fork()
+                pid = _fork_alone()
+                if pid is None:  # another thread went into WeasyPrint since parallel_processes(): laid out here
+                    here.add(index)
+                    continue
                 if pid == 0:  # the copy: lay out the part, write it, leave without any clean-up
                     code = 1
                     try:
                         _write_pdf(html, path, margins=False)
                         code = 0
                     except BaseException:
-                        traceback.print_exc()
+                        # Straight to the file descriptor: sys.stderr's lock may be held by a thread of the parent.
+                        os.write(2, traceback.format_exc().encode())
                     finally:
                         os._exit(code)
                 children[pid] = (index, path)
@@ -193,7 +243,10 @@ def _parts_in_processes(parts: list) -> list[bytes]:
                 os.waitpid(pid, 0)
     for index, content in enumerate(files):
         if content is None:
-            logger.warning("Part %d of %d of a PDF failed in its own process; laid out again here.", index, len(parts))
+            if index not in here:
+                logger.warning(
+                    "Part %d of %d of a PDF failed in its own process; laid out again here.", index, len(parts)
+                )
             files[index] = _write_pdf(parts[index], margins=False)
     return files
 

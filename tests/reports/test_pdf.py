@@ -105,22 +105,80 @@ def test_one_part_is_render_pdf(document, monkeypatch):
     assert pdf.render_pdf_in_parts(TEMPLATE, document, parts).startswith(b"%PDF")
 
 
-def test_no_fork_where_another_thread_runs_or_the_system_has_none(monkeypatch):
+@pytest.fixture
+def two_free_cores(monkeypatch):
+    """A machine of two cores."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    # A whole run of the suite may leave threads of its own behind (a live server's, a browser's): the process
-    # alone first, then the thread this test starts.
-    with monkeypatch.context() as alone:
-        alone.setattr(threading, "active_count", lambda: 1)
-        assert pdf.parallel_processes() == 2
+
+
+@pytest.fixture
+def inside_weasyprint():
+    """Another thread of this process inside WeasyPrint (as a second request or job laying out its PDF) until the
+    test leaves."""
+    inside, leave = threading.Event(), threading.Event()
+
+    def lay_out():
+        with pdf._in_weasyprint():
+            inside.set()
+            leave.wait()
+
+    thread = threading.Thread(target=lay_out)
+    thread.start()
+    inside.wait()
+    yield
+    leave.set()
+    thread.join()
+
+
+def test_threads_that_lay_out_no_pdf_leave_the_parts_on(two_free_cores):
+    """A worker's heartbeat or timer thread, a server's other threads: none holds a lock of pango or fontconfig."""
     running, stop = threading.Event(), threading.Event()
     thread = threading.Thread(target=lambda: (running.set(), stop.wait()))
     thread.start()
     try:
         running.wait()
-        assert pdf.parallel_processes() == 1
+        assert pdf.parallel_processes() == 2
     finally:
         stop.set()
         thread.join()
-    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+def test_no_fork_while_another_thread_is_inside_weasyprint(two_free_cores, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fork", lambda: pytest.fail("forked while another thread was inside WeasyPrint"))
+        with pdf._in_weasyprint():  # this thread's own layout does not count
+            assert pdf.parallel_processes() == 2
+        inside, leave = threading.Event(), threading.Event()
+
+        def lay_out():
+            with pdf._in_weasyprint():
+                inside.set()
+                leave.wait()
+
+        thread = threading.Thread(target=lay_out)
+        thread.start()
+        try:
+            inside.wait()
+            assert pdf.parallel_processes() == 1
+            assert pdf._fork_alone() is None
+        finally:
+            leave.set()
+            thread.join()
+    assert pdf.parallel_processes() == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="laying out in parts forks")
+def test_parts_are_laid_out_here_when_another_thread_went_into_weasyprint_after_the_split(
+    document, monkeypatch, caplog, inside_weasyprint
+):
+    """parallel_processes() answered before the other thread went in: each part is checked again as it forks."""
+    whole = pdf.render_pdf(TEMPLATE, document)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("forked while another thread was inside WeasyPrint"))
+    parts = pdf.split_parts(document["report"].tables, [40, 8, 35, 3, 50], 3)
+    assert_same_document(pdf.render_pdf_in_parts(TEMPLATE, document, parts), whole)
+    assert "failed in its own process" not in caplog.text
+
+
+def test_no_fork_on_a_system_without_it(two_free_cores, monkeypatch):
     monkeypatch.delattr(os, "fork", raising=False)
     assert pdf.parallel_processes() == 1
