@@ -14,6 +14,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 import traceback
 from collections import Counter
 from contextlib import contextmanager
@@ -157,19 +158,48 @@ def _fork_alone() -> int | None:
         return os.fork()
 
 
+# Linux's count of the machine's runnable threads, read LOAD_READINGS times a few milliseconds apart: the least
+# reading counts, so that a moment's blip (a request, a database's background writer) does not keep a long
+# document from its cores.
+LOADAVG = "/proc/loadavg"
+LOAD_READINGS = 3
+
+
+def _runnable() -> int:
+    """The threads running or waiting for a core now, on the whole machine, the one reading among them."""
+    with open(LOADAVG) as loadavg:
+        return int(loadavg.read().split()[3].split("/")[0])
+
+
+def busy_cores() -> int | None:
+    """How many cores other work keeps busy now: another document's layout processes, a workbook being written,
+    a database backend counting: each keeps one. None where the system does not say."""
+    readings = []
+    try:
+        for reading in range(LOAD_READINGS):
+            if reading:
+                time.sleep(0.01)
+            readings.append(_runnable())
+    except (OSError, ValueError, IndexError):
+        return None
+    return max(min(readings) - 1, 0)
+
+
 def parallel_processes() -> int:
-    """How many processes may lay out the parts of one document at once: the cores this process may use; 1 where
-    it cannot fork safely (no fork on the system, or another thread of this process inside WeasyPrint,
-    `_fork_alone`)."""
+    """How many processes may lay out the parts of one document at once: the cores this process may use that
+    other work does not keep busy now (`busy_cores`; at least 1); 1 where it cannot fork safely (no fork on the
+    system, or another thread of this process inside WeasyPrint, `_fork_alone`)."""
     if not hasattr(os, "fork"):
         return 1
     with _inside_lock:
         if _others_in_weasyprint():
             return 1
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    busy = busy_cores()
+    return cores if busy is None else max(cores - busy, 1)
 
 
 def html_parts_to_pdf(parts: list, target=None) -> bytes | None:
@@ -181,7 +211,8 @@ def html_parts_to_pdf(parts: list, target=None) -> bytes | None:
 
     This process lays out one part itself: the one given as a function that makes its HTML (called once the
     other parts' processes have started, so that what it reads from the database is read while they lay out),
-    else the first. A part whose process failed is laid out here after the others. The forked processes get
+    else the first. A part whose process failed, or that could not fork (another thread had gone into
+    WeasyPrint, `_fork_alone`), is laid out here after the others. The forked processes get
     their part as text and touch neither the database nor anything else they inherited: they write their file
     and leave with os._exit, which runs no clean-up of the copies."""
     from pypdf import PdfReader, PdfWriter

@@ -181,8 +181,8 @@ def render_results_pdf(report: ResultsReport, target=None):
 
     context = {"doc": report.document, "report": report}
     cells = [table_cells(table) for table in report.tables]
-    processes = pdf.parallel_processes()
-    if processes > 1 and sum(cells) >= PARALLEL_MIN_CELLS:
+    # Cells first: parallel_processes() reads the machine's load (some 20 ms), which a small report need not wait.
+    if sum(cells) >= PARALLEL_MIN_CELLS and (processes := pdf.parallel_processes()) > 1:
         parts = pdf.split_parts(report.tables, [*cells[:-1], cells[-1] + CHARTS_CELLS], processes)
         return pdf.render_pdf_in_parts("reports/results_pdf.html", context, parts, target, last_context=chart_images)
     return render_pdf("reports/results_pdf.html", {**context, **chart_images()}, target)

@@ -73,7 +73,8 @@ def _database_url() -> str:
 
 # The production worker's command (deploy/systemd/hungbinh-worker.service: the prefork pool, two children, the
 # broker's heartbeat, gossip and mingle), started through this: each pool child, once Celery has set it up, sees
-# two cores and lays out even a small report in parts; whether it may fork is left to the code under test.
+# two cores that nothing else keeps busy (the test's machine may be running another pass of the suite) and lays
+# out even a small report in parts; whether it may fork is left to the code under test.
 PREFORK_WORKER = """
 import os, sys
 from celery.signals import worker_process_init
@@ -82,6 +83,7 @@ from celery.signals import worker_process_init
 def two_free_cores(**kwargs):
     from reports import pdf, result_documents
     os.sched_getaffinity = lambda pid: {0, 1}
+    pdf.busy_cores = lambda: 0
     result_documents.PARALLEL_MIN_CELLS = 0
 
 from celery.__main__ import main

@@ -2,6 +2,7 @@
 pages with the same text, its page numbers, its fonts embedded, its title (docs/reports.md, "Speed of the
 consolidated documents")."""
 
+import itertools
 import os
 import threading
 from datetime import date
@@ -107,8 +108,9 @@ def test_one_part_is_render_pdf(document, monkeypatch):
 
 @pytest.fixture
 def two_free_cores(monkeypatch):
-    """A machine of two cores."""
+    """A machine of two cores that nothing else keeps busy: whatever runs beside the test does not count."""
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(pdf, "busy_cores", lambda: 0)
 
 
 @pytest.fixture
@@ -177,6 +179,28 @@ def test_parts_are_laid_out_here_when_another_thread_went_into_weasyprint_after_
     parts = pdf.split_parts(document["report"].tables, [40, 8, 35, 3, 50], 3)
     assert_same_document(pdf.render_pdf_in_parts(TEMPLATE, document, parts), whole)
     assert "failed in its own process" not in caplog.text
+
+
+def test_no_more_processes_than_the_cores_other_work_leaves_free(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    # Another big document's two processes: two cores left; the least of the readings, a blip does not count.
+    readings = itertools.cycle([5, 3, 4])
+    monkeypatch.setattr(pdf, "_runnable", lambda: next(readings))
+    assert pdf.busy_cores() == 2
+    assert pdf.parallel_processes() == 2
+    for busy, processes in ((0, 4), (1, 3), (3, 1), (9, 1)):
+        monkeypatch.setattr(pdf, "busy_cores", lambda busy=busy: busy)
+        assert pdf.parallel_processes() == processes
+
+
+def test_the_busy_cores_are_read_from_the_system(monkeypatch, tmp_path):
+    loadavg = tmp_path / "loadavg"
+    loadavg.write_text("2.69 2.38 1.22 3/154 25769\n")  # this process and two others running
+    monkeypatch.setattr(pdf, "LOADAVG", str(loadavg))
+    assert pdf.busy_cores() == 2
+    monkeypatch.setattr(pdf, "LOADAVG", str(tmp_path / "none"))  # not Linux: the cores alone
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert pdf.busy_cores() is None and pdf.parallel_processes() == 2
 
 
 def test_no_fork_on_a_system_without_it(two_free_cores, monkeypatch):
