@@ -5,29 +5,37 @@ then khối), each household a line (its code, one household, its persons) with
 its members under it (relation to the head, year of birth, gender). The same
 `ReportTable` goes to the page, the landscape PDF and the workbook.
 
-Two queries whatever the number of households: the households of either class
-on the period's last day (with their khối and ward), and their members.
+A household's persons are those it had on the period's last day as far as the
+registry knows (`_people`): its members now, and those who left it after that
+day (a `MemberRemoval` keeps their name, birth date, gender and relation), each
+marked with the day they left. The registry records no day a member joined, so a
+member added after that day is listed too; `households.selectors.persons_on`,
+which the review-result tables count, reads the same (docs/reports.md).
+
+Three queries whatever the number of households: the households of either class
+on the period's last day (with their khối and ward), their members, and those
+who left them after that day.
 
 The page shows one class at a time, 50 households a page (`lists_page`): one
 aggregate query for the households and persons of every group and class (the
-group lines and the class totals), one for the page's households and one for
-their members, whatever the number of households or pages.
+group lines and the class totals), one for the page's households, one for their
+members and one for those who left them, whatever the number of households or
+pages.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from households.models import Member
+from households.models import Member, MemberRemoval
 from households.rules import Gender, Status
-from households.selectors import status_on
+from households.selectors import persons_on, status_on
 
 from . import layout
 from .analysis import CLASSES, Units, upper_units, ward_units
@@ -58,13 +66,29 @@ class DetailedLists:
         return f"danh-sach-ho-{slugify(self.unit.name)}-{self.period.key}.{extension}".lower()
 
 
+def _people(day) -> tuple[Prefetch, Prefetch]:
+    """A household's persons on `day`: its members now (in their order), then those who left it after that day
+    (in the order they left), as `persons_on` counts them; `_persons` reads them back."""
+    return (
+        Prefetch("members", queryset=Member.objects.order_by("position", "pk")),
+        Prefetch(
+            "member_removals",
+            queryset=MemberRemoval.objects.filter(left_on__gt=day).order_by("left_on", "pk"),
+            to_attr="left_later",
+        ),
+    )
+
+
+def _persons(household) -> list:
+    return [*household.members.all(), *household.left_later]
+
+
 def _households(units: Units, period: Period) -> list:
-    members = Prefetch("members", queryset=Member.objects.order_by("position", "pk"))
     return list(
         units.households.annotate(status_then=status_on(period.end))
         .filter(status_then__in=CLASSES)
         .select_related("ward", "khoi")
-        .prefetch_related(members)
+        .prefetch_related(*_people(period.end))
         .order_by("ward__name", "khoi__position", "khoi__name", "name_key", "code")
     )
 
@@ -76,14 +100,22 @@ def _group_label(units: Units, household) -> str:
 
 
 def _household_rows(household, number: int) -> list[TableRow]:
-    """The household's line (number, head, code, 1, its persons) and a line per member under it."""
-    members = list(household.members.all())
-    rows = [TableRow(str(number), household.head_name, [household.code, None, None, None, 1, len(members)])]
-    for member in members:
-        year = str(member.birth_date.year) if member.birth_date else ""
-        values = ["", member.relation, year, str(GENDERS.get(member.gender, "")), None, None]
-        rows.append(TableRow("", member.full_name, values, is_sub=True))
+    """The household's line (number, head, code, 1, its persons) and a line per person under it; one who has
+    left the household since says when."""
+    persons = _persons(household)
+    rows = [TableRow(str(number), household.head_name, [household.code, None, None, None, 1, len(persons)])]
+    for person in persons:
+        year = str(person.birth_date.year) if person.birth_date else ""
+        values = ["", person.relation, year, str(GENDERS.get(person.gender, "")), None, None]
+        rows.append(TableRow("", _person_name(person), values, is_sub=True))
     return rows
+
+
+def _person_name(person) -> str:
+    if isinstance(person, MemberRemoval):
+        # The translation joins its "ngày" to the date with a no-break space (docs/documents.md).
+        return _("%(name)s (left on %(date)s)") % {"name": person.full_name, "date": f"{person.left_on:%d/%m/%Y}"}
+    return person.full_name
 
 
 def _list_table(units: Units, period: Period, households: list, status: str) -> ReportTable:
@@ -96,7 +128,7 @@ def _list_table(units: Units, period: Period, households: list, status: str) -> 
             group, group_row = label, TableRow("", label, [None, None, None, None, 0, 0], is_total=True)
             rows.append(group_row)
         rows += _household_rows(household, number)
-        persons = len(household.members.all())
+        persons = len(_persons(household))
         for target in (group_row.values, total):
             target[4] += 1
             target[5] += persons
@@ -130,7 +162,9 @@ def _table(units: Units, period: Period, status: str, rows: list[TableRow]) -> R
         rows=rows,
         notes=[
             _(
-                "Class: the household's official class on that day. Members: those on the registry now. "
+                "Class: the household's official class on that day. Members: those on the registry now and "
+                "those who left the household after that day (with the day they left); the registry keeps no "
+                "day a member joined, so one added after that day is listed too. "
                 "No ID numbers, ethnicity or disability of a person are listed."
             )
         ],
@@ -153,7 +187,7 @@ def _build(level: str, unit, units: Units, period: Period, issuer: tuple, place:
         tables,
         list(issuer),
         household_ids=[h.pk for h in households],
-        member_count=sum(len(h.members.all()) for h in households),
+        member_count=sum(len(_persons(h)) for h in households),
     )
 
 
@@ -203,22 +237,17 @@ class ListsPage:
         return self.unit.name
 
 
-def _members_now():
-    members = Member.objects.filter(household_id=OuterRef("pk")).order_by().values("household_id")
-    return Coalesce(Subquery(members.annotate(n=Count("*")).values("n"), output_field=IntegerField()), 0)
-
-
 def lists_page(level: str, unit, period: Period, status: str, page_number) -> ListsPage:
     """One page of the list of `status` (poor or near-poor): its households with their members, each group's line
-    with the group's households and persons, the list's total on the last page. Four queries whatever the number
-    of households (the khối or wards, the groups, the page's households, their members)."""
+    with the group's households and persons, the list's total on the last page. Five queries whatever the number
+    of households (the khối or wards, the groups, the page's households, their members, those who left them)."""
     units = ward_units(unit) if level == "ward" else upper_units(unit)
     day = period.end
     groups = (
         units.households.order_by()
         .annotate(status_then=status_on(day))
         .values("ward_id", "ward__name", "khoi_id", "khoi__name", "status_then")
-        .annotate(households_n=Count("pk"), persons_n=Sum(_members_now()))
+        .annotate(households_n=Count("pk"), persons_n=Sum(persons_on(day)))
     )
     group_totals, counts = {}, dict.fromkeys(CLASSES, (0, 0))
     for row in groups:
@@ -228,12 +257,11 @@ def lists_page(level: str, unit, period: Period, status: str, page_number) -> Li
         group_totals[(row["status_then"], row["khoi_id"])] = (n, persons)
         households, people = counts[row["status_then"]]
         counts[row["status_then"]] = (households + n, people + persons)
-    members = Prefetch("members", queryset=Member.objects.order_by("position", "pk"))
     households = (
         units.households.annotate(status_then=status_on(day))
         .filter(status_then=status)
         .select_related("ward", "khoi")
-        .prefetch_related(members)
+        .prefetch_related(*_people(day))
         .order_by("ward__name", "khoi__position", "khoi__name", "name_key", "code", "pk")
     )
     page = CountedPaginator(households, PAGE_SIZE, count=counts[status][0]).get_page(page_number)
@@ -257,7 +285,7 @@ def lists_page(level: str, unit, period: Period, status: str, page_number) -> Li
         page,
         _table(units, period, status, rows),
         household_ids=[h.pk for h in shown],
-        member_count=sum(len(h.members.all()) for h in shown),
+        member_count=sum(len(_persons(h)) for h in shown),
     )
 
 

@@ -57,6 +57,16 @@ def registry(world):
     return world
 
 
+def leave(household, left_on, reason="died"):
+    """Its last member born by `left_on` leaves it that day, as the member's page records it
+    (docs/member-removal.md)."""
+    from households.services import member_delete
+    from hungbinh.accounts.models import User
+
+    member = household.members.filter(birth_date__lte=left_on).order_by("-position", "-pk").first()
+    return member_delete(by=User.objects.get(username="admin"), member=member, reason=reason, left_on=left_on)
+
+
 def _rows(table):
     return {row.label: row.values for row in table.rows}
 
@@ -93,6 +103,43 @@ def test_the_lists_equal_the_registry_and_the_api(registry, api_client):
         assert sorted(codes) == sorted(h["code"] for h in listed["results"])
         persons = Member.objects.filter(household__ward=registry.hb, household__status=status).count()
         assert _rows(table)["Tổng cộng"][4:] == [listed["count"], persons]
+
+
+def test_those_who_left_after_the_day_are_listed_as_the_tables_count_them(client, registry):
+    """A past period's list shows the household's persons on its last day as far as the registry knows: its
+    members now and those who left after that day, marked with the day they left; one who left on or before it
+    is not there. Its persons equal the review-result tables' (`persons_on`), on the page and in the PDF."""
+    from reports.results import period_counts
+
+    binh = Household.objects.get(head_name="Lê Thị Bình")  # poor, 3 persons, khối 1
+    early = leave(binh, date(2025, 3, 1), reason="moved_away")
+    late = leave(binh, date(2026, 2, 10))
+    poor = ward_detailed_lists(registry.hb, parse_period("2025")).tables[0]
+    rows = _rows(poor)
+    assert rows["Lê Thị Bình"][4:] == [1, 2] and rows["Khối 1"][4:] == [2, 4]
+    names = [r.label for r in poor.rows if r.is_sub]
+    assert f"{late.full_name} (rời hộ ngày\u00a010/02/2026)" in names
+    assert not any(early.full_name in name for name in names)
+    # Its line stands last among the household's persons, with what the removal kept of the person.
+    line = next(r for r in poor.rows if r.label.startswith(late.full_name))
+    assert line.values[1:3] == [late.relation, str(late.birth_date.year)] == ["Con", "1990"]
+    # Before 1 March both had the household: the 2024 list shows them both.
+    listed_2024 = [r.label for r in ward_detailed_lists(registry.hb, parse_period("2024")).tables[0].rows]
+    assert sum(early.full_name in label or late.full_name in label for label in listed_2024) == 2
+    # The tables count the same persons on each day.
+    for key in ("2024", "2025", "2025-H1"):
+        period = parse_period(key)
+        counted = period_counts(Household.objects.filter(ward=registry.hb), period, "ward_id").end
+        lists = ward_detailed_lists(registry.hb, period).tables
+        for status, table in zip(("poor", "near_poor"), lists, strict=True):
+            assert _rows(table)["Tổng cộng"][4:] == list(counted.get((registry.hb.pk, status), (0, 0))), key
+    # The page and the PDF read the same.
+    client.force_login(registry.users["ward_officer_hb"])
+    page = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025/").content.decode()
+    assert "3 hộ, 8 nhân khẩu" in page and f"{late.full_name} (rời hộ ngày\u00a010/02/2026)" in page
+    pdf = client.get(f"/reports/lists/ward/{registry.hb.pk}/2025.pdf").content
+    assert layout_row(pdf, "Khối 1")[-2:] == ["2", "4"]
+    assert f"{late.full_name} (rời hộ ngày 10/02/2026)" in " ".join(flat_text(pdf).split())
 
 
 def test_upper_level_lists_a_group_per_ward_and_khoi(registry):
@@ -169,8 +216,9 @@ def test_page_shows_one_class_at_a_time_and_links_the_files(client, registry):
     assert 'class="table-scroll"' in page
     assert "3 hộ, 9 nhân khẩu" in page  # the class's households and persons
     assert 'href="?status=near_poor"' in page and "Hộ cận nghèo (2)" in page
-    # The members are those on the registry now: the page says so.
-    assert "thành viên là những người đang có trong sổ hiện nay" in page
+    # Whose members: those now and those who left after the day; one added since is there too. The page says so.
+    assert "thành viên là những người đang có trong sổ và những người đã rời hộ sau ngày đó" in page
+    assert "người vào hộ sau ngày đó cũng có trong danh sách" in page
     near = client.get(url, {"status": "near_poor"}).content.decode()
     assert 'id="table-danh-sach-ho-can-ngheo"' in near and "Phạm Văn Cường" in near and "Lê Thị Bình" not in near
     assert 'aria-current="page" data-status="near_poor"' in near
@@ -237,16 +285,20 @@ def test_queries_do_not_grow_with_the_households(registry, django_assert_max_num
     for _n in range(5):
         household(registry.hb_k2, "poor", 3)
         household(registry.qt_k1, "near_poor", 2)
-    with django_assert_max_num_queries(4):  # khối list, households, their members (+ the wards upstairs)
+    for h in Household.objects.filter(status="poor", ward=registry.hb):
+        leave(h, date(2026, 2, 1))
+    # khối list, households, their members, those who left them after the day (+ the wards upstairs)
+    with django_assert_max_num_queries(5):
         lists = ward_detailed_lists(registry.hb, parse_period("2025"))
-    assert _rows(lists.tables[0])["Tổng cộng"][4:] == [8, 24]
-    with django_assert_max_num_queries(4):
+    assert _rows(lists.tables[0])["Tổng cộng"][4:] == [8, 24]  # 8 households, each a person fewer, each listed
+    with django_assert_max_num_queries(5):
         upper_detailed_lists(registry.hb.upper_unit, parse_period("2025"))
 
 
 # The page's queries: session and user; the ward and its khối, or the unit and its wards; the count of either class;
-# the page of households of the class shown (with their khối and ward); their members; the personal-data access log.
-PAGE_QUERIES = {"ward": 8, "upper": 8}
+# the page of households of the class shown (with their khối and ward); their members; those who left them after
+# the day; the personal-data access log.
+PAGE_QUERIES = {"ward": 9, "upper": 9}
 
 
 def _page(client, url):
