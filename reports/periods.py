@@ -121,9 +121,9 @@ def periods_of_year(year: int) -> list[Period]:
 def submission_period(today: date) -> Period:
     """The period the submissions page opens on, given today's date in Vietnam (`timezone.localdate()`).
 
-    The year, except in January: then the year just ended, whose progress report is due on 5 January and
-    whose review-result tables were due by 15/11 and 20/12 (reports.rules.deadlines), so January is when
-    its last and late versions come in and the upper level checks who sent what.
+    The year, except in January: then the year just ended, whose progress report is due on 5 January (the
+    app's assumption) and whose review-result tables were due by 15/11 and 20/12 (reports.rules.deadlines), so
+    January is when its last and late versions come in and the upper level checks who sent what.
     """
     return Period(today.year - 1 if today.month == 1 else today.year, "Y")
 

@@ -68,7 +68,11 @@ def end_from(columns: dict[int, int]) -> int:
 
 # --- Submissions: when a period's report is due (docs/reports.md, "Due dates") -----------
 
-DUE_DAY = 5  # the monthly reporting day of Quyết định 24/2021, Điều 7
+# Quyết định 24/2021, Điều 7: on the 5th of each month from February to September the ward reports its regular
+# reviews' results. The app makes every other report due on that day of the month after its period; where the
+# day is not one of Điều 7's, it is an assumption (`Deadline.assumed`, docs/legal-sources.md).
+DUE_DAY = 5
+MONTHLY_REPORT_MONTHS = range(2, 10)  # February to September
 
 # The periodic review's results go to the upper level before the province's deadlines
 # (Quyết định 24/2021, Điều 7): the preliminary results by 15/11, the official ones by 20/12.
@@ -76,6 +80,7 @@ PRELIMINARY, OFFICIAL, REPORT = "preliminary", "official", "report"
 PRELIMINARY_DUE = (11, 15)
 OFFICIAL_DUE = (12, 20)
 RESULTS = "results"  # reports.Submission.Kind.RESULTS
+PROGRESS = "progress"  # reports.Submission.Kind.PROGRESS
 
 
 STAGES = (PRELIMINARY, OFFICIAL)  # reports.Submission.Stage
@@ -103,6 +108,8 @@ class Deadline:
     key: str  # PRELIMINARY, OFFICIAL or REPORT
     due: date
     stages: tuple[str, ...] | None = None
+    # No legal text the app holds sets this day: the app's assumption, said beside it on the page.
+    assumed: bool = False
 
 
 def due_on(period_end: date) -> date:
@@ -118,15 +125,21 @@ def deadlines(*, kind: str, period) -> list[Deadline]:
     deadlines, each by the versions sent as that stage (the officer says which
     when submitting): the preliminary results by 15/11 of that year (an official
     version answers it too: it comes in their place), the official results by
-    20/12. Any other report (the tables of a half-year or a quarter, the
-    progress report) is due on the 5th of the month after the period.
+    20/12 (Quyết định 24/2021, Điều 7). Any other report is due on the 5th of the
+    month after the period: for the tables of a half-year or a quarter whose
+    day falls from February to September that is one of Điều 7's monthly days;
+    otherwise (the tables due in October or January, and every progress report,
+    the program's monitoring report of Thông tư 10/2022/TT-BLĐTBXH, whose
+    deadline is not in the texts the app holds) the day is assumed
+    (docs/legal-sources.md; docs/reports.md, "Due dates").
     """
     if has_stages(kind=kind, period=period):
         return [
             Deadline(PRELIMINARY, date(period.year, *PRELIMINARY_DUE), stages=(PRELIMINARY, OFFICIAL)),
             Deadline(OFFICIAL, date(period.year, *OFFICIAL_DUE), stages=(OFFICIAL,)),
         ]
-    return [Deadline(REPORT, due_on(period.end))]
+    due = due_on(period.end)
+    return [Deadline(REPORT, due, assumed=kind == PROGRESS or due.month not in MONTHLY_REPORT_MONTHS)]
 
 
 ON_TIME, SUBMITTED_LATE, LATE, NOT_DUE = "on_time", "submitted_late", "late", "not_due"

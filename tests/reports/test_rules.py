@@ -126,20 +126,29 @@ def test_the_stage_offered_follows_the_date(kind, period, today, stage):
 
 
 @pytest.mark.parametrize(
-    ("kind", "period", "due"),
+    ("kind", "period", "due", "assumed"),
     [
-        ("results", "2025-H1", "2025-07-05"),
-        ("results", "2025-H2", "2026-01-05"),
-        ("results", "2025-Q4", "2026-01-05"),
-        ("progress", "2025", "2026-01-05"),
-        ("progress", "2025-Q3", "2025-10-05"),
+        # Điều 7's monthly days run from February to September: the tables due then follow it.
+        ("results", "2025-Q1", "2025-04-05", False),
+        ("results", "2025-H1", "2025-07-05", False),
+        # Outside those months, and every progress report (Thông tư 10/2022 is not held): the app's assumption.
+        ("results", "2025-Q3", "2025-10-05", True),
+        ("results", "2025-H2", "2026-01-05", True),
+        ("results", "2025-Q4", "2026-01-05", True),
+        ("progress", "2025", "2026-01-05", True),
+        ("progress", "2025-H1", "2025-07-05", True),
+        ("progress", "2025-Q3", "2025-10-05", True),
     ],
 )
-def test_other_reports_are_due_on_the_fifth_of_the_next_month(kind, period, due):
+def test_other_reports_are_due_on_the_fifth_of_the_next_month(kind, period, due, assumed):
     from datetime import date
 
     (deadline,) = _deadlines(kind, period)
-    assert (deadline.key, deadline.due) == ("report", date.fromisoformat(due))
+    assert (deadline.key, deadline.due, deadline.assumed) == ("report", date.fromisoformat(due), assumed)
+
+
+def test_the_years_two_deadlines_are_the_decisions_not_assumed():
+    assert [d.assumed for d in _deadlines("results", "2025")] == [False, False]
 
 
 PRE, OFF = "preliminary", "official"

@@ -144,6 +144,23 @@ def test_due_dates_today(ward_data):
     assert [(r["ward"].name, r["state"]) for r in rows] == [("Hưng Bình", "not_due"), ("Quang Trung", "not_due")]
 
 
+@pytest.mark.parametrize(
+    ("kind", "period", "assumed"),
+    [("progress", "2025", True), ("progress", "2025-H1", True), ("results", "2025-H2", True),
+     ("results", "2025", False), ("results", "2025-H1", False)],
+)  # fmt: skip
+def test_the_page_says_which_due_days_are_assumed(client, ward_data, kind, period, assumed):
+    """The progress report's due day, and the half-year's and quarter's tables' outside February–September, are
+    the app's assumption (no legal text it holds sets them, docs/legal-sources.md): each ward's row says so beside
+    the day; the days of Quyết định 24/2021, Điều 7 are not marked."""
+    client.force_login(ward_data.users["upper_level"])
+    page = client.get("/reports/submissions/", {"period": period, "kind": kind}).content.decode()
+    rows = page.count('data-testid="submission-ward"')
+    assert rows == 2
+    assert page.count('data-testid="assumed-due"') == (rows if assumed else 0)
+    assert ("chưa có văn bản quy định ngày này" in page) is assumed
+
+
 def test_the_progress_report_is_submitted_and_versioned_apart(client, ward_data, quick_pdf):
     client.force_login(ward_data.users["ward_officer_hb"])
     url = f"/reports/submissions/submit/{ward_data.hb.pk}/2025-H1/"
