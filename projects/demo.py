@@ -116,14 +116,22 @@ def _indicators(plan):
 
 
 def _baseline(plan, source, total):
+    """The poverty rate at the start of the plan's year, from the demo registry itself: the households poor on
+    the last day before the year (their status history, `status_on`), over the year's total households, as the
+    progress report of the year counts its start (docs/program.md, "The demo's indicators")."""
     from households.models import Household
-    from households.rules import percent
+    from households.rules import Status, percent
+    from households.selectors import status_on
 
     if source not in ("poor_rate", "poor_rate_reduction") or not total:
         return None
-    poor = Household.objects.filter(ward_id=plan.ward_id, status="poor").count()
-    # The demo's start of the year: one poor household in ten more than today.
-    return percent(poor + poor // 10, total)
+    poor = (
+        Household.objects.filter(ward_id=plan.ward_id)
+        .annotate(status_then=status_on(date(plan.year - 1, 12, 31)))
+        .filter(status_then=Status.POOR)
+        .count()
+    )
+    return percent(poor, total)
 
 
 def _tasks(plan, units, today):

@@ -344,3 +344,23 @@ def test_demo_review_history_is_dated_in_the_story_not_on_the_seeding_day(demo):
     for event in sorted(events, key=lambda e: e.pk):
         by_review.setdefault(event.review_id, []).append(event.at)
     assert all(times == sorted(times) for times in by_review.values())
+
+
+def test_demo_indicators_count_the_poverty_rate_from_the_registry(demo):
+    """The plan's poverty rate and its fall (projects/demo.py) start from the rate the year's progress report
+    counts at its start, by the registry's history, and reach the rate it counts at the year's end."""
+    from datetime import date
+
+    from projects.models import Plan
+    from projects.selectors import indicator_rows
+    from reports.periods import parse_period
+    from reports.progress import _classes_table
+
+    hb = Ward.objects.get(name="Hưng Bình")
+    plan = Plan.objects.get(ward=hb, year=2025, state="issued")
+    # The total row: total households, poor at the start, its rate, poor at the end, its rate, …
+    total = _classes_table(hb, parse_period("2025")).rows[-1].values
+    rows = {row.indicator.source: row for row in indicator_rows(plan, as_of=date(2025, 12, 31))}
+    assert rows["poor_rate"].baseline == rows["poor_rate_reduction"].start_rate == total[2]
+    assert rows["poor_rate"].achieved == total[4]
+    assert rows["poor_rate_reduction"].achieved == total[2] - total[4]
