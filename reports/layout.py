@@ -24,24 +24,26 @@ FOR = "KT."  # ký thay: a deputy signs for the chairman
 BLANK = "\u00a0" * 6
 
 
+# In a sentence, "ngày" never ends a line apart from its date (docs/documents.md, "The layout"): a no-break space.
+NBSP = "\u00a0"
+
+
 def place_date(place: str, on: date | None) -> str:
     """“Hưng Bình, ngày 05 tháng 02 năm 2025”: a day below 10 and the months 1 and 2 take a leading zero.
 
-    Without a date (a draft), the blanks are left for the hand that signs it.
+    Each of "ngày", "tháng" and "năm" is joined to its number by a no-break space, as in `date_words`: under a
+    long place the line wraps, never between a word and its number. Without a date (a draft), the blanks are
+    left for the hand that signs it.
     """
     lead = f"{place}, ngày" if place else "Ngày"
     if on is None:
         return f"{lead}{BLANK}tháng{BLANK}năm"
     day, month, year = _date_numbers(on)
-    return f"{lead} {day} tháng {month} năm {year}"
+    return f"{lead}{NBSP}{day} tháng{NBSP}{month} năm{NBSP}{year}"
 
 
 def _date_numbers(on: date) -> tuple[str, str, str]:
     return f"{on.day:02d}", f"{on.month:02d}" if on.month <= 2 else str(on.month), str(on.year)
-
-
-# In a sentence, "ngày" never ends a line apart from its date (docs/documents.md, "The layout"): a no-break space.
-NBSP = "\u00a0"
 
 
 def date_words(on: date) -> str:
@@ -54,6 +56,13 @@ def date_words(on: date) -> str:
 def on_day(on: date | None) -> str:
     """“ngày 20/11/2025”: a short date in the text, joined to its “ngày” by a no-break space; "" without one."""
     return f"ngày{NBSP}{on:%d/%m/%Y}" if on else ""
+
+
+def month_words(year: int, month: int | None = None) -> str:
+    """“tháng 03 năm 2026”, or “năm 2025” without a month: a period in the text, each word joined to its number by
+    a no-break space (the month as a review campaign names it, always two digits)."""
+    year_words = f"năm{NBSP}{year}"
+    return f"tháng{NBSP}{month:02d} {year_words}" if month else year_words
 
 
 def unit_kind(ward) -> str:

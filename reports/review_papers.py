@@ -84,10 +84,11 @@ def short_date(on: date | None) -> str:
 
 
 def campaign_title(campaign: Campaign) -> str:
-    """“năm 2025” for a periodic review, “tháng 03 năm 2026” for the regular reviews of a month."""
+    """“năm 2025” for a periodic review, “tháng 03 năm 2026” for the regular reviews of a month; neither word ends
+    a line apart from its number (layout.month_words)."""
     if campaign.kind == CampaignKind.REGULAR:
-        return f"tháng {campaign.month:02d} năm {campaign.year}"
-    return f"năm {campaign.year}"
+        return layout.month_words(campaign.year, campaign.month)
+    return layout.month_words(campaign.year)
 
 
 def address_line(address: str, *places: str) -> str:

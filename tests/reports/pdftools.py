@@ -140,3 +140,17 @@ def stub_layout(monkeypatch, make=lambda html: b"%PDF-1.7 " + html.encode()) -> 
 
     monkeypatch.setattr(pdf, "html_to_pdf", html_to_pdf)
     monkeypatch.setattr(pdf, "parallel_processes", lambda: 1)
+
+
+def ngay_apart_from_its_date(content: bytes) -> tuple[int, list[tuple]]:
+    """Every "ngày" (or "tháng", "năm") of the text followed by a number, read back with its position: how many,
+    and those whose number starts the next line (page, word, number)."""
+    pairs, apart = 0, []
+    for page in range(1, len(page_sizes(content)) + 1):
+        words = word_boxes(content, page)
+        for word, following in zip(words, words[1:], strict=False):
+            if word[0].lower() in ("ngày", "tháng", "năm") and following[0][:1].isdigit():
+                pairs += 1
+                if abs(following[2] - word[2]) >= 1:
+                    apart.append((page, word[0], following[0]))
+    return pairs, apart

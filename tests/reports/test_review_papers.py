@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from reports.review_papers import campaign_title
 from reviews import services
 from reviews.models import Certificate, Decision, Meeting, Posting, Review
 from tests.reviews.conftest import POOR_SURVEY, review_of, to_posted, to_verified
@@ -18,6 +19,7 @@ from .pdftools import (
     embedded_families,
     flat_text,
     layout_row,
+    ngay_apart_from_its_date,
     page_sizes,
     pdf_fonts,
     pdf_text,
@@ -538,20 +540,6 @@ def test_refusal_letter(client, world, officer, leader, households):
     download(client, world.users["khoi_member_hb_k1"], f"/reports/reviews/refusals/{review.pk}.pdf", 404)
 
 
-def ngay_apart_from_its_date(content: bytes) -> tuple[int, list[tuple]]:
-    """Every "ngày" (or "tháng", "năm") of the text followed by a number, read back with its position: how many,
-    and those whose number starts the next line (page, word, number)."""
-    pairs, apart = 0, []
-    for page in range(1, len(page_sizes(content)) + 1):
-        words = word_boxes(content, page)
-        for word, following in zip(words, words[1:], strict=False):
-            if word[0].lower() in ("ngày", "tháng", "năm") and following[0][:1].isdigit():
-                pairs += 1
-                if abs(following[2] - word[2]) >= 1:
-                    apart.append((page, word[0], following[0]))
-    return pairs, apart
-
-
 def test_the_refusal_letters_date_stays_with_its_ngay_whatever_the_address(client, world, officer, leader, households):
     """ "… địa chỉ …, Khối 2, ngày 16/03/2026." wrapped between "ngày" and its date for some lengths of the address.
     The address grows a few characters at a time (less than the date's width), so that its "ngày" reaches the
@@ -584,6 +572,27 @@ def test_every_ngay_of_the_papers_stays_with_its_date(client, world, campaign, o
     ):
         pairs, apart = ngay_apart_from_its_date(download(client, officer, url).content)
         assert pairs and apart == [], (url, apart)
+
+
+def test_the_campaigns_month_and_year_stay_with_their_numbers(client, world, campaign, officer, households, decided):
+    """“… thống nhất kết quả rà soát định kỳ năm 2025.” in the minutes: the khối's name before it grows a few
+    characters at a time, so that "năm" reaches the end of a line in some of them; it is read back on the line
+    of its year (campaign_title, layout.month_words). A regular review's month keeps its "tháng" too."""
+    assert campaign_title(campaign) == "năm\u00a02025"
+    regular = services.campaign_open(by=officer, ward=world.hb, kind="regular", year=2026, month=3)
+    assert campaign_title(regular) == "tháng\u00a003 năm\u00a02026"
+    meeting = Meeting.objects.filter(campaign=campaign, khoi=world.hb_k1).first()
+    khoi, seen = world.hb_k1, 0
+    for extra in range(0, 84, 4):
+        khoi.name = f"Khối 1 {'8' * extra}".strip()
+        khoi.save(update_fields=["name"])
+        content = download(client, officer, f"/reports/reviews/meetings/{meeting.pk}.pdf").content
+        pairs, apart = ngay_apart_from_its_date(content)
+        assert apart == [], (khoi.name, apart)
+        assert "thống nhất kết quả rà soát định kỳ năm 2025." in flat_text(content)
+        seen += pairs
+    # In each: the place-and-date line's three, the sentence's day and year, the subject's year.
+    assert seen >= 6 * 21
 
 
 # --- Who may download what --------------------------------------------------------------------
