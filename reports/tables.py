@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from hungbinh.workbooks import text as cell_text
+
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
@@ -74,6 +76,16 @@ class ReportTable:
             yield row, [number_text(v) for v in row.values]
 
 
+def _cell(sheet, row: int, column: int, value):
+    """A cell of the table: text is a string cell, never a formula (a head named "=HYPERLINK(…)" in a list, a
+    unit's or an indicator's name; hungbinh/workbooks.py), numbers stay numbers."""
+    if isinstance(value, str):
+        cell = sheet.cell(row=row, column=column, value=cell_text(value))
+        cell.data_type = "s"
+        return cell
+    return sheet.cell(row=row, column=column, value=value)
+
+
 def write_sheet(sheet, table: ReportTable, heading: list[str]) -> None:
     """The table on a worksheet: heading lines, header rows (merged as on paper), numbered columns, data."""
     width = table.width
@@ -81,7 +93,7 @@ def write_sheet(sheet, table: ReportTable, heading: list[str]) -> None:
     for line in [*heading, table.title, table.subtitle]:
         if not line:
             continue
-        sheet.cell(row=row_index, column=1, value=line).font = Font(bold=line == table.title)
+        _cell(sheet, row_index, 1, line).font = Font(bold=line == table.title)
         sheet.merge_cells(start_row=row_index, start_column=1, end_row=row_index, end_column=width)
         row_index += 1
     row_index += 1
@@ -93,7 +105,7 @@ def write_sheet(sheet, table: ReportTable, heading: list[str]) -> None:
         for cell in header_row:
             while (current, column) in occupied:
                 column += 1
-            target = sheet.cell(row=current, column=column, value=cell.text)
+            target = _cell(sheet, current, column, cell.text)
             target.font = Font(bold=True)
             target.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             for r in range(current, current + cell.rowspan):
@@ -109,19 +121,19 @@ def write_sheet(sheet, table: ReportTable, heading: list[str]) -> None:
                 )
             column += cell.colspan
     row_index = header_top + len(table.header_rows)
-    for column, text in enumerate(table.column_numbers, start=1):
-        cell = sheet.cell(row=row_index, column=column, value=text)
+    for column, number in enumerate(table.column_numbers, start=1):
+        cell = _cell(sheet, row_index, column, number)
         cell.font = Font(italic=True)
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         cell.border = BOX
     row_index += 1
     for row in table.rows:
-        sheet.cell(row=row_index, column=1, value=row.number).border = BOX
-        label = sheet.cell(row=row_index, column=2, value=row.label)
+        _cell(sheet, row_index, 1, row.number).border = BOX
+        label = _cell(sheet, row_index, 2, row.label)
         label.border = BOX
         label.font = Font(bold=row.is_total)
         for column, value in enumerate(row.values, start=3):
-            cell = sheet.cell(row=row_index, column=column, value=float(value) if isinstance(value, Decimal) else value)
+            cell = _cell(sheet, row_index, column, float(value) if isinstance(value, Decimal) else value)
             cell.border = BOX
             cell.font = Font(bold=row.is_total)
             if isinstance(value, Decimal):
@@ -131,7 +143,7 @@ def write_sheet(sheet, table: ReportTable, heading: list[str]) -> None:
         row_index += 1
     for note in table.notes:
         row_index += 1
-        sheet.cell(row=row_index, column=1, value=note).font = Font(italic=True)
+        _cell(sheet, row_index, 1, note).font = Font(italic=True)
     sheet.column_dimensions["A"].width = 6
     sheet.column_dimensions["B"].width = 24
     for column in range(3, width + 1):

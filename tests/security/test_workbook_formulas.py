@@ -88,3 +88,24 @@ def test_the_export_writes_formula_text_as_text_and_imports_back(client, world):
     result = household_import(by=world.users["ward_officer_hb"], ward=world.hb, file=BytesIO(content), dry_run=False)
     assert result.ok, result.errors
     assert Household.objects.get().head_name == PAYLOAD
+
+
+@pytest.mark.django_db
+def test_the_report_tables_write_names_as_text(client, world):
+    """The report tables' workbooks (reports/tables.py, write_sheet: the detailed lists, the review-result tables,
+    the progress report) wrote each label and value as given, so a head or a member named "=HYPERLINK(…)" in
+    the lists of poor households became a live formula in the file the upper level opens."""
+    from datetime import date
+
+    household = HouseholdFactory(
+        khoi=world.hb_k1, status="poor", status_since=date(2024, 1, 15), code="+HB-1", head_name=PAYLOAD
+    )
+    MemberFactory(household=household, full_name="@cmd", relation="-Con")
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.get(f"/reports/lists/ward/{world.hb.pk}/2025.xlsx")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content)
+    assert formulas(content) == []
+    cells = text_cells(content)
+    assert {PAYLOAD, "+HB-1", "@cmd", "-Con"} <= {c.value for c in cells}
+    assert {c.data_type for c in cells} == {"s"}
