@@ -8,6 +8,7 @@ WeasyPrint embeds whichever it found and the layout does not move. Documents
 fetch nothing but local files: no network access while rendering.
 """
 
+import gc
 import itertools
 import logging
 import os
@@ -241,25 +242,24 @@ def _parts_in_processes(parts: list) -> list[bytes]:
         _weasyprint()
     with tempfile.TemporaryDirectory(prefix="pdf-parts-") as folder:
         try:
-            for index, html in enumerate(parts):
-                if index == own:
-                    continue
-                path = os.path.join(folder, f"{index}.pdf")
-                pid = _fork_alone()
-                if pid is None:  # another thread went into WeasyPrint since parallel_processes(): laid out here
-                    here.add(index)
-                    continue
-                if pid == 0:  # the copy: lay out the part, write it, leave without any clean-up
-                    code = 1
-                    try:
-                        _write_pdf(html, path, margins=False)
-                        code = 0
-                    except BaseException:
-                        # Straight to the file descriptor: sys.stderr's lock may be held by a thread of the parent.
-                        os.write(2, traceback.format_exc().encode())
-                    finally:
-                        os._exit(code)
-                children[pid] = (index, path)
+            # What this process holds is left out of the copies' garbage collections: they never walk it (nor
+            # copy its pages to change its collection counts), and never collect an object they inherited, whose
+            # finalizer (a database cursor's, a file's) would act on what they share with this process.
+            gc.freeze()
+            try:
+                for index, html in enumerate(parts):
+                    if index == own:
+                        continue
+                    path = os.path.join(folder, f"{index}.pdf")
+                    pid = _fork_alone()
+                    if pid is None:  # another thread went into WeasyPrint since parallel_processes(): laid out here
+                        here.add(index)
+                        continue
+                    if pid == 0:  # the copy: lay out the part, write it, leave without any clean-up
+                        _part_in_copy(html, path)
+                    children[pid] = (index, path)
+            finally:
+                gc.unfreeze()
             html = parts[own]() if callable(parts[own]) else parts[own]
             files[own] = _write_pdf(html, margins=False)
             for pid in list(children):
@@ -280,6 +280,18 @@ def _parts_in_processes(parts: list) -> list[bytes]:
                 )
             files[index] = _write_pdf(parts[index], margins=False)
     return files
+
+
+def _part_in_copy(html: str, path: str) -> None:
+    code = 1
+    try:
+        _write_pdf(html, path, margins=False)
+        code = 0
+    except BaseException:
+        # Straight to the file descriptor: sys.stderr's lock may be held by a thread of the parent.
+        os.write(2, traceback.format_exc().encode())
+    finally:
+        os._exit(code)
 
 
 def _stamp_margins(writer) -> None:

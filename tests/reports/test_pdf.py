@@ -2,6 +2,7 @@
 pages with the same text, its page numbers, its fonts embedded, its title (docs/reports.md, "Speed of the
 consolidated documents")."""
 
+import gc
 import itertools
 import os
 import threading
@@ -98,6 +99,23 @@ def test_a_part_whose_process_failed_is_laid_out_again_here(document, monkeypatc
     assert pdf.render_pdf_in_parts(TEMPLATE, document, parts, target) is None
     assert_same_document(target.read_bytes(), pdf.render_pdf(TEMPLATE, document))
     assert "Part 1 of 3 of a PDF failed in its own process" in caplog.text
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="laying out in parts forks")
+def test_the_copies_never_collect_what_they_inherited(document, monkeypatch):
+    """Everything this process holds is frozen out of the garbage collector while it forks (a copy would run
+    an inherited object's finalizer on what the two share), and collected again here afterwards."""
+    frozen, fork = [], os.fork
+
+    def forked():
+        frozen.append(gc.get_freeze_count())
+        return fork()
+
+    monkeypatch.setattr(os, "fork", forked)
+    parts = pdf.split_parts(document["report"].tables, [1] * 5, 3)
+    assert pdf.render_pdf_in_parts(TEMPLATE, document, parts).startswith(b"%PDF")
+    assert len(frozen) == 2 and all(count > 1000 for count in frozen)
+    assert gc.get_freeze_count() == 0
 
 
 def test_one_part_is_render_pdf(document, monkeypatch):
