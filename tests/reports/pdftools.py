@@ -71,9 +71,11 @@ def page_sizes(content: bytes) -> list[tuple[int, int]]:
     ]
 
 
-def layout_row(content: bytes, label: str) -> list[str]:
-    """The cells after `label` on its line of the laid-out text (a table row read as a person reads it)."""
-    for line in pdf_text(content, layout=True).splitlines():
+def layout_row(content: bytes | str, label: str) -> list[str]:
+    """The cells after `label` on its line of the laid-out text (a table row read as a person reads it); a test
+    that reads many rows of one PDF passes its `pdf_text(content, layout=True)` instead of the PDF."""
+    laid_out = content if isinstance(content, str) else pdf_text(content, layout=True)
+    for line in laid_out.splitlines():
         cells = line.split()
         words = label.split()
         for i in range(len(cells) - len(words) + 1):

@@ -8,6 +8,7 @@ from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
@@ -17,8 +18,9 @@ from reports.periods import parse_period
 from reports.results import upper_results, ward_results
 from reports.tables import data_start_row, number_text
 
+from ..conftest import held_transaction, make_world
 from ..factories import HouseholdFactory, KhoiFactory, MemberFactory
-from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes, stub_layout
+from .pdftools import A4_LANDSCAPE, flat_text, layout_row, page_sizes, pdf_text, stub_layout
 from .unit_reports import (
     UNIT_ACCESS,
     assert_token_works_and_anonymous_goes_to_login,
@@ -43,6 +45,10 @@ def registry(world):
     """Hưng Bình: khối 1 has 3 poor (2 persons each), 1 near-poor (3), 1 average (4); khối 2 has 1 poor (5)
     and 1 not poor. One poor household of khối 1 became near-poor on 1 August 2025, one near-poor
     household was registered only on 1 October 2025. Quang Trung: 2 poor (1 person each)."""
+    return fill_registry(world)
+
+
+def fill_registry(world):
     k1, k2 = world.hb_k1, world.hb_k2
     for _n in range(3):
         household(k1, "poor")
@@ -243,34 +249,51 @@ def test_workbook_numbered_columns_and_numbers(client, registry):
     assert notes, "the workbook names the khối without a population figure"
 
 
-def test_pdf_is_landscape_and_reads_the_same_numbers(client, registry):
-    client.force_login(registry.users["ward_officer_hb"])
-    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025.pdf")
-    assert response.status_code == 200, response.content[:300]
-    assert response["Content-Type"] == "application/pdf"
-    assert set(page_sizes(response.content)) == {A4_LANDSCAPE}
-    text = flat_text(response.content)
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH" in text
-    table = ward_results(registry.hb, parse_period("2025"))
-    for row in table.all_rows:
-        expected = [number_text(v) for v in row.columns if v is not None]
-        assert layout_row(response.content, row.label) == expected, row.label
-    khoi_1 = "100 400 3 3,0 3 3,0 1 1,0 6 1,5 6 1,5 4 1,0"
-    assert layout_row(response.content, "Khối 1") == khoi_1.split()
-    note = text[text.index("Khối 2.") - 200 :]
-    assert "2025" in note
+@pytest.fixture(scope="class")
+def ward_pdf(django_db_setup, django_db_blocker):
+    """(world, PDF bytes): the ward's PDF of 2025 as its officer downloads it, of the registry and a khối with a
+    long name and no population figure; written and rendered once inside a transaction held for the class
+    (held_transaction), whose tests each read them in a savepoint of their own."""
+
+    def build():
+        world = fill_registry(make_world())
+        KhoiFactory(ward=world.hb, name="Tổ dân phố số 10", position=10)
+        client = Client()
+        client.force_login(world.users["ward_officer_hb"])
+        response = client.get(f"/reports/results/ward/{world.hb.pk}/2025.pdf")
+        assert response.status_code == 200, response.content[:300]
+        assert response["Content-Type"] == "application/pdf"
+        return world, response.content
+
+    yield from held_transaction(django_db_blocker, build)
 
 
-def test_each_row_of_the_pdf_names_its_unit_on_one_line(client, registry):
-    """A row's name stays on one line ("Khối 10: nhân khẩu", a ward's name and ": nhân khẩu" in the consolidated
-    tables): wrapped in a 30 mm column it made each row two or three lines tall and the consolidated tables of
-    30 wards 46 pages instead of 27."""
-    KhoiFactory(ward=registry.hb, name="Tổ dân phố số 10", position=10)
-    client.force_login(registry.users["ward_officer_hb"])
-    response = client.get(f"/reports/results/ward/{registry.hb.pk}/2025.pdf")
-    assert response.status_code == 200, response.content[:300]
-    # The movements' persons line: the name, then the nine counts on the same line.
-    assert len(layout_row(response.content, "Tổ dân phố số 10: nhân khẩu")) == 9
+class TestTheWardPdf:
+    """The ward's PDF, rendered once for these tests (WeasyPrint's layout was most of each one): `ward_pdf`."""
+
+    def test_pdf_is_landscape_and_reads_the_same_numbers(self, ward_pdf):
+        world, content = ward_pdf
+        assert set(page_sizes(content)) == {A4_LANDSCAPE}
+        text = flat_text(content)
+        assert "ỦY BAN NHÂN DÂN PHƯỜNG HƯNG BÌNH" in text
+        table = ward_results(world.hb, parse_period("2025"))
+        laid_out = pdf_text(content, layout=True)
+        for row in table.all_rows:
+            expected = [number_text(v) for v in row.columns if v is not None]
+            assert layout_row(laid_out, row.label) == expected, row.label
+        khoi_1 = "100 400 3 3,0 3 3,0 1 1,0 6 1,5 6 1,5 4 1,0"
+        assert layout_row(laid_out, "Khối 1") == khoi_1.split()
+        # The note names the khối without a population figure of the year.
+        note = text[text.index("Khối 2, Tổ dân phố số 10.") - 200 :]
+        assert "2025" in note
+
+    def test_each_row_of_the_pdf_names_its_unit_on_one_line(self, ward_pdf):
+        """A row's name stays on one line ("Khối 10: nhân khẩu", a ward's name and ": nhân khẩu" in the
+        consolidated tables): wrapped in a 30 mm column it made each row two or three lines tall and the
+        consolidated tables of 30 wards 46 pages instead of 27."""
+        _world, content = ward_pdf
+        # The movements' persons line: the name, then the nine counts on the same line.
+        assert len(layout_row(content, "Tổ dân phố số 10: nhân khẩu")) == 9
 
 
 def test_page_shows_the_table_and_names_the_missing_figure(client, registry):
