@@ -1,5 +1,6 @@
 """Fixtures shared by every test module."""
 
+import copy
 import os
 import socket
 from dataclasses import dataclass
@@ -130,6 +131,33 @@ def restore_migration_data() -> None:
 
         for migration in ("0002_standards", "0005_standard_document", "0006_standard_extension"):
             import_module(f"reviews.migrations.{migration}").load(apps, None)
+
+
+@pytest.fixture(scope="module")
+def one_schema_per_language():
+    """drf-spectacular's schema generated once for the module that asks for this fixture (the permission matrix,
+    the personal-data sweep), per language, version and URL configuration: they ask for /api/v1/schema/ as every
+    role, and each generation took about a second. The schema is public (SERVE_PUBLIC: never filtered by the
+    asker's permissions; every role's was the same document), so the view still decides each time who gets it,
+    and each gets a copy of the one generated; a schema asked for its asker's permissions (public=False) is
+    generated as usual."""
+    from django.urls import get_urlconf
+    from drf_spectacular.generators import SchemaGenerator
+
+    real, generated = SchemaGenerator.get_schema, {}
+
+    def get_schema(self, request=None, public=False):
+        if not public:
+            return real(self, request=request, public=public)
+        version = self.api_version or getattr(request, "version", None)
+        key = (translation.get_language(), get_urlconf(), self.urlconf, version)
+        if key not in generated:
+            generated[key] = real(self, request=request, public=public)
+        return copy.deepcopy(generated[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SchemaGenerator, "get_schema", get_schema)
+        yield
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ ROUTES = app_routes()
 ENTRIES = entries()
 
 world = pytest.fixture(module_scoped_world, name="world")  # built once for the module
+pytestmark = pytest.mark.usefixtures("one_schema_per_language")  # tests/conftest.py
 
 
 def test_every_route_has_an_entry():
