@@ -89,7 +89,9 @@ WITHHELD_NOTES = (
     "reports give their counts.",
     "Priority groups as of %(day)s: children under 16, people with disabilities and women of target households.",
     "Ethnicity and disability of individual people are withheld (sensitive personal data).",
-    "Class: the household's official class on that day. Members: those on the registry now. "
+    "Class: the household's official class on that day. Members: those on the registry now and "
+    "those who left the household after that day (with the day they left); the registry keeps no "
+    "day a member joined, so one added after that day is listed too. "
     "No ID numbers, ethnicity or disability of a person are listed.",
 )
 # The places the upper level reads a word naming a disability: aggregate tables, whose column counts the
