@@ -117,7 +117,7 @@ class TaskViewSet(StaleTaskIsConflict, mixins.CreateModelMixin, mixins.UpdateMod
     def notes(self, request, pk=None):
         task = self.get_object()
         if request.method == "GET":
-            return Response(TaskNoteSerializer(task.notes.select_related("author"), many=True).data)
+            return Response(TaskNoteSerializer(selectors.task_notes(user=request.user, task=task), many=True).data)
         body = TaskNoteRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         note = services.task_add_note(by=request.user, task=task, **body.validated_data)

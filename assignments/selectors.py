@@ -70,6 +70,19 @@ def open_tasks(*, user) -> QuerySet[Task]:
     return task_list(user=user).filter(state__in=OPEN_STATES)
 
 
+def open_tasks_due_first(*, user, limit: int = 200) -> list[Task]:
+    """The first `limit` open tasks the user may see, the earliest due first (a unit's page splits off the overdue
+    ones), with their coordinating units: two queries."""
+    return list(open_tasks(user=user)[:limit])
+
+
+def task_notes(*, user, task: Task) -> QuerySet[TaskNote]:
+    """The task's progress notes in their order, each with its author, if the user may see the task (none
+    otherwise: the scope is checked here, not left to how the caller found `task`)."""
+    in_scope = Task.objects.filter(task_scope_q(user)).values("pk")
+    return TaskNote.objects.filter(task=task, task__in=in_scope).select_related("author")
+
+
 def overdue_tasks(*, user, today: date | None = None) -> QuerySet[Task]:
     today = today or timezone.localdate()
     return open_tasks(user=user).filter(due_on__lt=today)

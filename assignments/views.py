@@ -199,7 +199,7 @@ def my_work(request):
     user = request.user
     today = timezone.localdate()
     units = selectors.user_units(user)
-    tasks = list(selectors.open_tasks(user=user)[:200])
+    tasks = selectors.open_tasks_due_first(user=user)
     context = {
         "units": units,
         "duties": selectors.user_duties(user=user, units=units),

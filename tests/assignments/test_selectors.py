@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from assignments import selectors
-from assignments.models import Duty, Task
+from assignments.models import Duty, Task, TaskNote
 
 from ..factories import PlanFactory, UnitFactory, UnitMemberFactory
 
@@ -87,3 +87,39 @@ def test_a_units_duties_are_those_of_the_issued_plans_it_may_see(world, tasks, d
         assert [d.plan for d in selectors.user_duties(user=person, units=units)] == [tasks["plan"]]
     with django_assert_num_queries(0):  # no unit: nothing to read
         assert list(selectors.user_duties(user=world.users["ward_officer_hb"], units=[])) == []
+
+
+# --- The "my work" page's tasks and a task's notes ------------------------------------------------
+
+
+def test_a_pages_open_tasks_are_those_in_scope_the_earliest_due_first(world, tasks, django_assert_num_queries):
+    officer = world.users["ward_officer_hb"]
+    with django_assert_num_queries(2):  # the tasks, their coordinating units
+        assert selectors.open_tasks_due_first(user=officer) == [tasks["late"], tasks["open"]]
+    assert selectors.open_tasks_due_first(user=officer, limit=1) == [tasks["late"]]
+    assert selectors.open_tasks_due_first(user=world.users["ward_officer_qt"]) == [tasks["qt"]]  # not another ward's
+    assert selectors.open_tasks_due_first(user=world.users["khoi_member_hb_k1"]) == []  # the committees' is done
+    assert selectors.open_tasks_due_first(user=UnitMemberFactory(unit=tasks["officers"])) == [
+        tasks["late"],
+        tasks["open"],
+    ]
+    assert selectors.open_tasks_due_first(user=UnitMemberFactory(unit=UnitFactory(ward=world.hb))) == []
+
+
+def test_a_tasks_notes_are_read_only_by_who_may_see_the_task(world, tasks, django_assert_num_queries):
+    officer = world.users["ward_officer_hb"]
+    task = tasks["open"]
+    later = TaskNote.objects.create(task=task, on=date(2025, 7, 2), text="Đã họp", author=officer)
+    first = TaskNote.objects.create(task=task, on=date(2025, 7, 1), text="Đã giao", author=officer)
+    TaskNote.objects.create(task=tasks["late"], on=date(2025, 7, 1), text="Việc khác", author=officer)
+
+    def seen(user):
+        return list(selectors.task_notes(user=user, task=task))
+
+    with django_assert_num_queries(1):  # the notes with their authors
+        assert [(n, n.author) for n in seen(officer)] == [(first, officer), (later, officer)]
+    assert seen(world.users["upper_level"]) == [first, later]
+    assert seen(UnitMemberFactory(unit=tasks["officers"])) == [first, later]  # the lead unit's people
+    assert seen(world.users["ward_officer_qt"]) == []  # another ward's task: none of its notes
+    assert seen(world.users["khoi_member_hb_k1"]) == []  # not a khối committee's task
+    assert seen(UnitMemberFactory(unit=UnitFactory(ward=world.hb))) == []  # nor another unit's

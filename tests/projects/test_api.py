@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assignments.models import ItemAssignment, Task
+from assignments.models import ItemAssignment, Task, TaskNote
 from projects.models import Budget, FundingSource, Indicator, Intervention, Plan, SubProject
 
 from ..factories import (
@@ -413,6 +413,20 @@ def test_lists_take_a_fixed_number_of_queries(api_client, world, data, url, role
         )
         Indicator.objects.create(plan=data["plan"], name=f"CT {n}", unit="hộ", source="support_amount")
     assert count(client, url) == few
+
+
+@pytest.mark.parametrize("role", ["ward_officer_hb", "upper_level", "unit_member"])
+def test_a_tasks_notes_take_a_fixed_number_of_queries(api_client, world, data, role):
+    user = UnitMemberFactory(unit=data["women"]) if role == "unit_member" else world.users[role]
+    client = login(api_client, user)
+    officer = world.users["ward_officer_hb"]
+    url = f"/api/v1/tasks/{data['task'].pk}/notes/"
+    TaskNote.objects.create(task=data["task"], on=TODAY, text="Đã giao", author=officer)
+    few = count(client, url)
+    for n in range(8):
+        TaskNote.objects.create(task=data["task"], on=TODAY, text=f"Ghi chú {n}", author=UnitMemberFactory())
+    assert count(client, url) == few
+    assert len(client.get(url).json()) == 9
 
 
 @pytest.mark.parametrize("role", ["ward_officer_hb", "upper_level", "admin"])
