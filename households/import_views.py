@@ -191,9 +191,7 @@ def _import_pending(request, wards):
 @login_required
 def household_import_template(request):
     _require_importer(request.user)
-    khois = selectors.khoi_list(user=request.user).order_by("ward_id", "position", "name")
-    response = HttpResponse(
-        template_workbook(khoi_names=khois.values_list("name", flat=True)), content_type=XLSX_CONTENT_TYPE
-    )
+    khoi_names = selectors.khoi_names(user=request.user)
+    response = HttpResponse(template_workbook(khoi_names=khoi_names), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="mau-nhap-ho-gia-dinh.xlsx"'
     return response

@@ -8,6 +8,8 @@ from django.db.models.expressions import Case, When
 from django.db.models.functions import Coalesce, Length
 from django.utils import timezone
 
+from hungbinh.accounts.roles import Role, role_of
+
 from . import rules
 from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import Status
@@ -24,6 +26,19 @@ def khoi_list(*, user, ward_id: int | None = None) -> QuerySet[Khoi]:
     if ward_id is not None:
         qs = qs.filter(ward_id=ward_id)
     return qs
+
+
+def khoi_names(*, user) -> list[str]:
+    """The names of the khối the user may see, ward by ward in their order (the import template's drop-down)."""
+    return list(khoi_list(user=user).order_by("ward_id", "position", "name").values_list("name", flat=True))
+
+
+def khoi_choices(*, user, ward_id: int) -> list[Khoi]:
+    """The khối of one ward that the user may see, in their order, to choose among; none, without a query, for a
+    khối member, who sees their own khối only and has nothing to choose."""
+    if role_of(user) == Role.KHOI_MEMBER:
+        return []
+    return list(khoi_list(user=user, ward_id=ward_id).order_by("position", "name"))
 
 
 DASHBOARD_COUNTS = (
@@ -191,10 +206,21 @@ def member_removals(*, user, since: date | None = None, until: date | None = Non
     return qs.select_related("household", "recorded_by")
 
 
+def household_removals(*, user, household: Household) -> list[MemberRemoval]:
+    """The people taken off one household's list, the latest first, each with who recorded it; none if the
+    household is outside the user's scope."""
+    return list(member_removals(user=user).filter(household=household))
+
+
 def member_list(*, user) -> QuerySet[Member]:
     return Member.objects.filter(scope_q(user, ward="household__ward__", khoi="household__khoi_id")).select_related(
         "household"
     )
+
+
+def household_members(*, user, household: Household) -> QuerySet[Member]:
+    """One household's members in their order on its list; none if the household is outside the user's scope."""
+    return member_list(user=user).filter(household=household).order_by("position", "id")
 
 
 def status_history(*, household: Household) -> QuerySet[StatusChange]:

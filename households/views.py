@@ -163,7 +163,7 @@ def household_detail(request, pk):
     is_target = household.is_target(today)
     disclosure, people = personal_data.people(
         user=user,
-        members=household.members.order_by("position", "id"),
+        members=selectors.household_members(user=user, household=household),
         path=request.path,
         reveal_ids=request.GET.get("show_ids") == "1",
         as_of=today,
@@ -191,7 +191,7 @@ def household_detail(request, pk):
         "member_rows": [{**vars(person), "groups": _group_labels(person.groups)} for person in people],
         "has_id_numbers": any(person.member.id_number for person in people),
         "status_changes": list(selectors.status_history(household=household)),
-        "removals": list(household.member_removals.select_related("recorded_by")),
+        "removals": selectors.household_removals(user=user, household=household),
         "changes": changes,
         "can_edit": roles.can_edit_registry(user),
         # The support the household and its members received (projects/, docs/program.md).
@@ -283,7 +283,7 @@ def household_edit(request, pk):
 def _merge_household(request, household, read_version: int, mine: dict):
     """A stale household save: write it when nothing collides (form None), else a form to settle the collisions."""
     user = request.user
-    current = Household.objects.select_related("khoi").get(pk=household.pk)
+    current = _household_or_404(user, household.pk)
     record = history.household_state(household.pk, read_version)
     read = _household_values(record) if record else None
     merged = conflicts.merge(read=read, mine=mine, current=_household_values(current))
@@ -372,7 +372,7 @@ def household_change_status(request, pk):
 
 def _stale_status_form(request, household, read_version: int, form):
     """The status form again, with what was typed, what changed meanwhile, and the current version."""
-    current = Household.objects.get(pk=household.pk)
+    current = _household_or_404(request.user, household.pk)
     record = history.household_state(household.pk, read_version)
     changes = history.changes_after(record, disclosure=None) if record else []
     notice = conflicts.StaleNotice(changes, conflicts.headline(request.user, changes, saved=False))
@@ -466,7 +466,7 @@ def _member_page(request, household, member, form, *, notice=None, status=200, r
 def _merge_member(request, member, seen: int | None, mine: dict):
     """A stale member save: written when nothing collides (form None), else a form to settle the collisions."""
     user = request.user
-    current = Member.objects.get(pk=member.pk)
+    current = get_object_or_404(selectors.member_list(user=user), pk=member.pk)
     record = history.member_state(member.pk, seen) if seen else None
     disclosure = _editor_disclosure(user)
     read = _member_values(record) if record else None

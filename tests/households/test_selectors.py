@@ -6,10 +6,10 @@ from datetime import date, timedelta
 import pytest
 
 from households import rules, selectors
-from households.models import Household, StatusChange
+from households.models import Household, MemberRemoval, StatusChange
 from households.rules import Status
 
-from ..factories import HouseholdFactory, MemberFactory
+from ..factories import HouseholdFactory, KhoiFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,51 @@ def test_a_households_persons_on_a_day_are_its_members_and_those_who_left_after_
 
     assert persons(date(2025, 5, 31)) == {household.pk: 3, empty.pk: 0}
     assert persons(date(2025, 6, 1)) == {household.pk: 2, empty.pk: 0}
+
+
+# --- One household's members and removals, the khối to choose among -----------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_households_members_and_removals_are_read_only_in_scope(world, one_per_khoi, role, django_assert_num_queries):
+    user = world.users[role]
+    for name, household in one_per_khoi.items():
+        second = MemberFactory(household=household, position=2)
+        head = MemberFactory(household=household, position=1)
+        older = MemberRemoval.objects.create(household=household, member_id=1, full_name="A", left_on=date(2024, 1, 1))
+        latest = MemberRemoval.objects.create(
+            household=household, member_id=2, full_name="B", left_on=date(2025, 1, 1), recorded_by=user
+        )
+        with django_assert_num_queries(2):  # the members; the removals with who recorded them
+            members = list(selectors.household_members(user=user, household=household))
+            removals = selectors.household_removals(user=user, household=household)
+            assert [r.recorded_by for r in removals] == ([user, None] if name in VISIBLE[role] else [])
+        if name in VISIBLE[role]:
+            assert (members, removals) == ([head, second], [latest, older])  # on the list's order; the latest first
+        else:
+            assert (members, removals) == ([], [])  # another khối's or ward's household: nothing of it
+
+
+def test_the_khoi_names_are_those_in_scope_ward_by_ward(world):
+    hb_3 = KhoiFactory(ward=world.hb, name="Khối 0", position=3)
+
+    def names(role):
+        return selectors.khoi_names(user=world.users[role])
+
+    assert names("ward_officer_hb") == ["Khối 1", "Khối 2", hb_3.name]  # in their order, not by name
+    assert names("ward_officer_qt") == ["Khối 1"]  # not another ward's
+    assert names("khoi_member_hb_k1") == ["Khối 1"]
+    assert names("upper_level") == ["Khối 1", "Khối 2", "Khối 0", "Khối 1"]  # Hưng Bình's, then Quang Trung's
+
+
+def test_the_khoi_to_choose_among_are_the_wards_in_scope(world, django_assert_num_queries):
+    def choices(role, ward="hb"):
+        return selectors.khoi_choices(user=world.users[role], ward_id=getattr(world, ward).pk)
+
+    for role in ("admin", "ward_leader_hb", "ward_officer_hb", "upper_level"):
+        assert choices(role) == [world.hb_k1, world.hb_k2]
+    assert choices("ward_officer_qt") == []  # another ward's khối are not there
+    assert choices("upper_level", ward="other") == []  # nor those of a ward outside the upper level's
+    assert choices("admin", ward="other") == [world.other_k1]
+    with django_assert_num_queries(0):  # a khối member sees their own khối only: nothing to choose, nothing read
+        assert choices("khoi_member_hb_k1") == []
