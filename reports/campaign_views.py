@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from households.selectors import khoi_list
-from hungbinh.accounts.roles import Role, role_of
+from households.selectors import khoi_choices
 
 from . import review_papers as papers
 from .access import report_access
@@ -55,8 +54,6 @@ def campaign_results_page(request, pk):
             "xlsx": reverse("report-campaign-results-xlsx", args=[campaign.pk]) + suffix,
         },
         # The khối chooser, for those who see every khối of the ward.
-        "khois": []
-        if role_of(request.user) == Role.KHOI_MEMBER
-        else list(khoi_list(user=request.user, ward_id=campaign.ward_id).order_by("position", "name")),
+        "khois": khoi_choices(user=request.user, ward_id=campaign.ward_id),
     }
     return render(request, "reports/campaign_results.html", context)

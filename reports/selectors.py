@@ -15,6 +15,11 @@ def job_list(*, user) -> QuerySet[Job]:
     return Job.objects.filter(user_id=user.pk).order_by("-created_at")
 
 
+def latest_jobs(*, user, limit: int = 50) -> list[Job]:
+    """The user's latest jobs, the newest first (the jobs page): only ever the user's own."""
+    return list(job_list(user=user)[:limit])
+
+
 def job_get(*, user, pk) -> Job:
     return job_list(user=user).get(pk=pk)
 

@@ -202,7 +202,7 @@ def _job(request, pk) -> Job:
 @require_GET
 @report_access
 def job_list(request):
-    jobs = list(selectors.job_list(user=request.user)[:50])
+    jobs = selectors.latest_jobs(user=request.user)
     for job in jobs:
         job.label = LABELS.get(job.kind, job.kind)
     return render(request, "reports/job_list.html", {"jobs": jobs})

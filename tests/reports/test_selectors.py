@@ -30,3 +30,24 @@ def test_the_population_page_rows_are_the_wards_khoi_in_order_with_the_years_fig
     assert selectors.population_khois(ward=world.hb) == [k3, world.hb_k1, world.hb_k2]
     figures = selectors.population_figures(ward=world.hb, year=2025)
     assert {khoi_id: (f.households, f.persons) for khoi_id, f in figures.items()} == {world.hb_k1.pk: (100, 400)}
+
+
+def test_the_jobs_page_lists_the_users_own_latest_jobs(world, django_assert_num_queries):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import Job
+
+    officer = world.users["ward_officer_hb"]
+    now = timezone.now()
+    jobs = [Job.objects.create(user=officer, kind="household_list_pdf") for _ in range(3)]
+    for age, job in enumerate(reversed(jobs)):
+        Job.objects.filter(pk=job.pk).update(created_at=now - timedelta(minutes=age))
+    Job.objects.create(user=world.users["ward_leader_hb"], kind="household_list_pdf")  # the same ward's leader's
+
+    with django_assert_num_queries(1):
+        assert selectors.latest_jobs(user=officer) == jobs[::-1]  # the newest first
+    assert selectors.latest_jobs(user=officer, limit=2) == [jobs[2], jobs[1]]
+    for role in ("admin", "ward_officer_qt", "upper_level", "khoi_member_hb_k1"):
+        assert selectors.latest_jobs(user=world.users[role]) == []  # another user's jobs, whoever asks
