@@ -192,6 +192,12 @@ def review_complaints(*, review: Review) -> list[Complaint]:
     return list(review.complaints.order_by("received_on", "id"))
 
 
+def review_complaint_get(*, user, review: Review, pk: int) -> Complaint:
+    """One complaint about the review, if the user may see the review (Complaint.DoesNotExist otherwise: a 404,
+    as for another review's complaint). Read through the review's complaints, so it knows its review unasked."""
+    return review.complaints.filter(scope_q(user, ward="review__campaign__ward__", khoi="review__khoi_id")).get(pk=pk)
+
+
 def review_events(*, review: Review, limit: int = 20) -> list[ReviewEvent]:
     """The review's latest steps, newest first, with who took them (`review` is in the user's scope)."""
     return list(review.events.select_related("by").order_by("-at", "-id")[:limit])
@@ -200,6 +206,13 @@ def review_events(*, review: Review, limit: int = 20) -> list[ReviewEvent]:
 def campaign_upper_reports(*, campaign: Campaign) -> list[UpperLevelReport]:
     """The campaign's reports to the upper level, oldest first (`campaign` was read through campaign_list)."""
     return list(campaign.upper_reports.order_by("sent_on", "id"))
+
+
+def campaign_upper_report_get(*, user, campaign: Campaign, pk: int) -> UpperLevelReport:
+    """One of the campaign's reports to the upper level, if the user may see the campaign (a ward-level object:
+    a khối member sees their ward's); UpperLevelReport.DoesNotExist otherwise, as for another campaign's report.
+    Read through the campaign's reports, so it knows its campaign unasked."""
+    return campaign.upper_reports.filter(scope_q(user, ward="campaign__ward__", khoi=None)).get(pk=pk)
 
 
 def campaign_decisions(*, campaign: Campaign) -> list[Decision]:

@@ -30,7 +30,7 @@ from .forms import (
     UpperAnswerForm,
     UpperReportForm,
 )
-from .models import CampaignKind, Review, ReviewSource, ReviewState
+from .models import CampaignKind, Complaint, Review, ReviewSource, ReviewState, UpperLevelReport
 from .serializers import explanation
 
 S = ReviewState
@@ -205,7 +205,10 @@ def _review_step(request, review, step, forms):
     user = request.user
 
     def resolve(data):
-        complaint = get_object_or_404(review.complaints, pk=data["complaint"])
+        try:
+            complaint = selectors.review_complaint_get(user=user, review=review, pk=data["complaint"])
+        except Complaint.DoesNotExist:
+            raise Http404 from None
         return services.complaint_resolve(
             by=user, complaint=complaint, upheld=data["upheld"], result=data["result"], resolved_on=data["resolved_on"]
         )
@@ -474,7 +477,10 @@ def khoi_assign(request, pk, khoi_pk):
 @login_required
 def upper_answer(request, pk, report_pk):
     campaign = _campaign(request.user, pk)
-    report = get_object_or_404(campaign.upper_reports, pk=report_pk)
+    try:
+        report = selectors.campaign_upper_report_get(user=request.user, campaign=campaign, pk=report_pk)
+    except UpperLevelReport.DoesNotExist:
+        raise Http404 from None
     if not can_manage_ward(request.user):
         raise PermissionDenied(_("Only ward staff may do this step of the review."))
     return _form_page(

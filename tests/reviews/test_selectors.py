@@ -357,3 +357,60 @@ def test_the_dependants_hint_comes_only_to_a_role_that_may_see_disability(
         assert facts["nguoi_phu_thuoc"].startswith("2/2 ")
     else:
         assert "nguoi_phu_thuoc" not in facts
+
+
+# --- A complaint and a report to the upper level, found from their review and campaign -----------
+
+
+def test_a_complaint_is_found_through_its_review_in_the_users_scope(
+    world, campaign, households, officer, django_assert_num_queries
+):
+    from reviews.models import Complaint
+
+    k1 = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    k2 = to_posted(campaign, review_of(campaign, households["p3"]), officer=officer, survey=POOR_SURVEY)
+    on_k1, on_k2 = (
+        services.complaint_record(by=officer, review=review, received_on=date(2025, 11, 4), content="Hộ có ô tô")
+        for review in (k1, k2)
+    )
+
+    def found(role, review, complaint):
+        try:
+            return selectors.review_complaint_get(user=world.users[role], review=review, pk=complaint.pk)
+        except Complaint.DoesNotExist:
+            return None
+
+    with django_assert_num_queries(1):  # the complaint, knowing its review
+        complaint = found("ward_officer_hb", k1, on_k1)
+        assert complaint == on_k1 and complaint.review is k1
+    assert found("khoi_member_hb_k1", k1, on_k1) == on_k1
+    assert found("upper_level", k2, on_k2) == on_k2
+    assert found("khoi_member_hb_k1", k2, on_k2) is None  # another khối's review
+    assert found("ward_officer_qt", k1, on_k1) is None  # another ward's
+    assert found("ward_officer_hb", k1, on_k2) is None  # another review's complaint, from this review's page
+
+
+def test_a_report_to_the_upper_level_is_found_through_its_campaign_in_the_users_scope(
+    world, campaign, households, officer, django_assert_num_queries
+):
+    from reviews.models import UpperLevelReport
+
+    qt_officer = world.users["ward_officer_qt"]
+    qt_campaign = services.campaign_open(by=qt_officer, ward=world.qt, kind="periodic", year=2025)
+    report = services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    qt_report = services.upper_report_record(by=qt_officer, campaign=qt_campaign, sent_on=date(2025, 11, 10))
+
+    def found(role, the_campaign, the_report):
+        try:
+            return selectors.campaign_upper_report_get(user=world.users[role], campaign=the_campaign, pk=the_report.pk)
+        except UpperLevelReport.DoesNotExist:
+            return None
+
+    with django_assert_num_queries(1):  # the report, knowing its campaign
+        found_report = found("ward_officer_hb", campaign, report)
+        assert found_report == report and found_report.campaign is campaign
+    assert found("khoi_member_hb_k1", campaign, report) == report  # a ward-level paper: the khối's ward's
+    assert found("upper_level", qt_campaign, qt_report) == qt_report
+    assert found("ward_officer_qt", campaign, report) is None  # another ward's
+    assert found("khoi_member_hb_k1", qt_campaign, qt_report) is None
+    assert found("ward_officer_hb", campaign, qt_report) is None  # another campaign's report

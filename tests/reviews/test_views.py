@@ -390,3 +390,23 @@ def test_a_complaints_history_steps_point_to_the_complaints_card(client, world, 
             step = page.split(f'data-testid="event-{action}">', 1)[1].split("</li>", 1)[0]
             assert f'(<a href="#complaints">{link}</a>)' in step, step
             assert content not in step and result not in step
+
+
+def test_a_complaint_of_another_review_is_not_resolved_from_this_reviews_page(client, world, campaign, households):
+    officer = world.users["ward_officer_hb"]
+    k1 = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
+    k2 = to_posted(campaign, review_of(campaign, households["p3"]), officer=officer, survey=POOR_SURVEY)
+    other = services.complaint_record(by=officer, review=k2, received_on=date(2025, 11, 4), content="Hộ có ô tô")
+    resolve = {"step": "resolve", "complaint": other.pk, "upheld": "false", "result": "Không đúng"}
+    url = reverse("reviews-review", args=[k1.pk])
+    assert (
+        login(client, world, "ward_officer_hb").post(url, {**resolve, "resolved_on": "06/11/2025"}).status_code == 404
+    )
+    assert Complaint.objects.get(pk=other.pk).resolved_on is None
+    own = reverse("reviews-review", args=[k2.pk])
+    assert (
+        login(client, world, "khoi_member_hb_k1").post(own, {**resolve, "resolved_on": "06/11/2025"}).status_code == 404
+    )
+    assert (
+        login(client, world, "ward_officer_qt").post(own, {**resolve, "resolved_on": "06/11/2025"}).status_code == 404
+    )
