@@ -476,13 +476,15 @@ def khoi_assign(request, pk, khoi_pk):
 
 @login_required
 def upper_answer(request, pk, report_pk):
+    """Ward staff record the upper level's answer. The role is asked first, as on the other steps' pages: a role
+    that may not answer gets a 403 whatever the campaign and report; then another ward's is a 404."""
+    if not can_manage_ward(request.user):
+        raise PermissionDenied(_("Only ward staff may do this step of the review."))
     campaign = _campaign(request.user, pk)
     try:
         report = selectors.campaign_upper_report_get(user=request.user, campaign=campaign, pk=report_pk)
     except UpperLevelReport.DoesNotExist:
         raise Http404 from None
-    if not can_manage_ward(request.user):
-        raise PermissionDenied(_("Only ward staff may do this step of the review."))
     return _form_page(
         request,
         UpperAnswerForm(request.POST or None, initial={"report": report.pk}),

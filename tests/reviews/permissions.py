@@ -48,8 +48,6 @@ ROUTES = [
     Route("reviews/{pk}/khoi/{khoi_pk}/apply/", PAGE, object="campaign_khoi", allowed=EDITORS),
     # Giving a khối's list to a committee member is a POST: a GET goes back to the khối's page.
     Route("reviews/{pk}/khoi/{khoi_pk}/assign/", PAGE, object="campaign_khoi", allowed=WARD_STAFF, ok=302),
-    # The ward records the upper level's answer; the report is found first (another ward's: 404).
-    Route(
-        "reviews/{pk}/report/{report_pk}/answer/", PAGE, object="upper_report", allowed=WARD_STAFF, lookup_first=True
-    ),
+    # The ward records the upper level's answer: the role first (403 whatever the report), then another ward's: 404.
+    Route("reviews/{pk}/report/{report_pk}/answer/", PAGE, object="upper_report", allowed=WARD_STAFF),
 ]

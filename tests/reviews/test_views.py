@@ -392,6 +392,34 @@ def test_a_complaints_history_steps_point_to_the_complaints_card(client, world, 
             assert content not in step and result not in step
 
 
+def test_the_upper_answer_page_asks_the_role_first_then_the_scope(client, world, campaign, officer):
+    """Like the other steps' pages: a role that may not record the answer gets a 403 whatever the campaign and
+    report (it used to get a 404 for one it could not see and a 403 for one it could); ward staff get a 404
+    for another ward's."""
+    from tests.factories import UnitFactory, UnitMemberFactory
+
+    qt_officer = world.users["ward_officer_qt"]
+    qt_campaign = services.campaign_open(by=qt_officer, ward=world.qt, kind="periodic", year=2025)
+    report = services.upper_report_record(by=officer, campaign=campaign, sent_on=date(2025, 11, 10))
+    qt_report = services.upper_report_record(by=qt_officer, campaign=qt_campaign, sent_on=date(2025, 11, 10))
+    ours = reverse("reviews-answer", args=[campaign.pk, report.pk])
+    theirs = reverse("reviews-answer", args=[qt_campaign.pk, qt_report.pk])
+    crossed = reverse("reviews-answer", args=[campaign.pk, qt_report.pk])  # another campaign's report
+    missing = reverse("reviews-answer", args=[campaign.pk, qt_report.pk + 100])
+
+    def answers(user):
+        client.force_login(user)
+        return [client.get(url).status_code for url in (ours, theirs, crossed, missing)]
+
+    unit_member = UnitMemberFactory(unit=UnitFactory(ward=world.hb))
+    for user in (world.users["khoi_member_hb_k1"], world.users["upper_level"], unit_member):
+        assert answers(user) == [403, 403, 403, 403]
+    for role in ("ward_leader_hb", "ward_officer_hb"):
+        assert answers(world.users[role]) == [200, 404, 404, 404]
+    assert answers(qt_officer) == [404, 200, 404, 404]
+    assert answers(world.users["admin"]) == [200, 200, 404, 404]
+
+
 def test_a_complaint_of_another_review_is_not_resolved_from_this_reviews_page(client, world, campaign, households):
     officer = world.users["ward_officer_hb"]
     k1 = to_posted(campaign, review_of(campaign, households["p1"]), officer=officer, survey=POOR_SURVEY)
