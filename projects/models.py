@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reports.layout import NBSP, place_date
+
 from .rules import (
     FundingCategory,
     IndicatorSource,
@@ -265,10 +267,11 @@ class Plan(models.Model):
 
     @property
     def place_date_line(self) -> str:
-        if self.dated_on is None:
-            return f"{self.place}, ngày      tháng      năm {self.year}"
-        d = self.dated_on
-        return f"{self.place}, ngày {d.day} tháng {d.month} năm {d.year}"
+        """“Hưng Bình, ngày 05 tháng 6 năm 2025”: the heading's line as every document writes it (leading zeros
+        for a day below 10 and the months 1 and 2, each word joined to its number; reports/layout.py). Undated
+        (a draft), the blanks for the hand that dates it, before the plan's year."""
+        line = place_date(self.place, self.dated_on)
+        return line if self.dated_on is not None else f"{line}{NBSP}{self.year}"
 
     def paragraphs_of(self, name: str) -> list[str]:
         return paragraphs(getattr(self, name))

@@ -61,7 +61,7 @@ def test_the_heading_matches_the_document(seed_text, plan):
     assert plan.number == "" and plan.symbol == "KH-UBND"
     assert plan.number_line.split() == ["Số:", "/KH-UBND"]
     assert "Hưng Bình, ngày 30 tháng 5 năm 2025" in head
-    assert plan.place_date_line == "Hưng Bình, ngày 30 tháng 5 năm 2025"
+    assert plan.place_date_line == "Hưng Bình, ngày\u00a030 tháng\u00a05 năm\u00a02025"
     assert plan.dated_on == date(2025, 5, 30)
 
 

@@ -2,6 +2,7 @@
 
 import difflib
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,38 @@ def test_portrait_a4_fonts_embedded_page_numbers_from_page_two(content):
     assert pdf_text(content, first=1, last=1).strip().splitlines()[0] != "1"
     for page in range(2, len(sizes) + 1):
         assert pdf_text(content, first=page, last=page, layout=True).strip().splitlines()[0].strip() == str(page)
+
+
+def test_the_plans_own_date_line_takes_the_leading_zeros_as_its_pdf(client, world, catalogue):
+    """The plan's place-and-date line (its page, its text) was written apart, "ngày 5 tháng 6", while its PDF's
+    heading wrote "ngày 05 tháng 6": both are layout.place_date now, each word joined to its number."""
+    plan = PlanFactory(
+        ward=world.hb,
+        year=2026,
+        state="issued",
+        number="45/KH-UBND",
+        issued_on=date(2026, 6, 5),
+        dated_on=date(2026, 6, 5),
+    )
+    line = "Hưng Bình, ngày\u00a005 tháng\u00a06 năm\u00a02026"
+    assert plan.place_date_line == line
+    client.force_login(world.users["ward_officer_hb"])
+    content = client.get(f"/reports/plans/{plan.pk}.pdf").content
+    first = flat_text(content, first=1, last=1)
+    assert "Hưng Bình, ngày 05 tháng 6 năm 2026" in first and "ngày 5 tháng" not in first
+    assert line in client.get(f"/plans/{plan.pk}/").content.decode()
+    plan.dated_on = date(2026, 1, 9)
+    assert plan.place_date_line == "Hưng Bình, ngày\u00a009 tháng\u00a001 năm\u00a02026"
+
+
+def test_an_undated_plan_keeps_the_blanks_before_its_year(client, world, catalogue):
+    """A draft's line leaves room for the hand that dates it; the blanks are no-break spaces, which the page
+    keeps (plain spaces collapsed to one: "ngày tháng năm 2026")."""
+    draft = PlanFactory(ward=world.hb, year=2026)
+    blank = "\u00a0" * 6
+    assert draft.place_date_line == f"Hưng Bình, ngày{blank}tháng{blank}năm\u00a02026"
+    client.force_login(world.users["ward_officer_hb"])
+    assert draft.place_date_line in client.get(f"/plans/{draft.pk}/").content.decode()
 
 
 def test_a_draft_plan_gets_a_message_not_the_document(client, world, catalogue):
