@@ -42,8 +42,13 @@ def place_date(place: str, on: date | None) -> str:
     return f"{lead}{NBSP}{day} tháng{NBSP}{month} năm{NBSP}{year}"
 
 
+def _month_number(month: int) -> str:
+    """The months 1 and 2 with a leading zero ("01", "02"), the others as they are ("3", "12")."""
+    return f"{month:02d}" if month <= 2 else str(month)
+
+
 def _date_numbers(on: date) -> tuple[str, str, str]:
-    return f"{on.day:02d}", f"{on.month:02d}" if on.month <= 2 else str(on.month), str(on.year)
+    return f"{on.day:02d}", _month_number(on.month), str(on.year)
 
 
 def date_words(on: date) -> str:
@@ -59,10 +64,11 @@ def on_day(on: date | None) -> str:
 
 
 def month_words(year: int, month: int | None = None) -> str:
-    """“tháng 03 năm 2026”, or “năm 2025” without a month: a period in the text, each word joined to its number by
-    a no-break space (the month as a review campaign names it, always two digits)."""
+    """“tháng 3 năm 2026” (“tháng 01 năm 2026”), or “năm 2025” without a month: a period in the text, each word
+    joined to its number by a no-break space; the month is written as in a date (the months 1 and 2 with a leading
+    zero), so a paper's period and its dates agree."""
     year_words = f"năm{NBSP}{year}"
-    return f"tháng{NBSP}{month:02d} {year_words}" if month else year_words
+    return f"tháng{NBSP}{_month_number(month)} {year_words}" if month else year_words
 
 
 def unit_kind(ward) -> str:

@@ -84,7 +84,7 @@ def short_date(on: date | None) -> str:
 
 
 def campaign_title(campaign: Campaign) -> str:
-    """“năm 2025” for a periodic review, “tháng 03 năm 2026” for the regular reviews of a month; neither word ends
+    """“năm 2025” for a periodic review, “tháng 3 năm 2026” for the regular reviews of a month; neither word ends
     a line apart from its number (layout.month_words)."""
     if campaign.kind == CampaignKind.REGULAR:
         return layout.month_words(campaign.year, campaign.month)

@@ -35,7 +35,11 @@ def test_without_a_place_the_date_starts_the_line():
 
 
 def test_a_month_or_a_year_in_the_text_keeps_each_word_with_its_number():
-    assert layout.month_words(2026, 3) == "tháng\u00a003 năm\u00a02026"
+    # The month as a date writes it: only 01 and 02 take a leading zero (docs/documents.md, "The layout").
+    assert layout.month_words(2026, 3) == "tháng\u00a03 năm\u00a02026"
+    assert layout.month_words(2026, 1) == "tháng\u00a001 năm\u00a02026"
+    assert layout.month_words(2026, 2) == "tháng\u00a002 năm\u00a02026"
+    assert layout.month_words(2026, 12) == "tháng\u00a012 năm\u00a02026"
     assert layout.month_words(2025) == "năm\u00a02025"
 
 
