@@ -91,6 +91,7 @@ class HouseholdList:
     area: str
     filters: list[str]
     as_of: date
+    dates: list[str]  # what the list's dates mean, after the filters (`_as_of_texts`)
     issuer: tuple[str, ...]
     place: str
     filename_stem: str
@@ -211,6 +212,7 @@ def _build(*, user, params, progress=None) -> HouseholdList:
         area=area,
         filters=filters,
         as_of=as_of,
+        dates=_as_of_texts(as_of, timezone.localdate()),
         issuer=issuer,
         place=place,
         filename_stem=_filename_stem(area_wards, khoi, data, as_of),
@@ -235,7 +237,11 @@ class ListHeading:
 
 
 def household_list_heading(*, user, filterset: HouseholdFilter) -> ListHeading:
-    """“DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình – Khối 2; Hộ cận nghèo; tính đến ngày 05/06/2025”, one line."""
+    """“DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình – Khối 2; Hộ cận nghèo; tính đến ngày 05/06/2025”, one line.
+
+    The workbook's rows are the registry's today, its newly-escaped column included (the import format,
+    households/exporting.py): its date is today's; an earlier or later `as_of` only chose the households of a
+    newly-escaped or target filter, and the title says so."""
     with translation.override("vi"):
         data = filterset.form.cleaned_data
         ward_ids = list(filterset.qs.order_by().values_list("ward_id", flat=True).distinct()[:2])
@@ -243,9 +249,28 @@ def household_list_heading(*, user, filterset: HouseholdFilter) -> ListHeading:
         area_wards, khoi = _area(user, data, {w.name for w in wards})
         as_of = filterset.as_of_date
         parts = [_("List of households").upper(), _area_text(area_wards, khoi)]
-        details = [*_filter_texts(data), _("as of %(date)s") % {"date": as_of.strftime("%d/%m/%Y")}]
+        today = timezone.localdate()
+        details = [*_filter_texts(data), _("as of %(date)s") % {"date": _day(today)}]
+        if as_of != today and (data.get("newly_escaped") is not None or data.get("target") is not None):
+            details.append(_("newly escaped filtered as of %(date)s") % {"date": _day(as_of)})
         title = " – ".join(p for p in parts if p) + "; " + "; ".join(details)
         return ListHeading(title, _filename_stem(area_wards, khoi, data, as_of), show_ward=len(ward_ids) > 1)
+
+
+def _day(on: date) -> str:
+    return on.strftime("%d/%m/%Y")
+
+
+def _as_of_texts(as_of: date, today: date) -> list[str]:
+    """What the PDF's dates mean. Its classes and member counts are the registry's today; `as_of` dates only the
+    newly-escaped test (36 months after recognition): the column “Mới thoát nghèo đến”, its total and the
+    newly-escaped and target filters. On today one date says both: “tính đến ngày 05/06/2025”."""
+    if as_of == today:
+        return [_("as of %(date)s") % {"date": _day(as_of)}]
+    return [
+        _("status and members as of %(date)s") % {"date": _day(today)},
+        _("newly escaped as of %(day)s") % {"day": _day(as_of)},
+    ]
 
 
 def _area(user, data, ward_names: set[str]) -> tuple[list[Ward], Khoi | None]:

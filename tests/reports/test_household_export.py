@@ -235,6 +235,25 @@ def test_the_workbook_has_the_lists_title_totals_ward_column_and_print_setup(cli
     assert book["Hộ"]["A1"].value.startswith("DANH SÁCH HỘ GIA ĐÌNH – Phường Hưng Bình; tính đến ngày")
 
 
+def test_the_workbooks_title_dates_its_rows_today_and_the_filters_test_as_of(client, registry):
+    """The workbook's rows are the registry's today, its newly-escaped column included (the import format): its
+    title said "tính đến ngày <as_of>". It says today now, and names `as_of` where it chose the households (a
+    newly-escaped or target filter); without such a filter `as_of` changes nothing in it and is not named."""
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    client = login(client, registry, "ward_officer_hb")
+
+    def title(query):
+        return load_workbook(BytesIO(b"".join(client.get(URL + query).streaming_content)))["Hộ"]["A1"].value
+
+    assert (
+        f"Hộ thuộc đối tượng của Chương trình; tính đến ngày {today}; "
+        "lọc hộ mới thoát nghèo tính đến ngày 01/06/2025. Tổng cộng:"
+    ) in title("?target=true&as_of=2025-06-01")
+    plain = title("?as_of=2025-06-01")
+    assert f"Phường Hưng Bình; tính đến ngày {today}. Tổng cộng:" in plain and "01/06/2025" not in plain
+    assert "lọc hộ" not in title(f"?target=true&as_of={timezone.localdate():%Y-%m-%d}")
+
+
 def test_a_multi_ward_export_imports_back_into_its_ward(client, registry):
     """The ward column and the title's totals do not disturb the import (docs/workbook.md)."""
     content = b"".join(login(client, registry, "admin").get(URL + "?status=poor").streaming_content)

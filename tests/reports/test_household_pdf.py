@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from households.models import PersonalDataAccess
@@ -83,7 +84,7 @@ def test_the_ward_list_reads_back_with_its_data(client, registry):
         "Độc lập - Tự do - Hạnh phúc",
         "DANH SÁCH HỘ GIA ĐÌNH",
         "Phường Hưng Bình",
-        "tính đến ngày 01/06/2025",
+        "tính mới thoát nghèo đến ngày 01/06/2025",
         "Nguyễn Văn An",
         "Lê Thị Cúc",
         "Trần Văn Bảo",
@@ -134,8 +135,29 @@ def test_filters_are_in_the_title_and_the_file_name(client, registry):
     )
     text = flat_text(response.content)
     assert "Phường Hưng Bình – Khối 2" in text
-    assert "Hộ cận nghèo; Tìm “le thi”; tính đến ngày 01/06/2025" in text
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert (
+        f"Hộ cận nghèo; Tìm “le thi”; phân loại hộ và nhân khẩu tính đến ngày {today}; "
+        "tính mới thoát nghèo đến ngày 01/06/2025"
+    ) in text
     assert codes(response.content) == ["HB-2"]
+
+
+def test_the_list_says_what_its_dates_are_of(client, registry):
+    """The classes and the member counts are the registry's today; `as_of` dates only the newly-escaped test (the
+    column "Mới thoát nghèo đến", its total, the newly-escaped and target filters). The list said "tính đến ngày
+    01/06/2025" over today's classes; it names both dates now, and one when they are the same day."""
+    today = timezone.localdate()
+    text = flat_text(get(client, registry, "ward_officer_hb").content)  # as_of=2025-06-01
+    assert (
+        f"Phường Hưng Bình phân loại hộ và nhân khẩu tính đến ngày {today:%d/%m/%Y}; "
+        "tính mới thoát nghèo đến ngày 01/06/2025"
+    ) in text
+    assert "tính đến ngày 01/06/2025" not in text
+    for query in (f"as_of={today:%Y-%m-%d}", ""):
+        text = flat_text(client.get(f"{URL}?{query}").content)
+        assert f"Phường Hưng Bình tính đến ngày {today:%d/%m/%Y}" in text, query
+        assert "tính mới thoát nghèo" not in text and "phân loại hộ và nhân khẩu tính" not in text, query
 
 
 def test_a_filter_matching_nothing_gives_a_document_that_says_it_is_empty(client, registry):
