@@ -1,4 +1,4 @@
-"""Every text input refuses control characters, with one Vietnamese message (docs/security.md).
+"""Every text input refuses control characters, with one Vietnamese message (docs/workbook.md, "Text cells").
 
 A control character typed or pasted into a name (``\\x01``, ``\\x1b``, ``\\x7f``)
 is invisible on the page, but an .xlsx workbook cannot hold it, so a single one

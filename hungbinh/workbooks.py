@@ -1,4 +1,4 @@
-"""Writing cells of the app's Excel workbooks safely (docs/security.md).
+"""Writing cells of the app's Excel workbooks safely (docs/workbook.md, "Text cells").
 
 Every workbook the app writes (exports, the import template, lists made by
 jobs) fills its rows through `append_row` (the report tables, which merge and
