@@ -4,7 +4,8 @@ Every table of docs/reports.md gets data: households and members (bench/data.py,
 COPY on PostgreSQL), a status history (a first registration for most
 households, a change of class inside the measured year with its movement for
 one in five, none at all for one in fifty, as households saved before the
-history was kept), a few members removed after the year, the population
+history was kept), a few members removed after the year (one in two entered by
+mistake, who counts on no day), the population
 figures of every khối, and a periodic review of the year before, recognised by
 decision, with deprivations and causes for every poor and near-poor household.
 
@@ -186,13 +187,17 @@ def _history(bench: BenchWard, *, seed: int) -> None:
             )
         else:
             changes.append(_registration(pk, status, registered))
-        if n % 100 == 3:
+        if n % 100 in (3, 7):
+            # A child who moved away, counted on the period's days; one entered by mistake, counted on none.
+            mistaken = n % 100 == 7
             removals.append(
                 MemberRemoval(
                     household_id=pk,
                     member_id=0,
-                    full_name="Người đã chuyển đi",
-                    reason=MemberRemovalReason.MOVED_AWAY,
+                    full_name="Người nhập nhầm" if mistaken else "Người đã chuyển đi",
+                    birth_date=date(YEAR - 5, 3, 1),
+                    gender="female",
+                    reason=MemberRemovalReason.ENTERED_BY_MISTAKE if mistaken else MemberRemovalReason.MOVED_AWAY,
                     left_on=date(YEAR + 1, 2, 1),
                 )
             )

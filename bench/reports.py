@@ -107,9 +107,13 @@ COALESCE((SELECT c.to_status FROM households_statuschange c WHERE c.household_id
                    AND NOT EXISTS (SELECT 1 FROM households_statuschange c WHERE c.household_id = h.id)
               THEN h.status END)
 """
-PERSONS_THEN = """
+# Persons on a day (households.selectors.persons_on): the members now and those who left after the day, not
+# those removed as entered by mistake.
+COUNTED_REMOVAL = "r.reason <> 'entered_by_mistake'"
+PERSONS_THEN = f"""
 (SELECT COUNT(*) FROM households_member m WHERE m.household_id = h.id)
- + (SELECT COUNT(*) FROM households_memberremoval r WHERE r.household_id = h.id AND r.left_on > %s)
+ + (SELECT COUNT(*) FROM households_memberremoval r
+    WHERE r.household_id = h.id AND r.left_on > %s AND {COUNTED_REMOVAL})
 """
 # The official table: households and persons per ward and class on the day.
 RAW_CLASS_COUNTS = f"""
@@ -121,7 +125,10 @@ SELECT ward_id, status_then, COUNT(*), SUM(persons) FROM (
 # reports.results.period_counts: grouped by both classes, the members counted once for both days' persons, the
 # target groups' flags beside), the changes inside the period that leave or enter the poor or near-poor class,
 # and the households without any history whose class began inside it.
-LEFT_AFTER = "(SELECT COUNT(*) FROM households_memberremoval r WHERE r.household_id = h.id AND r.left_on > %s)"
+LEFT_AFTER = (
+    "(SELECT COUNT(*) FROM households_memberremoval r "
+    f"WHERE r.household_id = h.id AND r.left_on > %s AND {COUNTED_REMOVAL})"
+)
 RAW_PERIOD_COUNTS = f"""
 SELECT ward_id, status_start, status_end, COUNT(*), SUM(members), SUM(left_start), SUM(left_end),
        SUM(CASE WHEN ethnic_minority THEN 1 ELSE 0 END), SUM(CASE WHEN has_merit_person THEN 1 ELSE 0 END) FROM (

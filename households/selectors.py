@@ -15,6 +15,7 @@ from .models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
 from .rules import Status
 from .scoping import scope_q
 from .text import fold
+from .vocab import MemberRemovalReason
 
 
 def ward_list(*, user) -> QuerySet[Ward]:
@@ -256,8 +257,16 @@ def status_on(day: date, household_ref: str = "pk"):
     return Coalesce(Subquery(latest), unrecorded, output_field=CharField())
 
 
+def left_after(day: date) -> QuerySet[MemberRemoval]:
+    """The removals of persons who still count on `day` (docs/member-removal.md): they left after it, and not
+    because they were entered by mistake (such a person never belonged to the household, on any day). A removal
+    without a reason (the API's) counts."""
+    return MemberRemoval.objects.filter(left_on__gt=day).exclude(reason=MemberRemovalReason.ENTERED_BY_MISTAKE)
+
+
 def persons_on(day: date, household_ref: str = "pk"):
-    """The household's persons on `day`: its members now, and those who left it after that day."""
+    """The household's persons on `day`: its members now, and those who left it after that day (`left_after`:
+    a mistaken entry is nobody's person on any day)."""
     members = (
         Member.objects.filter(household_id=OuterRef(household_ref))
         .order_by()
@@ -266,7 +275,8 @@ def persons_on(day: date, household_ref: str = "pk"):
         .values("n")
     )
     left_later = (
-        MemberRemoval.objects.filter(household_id=OuterRef(household_ref), left_on__gt=day)
+        left_after(day)
+        .filter(household_id=OuterRef(household_ref))
         .order_by()
         .values("household_id")
         .annotate(n=Count("*"))

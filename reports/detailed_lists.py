@@ -8,7 +8,8 @@ its members under it (relation to the head, year of birth, gender). The same
 A household's persons are those it had on the period's last day as far as the
 registry knows (`_people`): its members now, and those who left it after that
 day (a `MemberRemoval` keeps their name, birth date, gender and relation), each
-marked with the day they left. The registry records no day a member joined, so a
+marked with the day they left; one removed as entered by mistake is nobody's
+person on any day and is not listed. The registry records no day a member joined, so a
 member added after that day is listed too; `households.selectors.persons_on`,
 which the review-result tables count, reads the same (docs/reports.md).
 
@@ -35,7 +36,7 @@ from django.utils.translation import pgettext
 
 from households.models import Member, MemberRemoval
 from households.rules import Gender, Status
-from households.selectors import persons_on, status_on
+from households.selectors import left_after, persons_on, status_on
 
 from . import layout
 from .analysis import CLASSES, Units, upper_units, ward_units
@@ -68,12 +69,13 @@ class DetailedLists:
 
 def _people(day) -> tuple[Prefetch, Prefetch]:
     """A household's persons on `day`: its members now (in their order), then those who left it after that day
-    (in the order they left), as `persons_on` counts them; `_persons` reads them back."""
+    (in the order they left; not one entered by mistake, `left_after`), as `persons_on` counts them; `_persons`
+    reads them back."""
     return (
         Prefetch("members", queryset=Member.objects.order_by("position", "pk")),
         Prefetch(
             "member_removals",
-            queryset=MemberRemoval.objects.filter(left_on__gt=day).order_by("left_on", "pk"),
+            queryset=left_after(day).order_by("left_on", "pk"),
             to_attr="left_later",
         ),
     )

@@ -15,9 +15,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Window
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from households.models import Household, Khoi, Member, MemberRemoval, StatusChange, Ward
+from households.models import Household, Khoi, Member, StatusChange, Ward
 from households.rules import Status, percent
-from households.selectors import persons_on, status_on
+from households.selectors import left_after, persons_on, status_on
 
 from . import rules
 from .models import KhoiPopulation
@@ -132,7 +132,8 @@ def _period_rows(households, period: Period, group_by: str) -> list[tuple]:
     Each household's class on both days from its status changes' spans (a change holds until its next one,
     LEAD in the order `status_on` reads them), or without any change its status from `status_since` on; its
     members counted once (GROUP BY household) and its removals after each day in one more grouping, both
-    joined to the households; a member who left after a day still counts on it (`persons_on`).
+    joined to the households; a member who left after a day still counts on it, unless entered by mistake
+    (`persons_on`, `left_after`).
     """
     from django.db import connection
     from django.db.models.functions import Lead
@@ -152,9 +153,8 @@ def _period_rows(households, period: Period, group_by: str) -> list[tuple]:
         current=F("status"), since=F("status_since"),
     )  # fmt: skip
     members = Member.objects.filter(household__in=ids).order_by().values("household_id")
-    removals = (
-        MemberRemoval.objects.filter(household__in=ids, left_on__gt=before).order_by().values("household_id", "left_on")
-    )
+    # Those who left after the day before (a mistaken entry never counts, `left_after`), then after the last day.
+    removals = left_after(before).filter(household__in=ids).order_by().values("household_id", "left_on")
     compiled = [query.query.sql_with_params() for query in (units, spans, members, removals)]
     (
         (units_sql, units_params),

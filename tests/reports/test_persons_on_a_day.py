@@ -1,0 +1,101 @@
+"""Who is a person of a household on a past day, the same in every report (docs/reports.md, "Persons on a day";
+docs/member-removal.md): its members now and those who left it after that day, never one removed as entered by
+mistake. The review-result tables (official, movements' two days, target groups, children), the detailed lists
+and `persons_on` count the same persons, on SQLite and PostgreSQL; the page and the workbook read them back."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from households.models import Household
+from households.selectors import persons_on, status_on
+from reports.detailed_lists import ward_detailed_lists
+from reports.periods import parse_period
+from reports.results import class_counts, period_counts, upper_results, ward_results
+
+from ..factories import HouseholdFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+H1, YEAR = parse_period("2025-H1"), parse_period("2025")  # the removals fall between their ends
+LEFT_ON = date(2025, 9, 1)
+
+
+def _leave(member, reason):
+    from households.services import member_delete
+    from hungbinh.accounts.models import User
+
+    return member_delete(by=User.objects.get(username="admin"), member=member, reason=reason, left_on=LEFT_ON)
+
+
+@pytest.fixture
+def removals(world):
+    """Khối 1: a poor household of 4 now 2 (a child who moved away, a child entered by mistake, both on
+    1/9/2025, both a disabled girl of the Thái); khối 2: a near-poor household of 2 now 1 (a mistaken entry);
+    Quang Trung: a poor household of 2 now 1 (a death)."""
+    poor = HouseholdFactory(khoi=world.hb_k1, status="poor", status_since=date(2024, 1, 15))
+    MemberFactory(household=poor, gender="female", birth_date=date(1970, 3, 2))
+    MemberFactory(household=poor, gender="female", birth_date=date(2015, 5, 1), ethnicity="Thái", is_disabled=True)
+    girl = {"gender": "female", "ethnicity": "Thái", "is_disabled": True, "relation": "Con"}
+    moved = MemberFactory(household=poor, birth_date=date(2014, 2, 1), **girl)
+    mistaken = MemberFactory(household=poor, birth_date=date(2016, 2, 1), **girl)
+    near = HouseholdFactory(khoi=world.hb_k2, status="near_poor", status_since=date(2024, 1, 15))
+    MemberFactory(household=near, gender="male", birth_date=date(1980, 1, 1))
+    near_mistaken = MemberFactory(household=near, gender="female", birth_date=date(2012, 1, 1))
+    qt = HouseholdFactory(khoi=world.qt_k1, status="poor", status_since=date(2024, 1, 15))
+    MemberFactory(household=qt, gender="male", birth_date=date(1960, 1, 1))
+    died = MemberFactory(household=qt, gender="male", birth_date=date(1940, 1, 1))
+    _leave(moved, "moved_away")
+    _leave(mistaken, "entered_by_mistake")
+    _leave(near_mistaken, "entered_by_mistake")
+    _leave(died, "died")
+    world.poor, world.near, world.qt = poor, near, qt
+    return world
+
+
+def _persons_on(households, day, unit: str) -> dict:
+    """{(unit id, class): persons} summed from persons_on, household by household."""
+    counted = Counter()
+    rows = households.annotate(then=status_on(day), n=persons_on(day)).values_list(unit, "then", "n")
+    for unit_id, status, n in rows:
+        if status in ("poor", "near_poor", "average"):
+            counted[(unit_id, status)] += n
+    return dict(counted)
+
+
+def test_persons_on_leaves_out_a_mistaken_entry_on_every_day(removals):
+    def persons(day):
+        return dict(Household.objects.annotate(n=persons_on(day)).values_list("pk", "n"))
+
+    assert persons(H1.end) == {removals.poor.pk: 3, removals.near.pk: 1, removals.qt.pk: 2}
+    assert persons(YEAR.end) == {removals.poor.pk: 2, removals.near.pk: 1, removals.qt.pk: 1}
+
+
+@pytest.mark.parametrize("period", [H1, YEAR], ids=["2025-H1", "2025"])
+def test_the_tables_count_the_persons_persons_on_counts(removals, period):
+    wards = Household.objects.filter(ward__upper_unit=removals.hb.upper_unit)
+    for households, unit in ((Household.objects.filter(ward=removals.hb), "khoi_id"), (wards, "ward_id")):
+        expected = _persons_on(households, period.end, unit)
+        before = _persons_on(households, period.before_start, unit)
+        counted = period_counts(households, period, unit)
+        assert {key: persons for key, (_n, persons) in counted.end.items()} == expected
+        assert {key: persons for key, (_n, persons) in counted.start.items()} == before
+        assert {key: persons for key, (_n, persons) in class_counts(households, period.end, unit).items()} == expected
+    official = {row.label: row.persons for row in ward_results(removals.hb, period).rows}
+    assert official["Khối 1"]["poor"] == expected_poor(period) and official["Khối 2"]["near_poor"] == 1
+    upper = {row.label: row.persons for row in upper_results(removals.hb.upper_unit, period).rows}
+    assert upper["Quang Trung"]["poor"] == (2 if period is H1 else 1)
+
+
+def expected_poor(period) -> int:
+    return 3 if period is H1 else 2  # the child who moved away counts on 30/06, the mistaken entry never
+
+
+def test_a_mistaken_entry_is_not_listed_on_earlier_days(removals):
+    lists = ward_detailed_lists(removals.hb, H1).tables
+    names = [row.label for table in lists for row in table.rows if row.is_sub]
+    moved, mistaken = removals.poor.member_removals.order_by("pk")
+    assert any(name.startswith(f"{moved.full_name} (") for name in names)
+    assert not any(mistaken.full_name in name for name in names)
+    assert not any(removals.near.member_removals.get().full_name in name for name in names)
