@@ -115,6 +115,19 @@ PERSONS_THEN = f"""
  + (SELECT COUNT(*) FROM households_memberremoval r
     WHERE r.household_id = h.id AND r.left_on > %s AND {COUNTED_REMOVAL})
 """
+# A row per person on a day (households.selectors.persons_on_rows): the members now and those who left after the
+# day (not a mistaken entry), with the disability and ethnicity the member's deletion record kept.
+DELETED = (
+    "(SELECT d.{column} FROM households_historicalmember d WHERE d.id = r.member_id AND d.history_type = '-' "
+    "ORDER BY d.history_date DESC, d.history_id DESC LIMIT 1)"
+)
+PERSONS_ROWS = f"""
+(SELECT m.id, m.household_id, m.birth_date, m.gender, m.is_disabled, m.ethnicity FROM households_member m
+ UNION ALL
+ SELECT -r.id, r.household_id, r.birth_date, r.gender, {DELETED.format(column="is_disabled")},
+        {DELETED.format(column="ethnicity")}
+ FROM households_memberremoval r WHERE r.left_on > %s AND {COUNTED_REMOVAL})
+"""
 # The official table: households and persons per ward and class on the day.
 RAW_CLASS_COUNTS = f"""
 SELECT ward_id, status_then, COUNT(*), SUM(persons) FROM (
@@ -164,7 +177,7 @@ RAW_TARGET_MEMBERS = f"""
 SELECT h.ward_id, COUNT(*), SUM(CASE WHEN m.birth_date > %s AND m.birth_date <= %s THEN 1 ELSE 0 END),
        SUM(CASE WHEN m.is_disabled THEN 1 ELSE 0 END), SUM(CASE WHEN m.gender = 'female' THEN 1 ELSE 0 END),
        SUM(CASE WHEN m.ethnicity <> 'Kinh' THEN 1 ELSE 0 END)
-FROM households_member m JOIN households_household h ON h.id = m.household_id
+FROM {PERSONS_ROWS} m JOIN households_household h ON h.id = m.household_id
 JOIN households_ward w ON w.id = h.ward_id
 WHERE w.upper_unit_id = %s AND ({STATUS_THEN}) IN ('poor', 'near_poor')
 GROUP BY 1
@@ -188,7 +201,8 @@ WHERE w.upper_unit_id = %s AND r.state = 'recognised' AND {REVIEW_WINDOW.format(
   AND r.proposed_status IN ('poor', 'near_poor')
 """
 # The children under 16 on the period's last day of those households (the children's deprivation table).
-CHILDREN = "JOIN households_member m ON m.household_id = r.household_id AND m.birth_date > %s AND m.birth_date <= %s"
+# The persons of that day (PERSONS_ROWS: the day, then the birth dates).
+CHILDREN = f"JOIN {PERSONS_ROWS} m ON m.household_id = r.household_id AND m.birth_date > %s AND m.birth_date <= %s"
 
 
 def _items(column: str) -> str:
@@ -221,7 +235,7 @@ def raw_target_groups(unit, period) -> list:
 
     day = period.end
     rows = _raw(RAW_TARGET_HOUSEHOLDS, [day, day, unit.pk])
-    return rows + _raw(RAW_TARGET_MEMBERS, [add_months(day, -12 * CHILD_AGE_LIMIT), day, unit.pk, day, day])
+    return rows + _raw(RAW_TARGET_MEMBERS, [add_months(day, -12 * CHILD_AGE_LIMIT), day, day, unit.pk, day, day])
 
 
 def raw_review_parts(unit, period) -> dict[str, list]:
@@ -231,7 +245,7 @@ def raw_review_parts(unit, period) -> dict[str, list]:
 
     window = [period.year - 1, period.year, period.last_month]
     where = [unit.pk, *window, *window]
-    children = [add_months(period.end, -12 * CHILD_AGE_LIMIT), period.end]
+    children = [period.end, add_months(period.end, -12 * CHILD_AGE_LIMIT), period.end]
     per_item = "SELECT w.id, r.proposed_status, item.value, COUNT(DISTINCT {counted}) "
     return {
         "households": _raw("SELECT w.id, r.proposed_status, COUNT(*) " + RAW_REVIEWS.format(joins="") + GROUPS, where),
@@ -284,7 +298,7 @@ def raw_document_parts(unit, period) -> dict[str, list]:
         "period": _raw(RAW_PERIOD_COUNTS, [start, start, end, end, start, end, unit.pk]),
         "changes": _raw(RAW_CHANGES, [end, unit.pk, period.start, end]),
         "unrecorded": _raw(RAW_UNRECORDED, [end, unit.pk, period.start, end]),
-        "members": _raw(RAW_TARGET_MEMBERS, [add_months(end, -12 * CHILD_AGE_LIMIT), end, unit.pk, end, end]),
+        "members": _raw(RAW_TARGET_MEMBERS, [add_months(end, -12 * CHILD_AGE_LIMIT), end, end, unit.pk, end, end]),
         "reviews": raw_review_items(unit, period),
         "trend_days": [
             day

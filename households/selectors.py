@@ -287,6 +287,35 @@ def persons_on(day: date, household_ref: str = "pk"):
     )
 
 
+def persons_on_rows(day: date, where: Q | None = None, **flags: Q) -> tuple[QuerySet, QuerySet]:
+    """The persons of the registry on `day` as `persons_on` counts them, a row each, in two querysets of the
+    same columns: the members now, and those who left after the day (`left_after`); those matching `where` if
+    given. Each row has `household_id` and, per keyword, 1 or 0 as the person matches its condition.
+
+    The conditions name the member's fields (`birth_date`, `gender`, `is_disabled`, `ethnicity`). A removal
+    keeps the birth date and the gender; the disability and the ethnicity of a person who left are read from
+    the member's deletion record in the history (docs/member-removal.md), and count as no disability and no
+    ethnicity when there is none. Two parts, not their union, for a caller to join each to the households it
+    counts (reports.analysis): PostgreSQL reaches the members through their household index only when they
+    are joined as a table, and read every member of the registry when they were a union's part.
+    """
+
+    def rows(queryset):
+        if where is not None:
+            queryset = queryset.filter(where)
+        as_flags = {
+            name: Case(When(condition, then=1), default=0, output_field=IntegerField())
+            for name, condition in flags.items()
+        }
+        return queryset.order_by().values("household_id", **as_flags)
+
+    deleted = Member.history.filter(id=OuterRef("member_id"), history_type="-").order_by("-history_date", "-history_id")
+    removals = left_after(day).annotate(
+        is_disabled=Subquery(deleted.values("is_disabled")[:1]), ethnicity=Subquery(deleted.values("ethnicity")[:1])
+    )
+    return rows(Member.objects.all()), rows(removals)
+
+
 def newly_escaped_q(as_of: date) -> Q:
     return (
         Q(escaped_poverty_on__isnull=False)

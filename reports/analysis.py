@@ -13,15 +13,15 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import NotSupportedError
-from django.db.models import BooleanField, Count, F, Func, Q, Window
+from django.db import NotSupportedError, connection
+from django.db.models import BooleanField, Case, Count, F, Func, IntegerField, Q, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from households.models import Household, Khoi, Member, Ward
+from households.models import Household, Khoi, Ward
 from households.rules import CHILD_AGE_LIMIT, Gender, Status, add_months, percent
-from households.selectors import status_on
+from households.selectors import persons_on_rows, status_on
 from households.vocab import MAJORITY_ETHNICITY, Ethnicity
 
 from .periods import Period
@@ -82,25 +82,8 @@ def target_groups_table(units: Units, period: Period) -> ReportTable:
             continue
         offset = 0 if status == Status.POOR else 3
         values.setdefault(unit, [0] * 11)[offset : offset + 3] = list(counts)
-    child_born_after = add_months(day, -12 * CHILD_AGE_LIMIT)
-    member_unit = f"household__{units.household_unit.removesuffix('_id')}"
-    # The class is worked out once per household (a semi-join), not once per member.
-    counted = units.households.order_by().annotate(status_then=status_on(day)).filter(status_then__in=CLASSES)
-    members = (
-        Member.objects.filter(household__in=counted.values("pk"))
-        .order_by()
-        .values(member_unit)
-        .annotate(
-            n=Count("pk"),
-            children=Count("pk", filter=Q(birth_date__gt=child_born_after, birth_date__lte=day)),
-            disabled=Count("pk", filter=Q(is_disabled=True)),
-            women=Count("pk", filter=Q(gender=Gender.FEMALE)),
-            minority=Count("pk", filter=Q(ethnicity__in=MINORITIES)),
-        )
-    )
-    for row in members:
-        target = values.setdefault(row[member_unit], [0] * 11)
-        target[6:11] = [row["n"], row["children"], row["disabled"], row["women"], row["minority"]]
+    for unit, persons in _target_persons(units, day):
+        values.setdefault(unit, [0] * 11)[6:11] = persons
     header = [
         [
             HeaderCell(_("No."), rowspan=2),
@@ -129,8 +112,61 @@ def target_groups_table(units: Units, period: Period) -> ReportTable:
         header_rows=header,
         column_numbers=["A", "B", *(str(n) for n in range(1, 12))],
         rows=_with_total(units, values, 11),
-        notes=[_("Persons: the members on the registry now, in the households of that class on that day.")],
+        notes=[
+            _(
+                "Persons: those of the households of that class on that day, their members now and those who "
+                "left after that day (not those entered by mistake)."
+            )
+        ],
     )
+
+
+def _target_persons(units: Units, day) -> list[tuple[int, list[int]]]:
+    """(unit, [persons, children under 16, with a disability, women, of an ethnic minority]) of the poor and
+    near-poor households on `day`: their persons on that day as `persons_on` counts them (`persons_on_rows`).
+    One statement: the class is worked out once per household, then joined to its persons."""
+    counted = (
+        units.households.order_by()
+        .annotate(status_then=status_on(day))
+        .filter(status_then__in=CLASSES)
+        .values(row_household=F("pk"), row_unit=F(units.household_unit))
+    )
+    persons = persons_on_rows(
+        day,
+        child=Q(birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT), birth_date__lte=day),
+        disabled=Q(is_disabled=True),
+        woman=Q(gender=Gender.FEMALE),
+        minority=Q(ethnicity__in=MINORITIES),
+    )
+    flags = ["child", "disabled", "woman", "minority"]
+    return [
+        (unit, [int(value or 0) for value in counts])
+        for unit, *counts in _join_persons(counted, persons, ["o.row_unit"], [f"p.{flag}" for flag in flags])
+    ]
+
+
+def _join_persons(outer, persons: tuple, keys: list[str], summed: list[str]) -> list[tuple]:
+    """(*keys, persons, *sums of `summed`) over the rows of `outer` (a values queryset with `row_household`)
+    joined to their persons (the two parts of `persons_on_rows`), grouped by `keys`: one statement. The outer
+    rows are worked out once (a WITH query both parts join), each part joined as a table so that PostgreSQL
+    reaches the members through their household index."""
+    outer_sql, params = outer.query.sql_with_params()
+    params = list(params)
+    columns = ", ".join([*keys, *(f"{column} AS s{i}" for i, column in enumerate(summed))])
+    arms = []
+    for part in persons:
+        part_sql, part_params = part.query.sql_with_params()
+        arms.append(f"SELECT {columns} FROM o JOIN ({part_sql}) p ON p.household_id = o.row_household")  # noqa: S608
+        params += part_params
+    names = [key.split(".")[-1] for key in keys]
+    sums = "".join(f", SUM(x.s{i})" for i in range(len(summed)))
+    sql = (
+        f"WITH o AS ({outer_sql}) SELECT {', '.join(f'x.{name}' for name in names)}, COUNT(*){sums} "  # noqa: S608
+        f"FROM ({' UNION ALL '.join(arms)}) x GROUP BY {', '.join(f'x.{name}' for name in names)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # --- Deprivations and causes (recognised reviews) --------------------------------------------
@@ -244,25 +280,38 @@ def review_figures(units: Units, period: Period) -> ReviewFigures | None:
         figures.households[key] = row["n"]
         figures.deprivations[key] = Counter({code: row[f"d{i}"] for i, code in enumerate(codes)})
         figures.causes[key] = Counter({value: row[f"c{i}"] for i, value in enumerate(Cause.values)})
-    # The children under 16 on the period's last day (the members on the registry now) of those households.
-    day = period.end
-    children = (
-        reviews.filter(proposed_status__in=CLASSES)
-        .filter(
-            household__members__birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
-            household__members__birth_date__lte=day,
+    children = _review_children(reviews, review_unit, codes, period.end)
+    for unit, status, n, *deprived in children:
+        figures.children[(status, unit)] = int(n)
+        figures.children_deprived[(status, unit)] = Counter(
+            {code: int(d or 0) for code, d in zip(codes, deprived, strict=True)}
         )
-        .values(review_unit, "proposed_status")
+    return figures
+
+
+def _review_children(reviews, review_unit: str, codes: list[str], day) -> list[tuple]:
+    """(unit, class, children, children in a household deprived of each indicator) of the poor and near-poor
+    households' latest reviews: the children under 16 on `day` among the household's persons on that day, as
+    `persons_on` counts them (`persons_on_rows`). One statement, the reviews joined to those persons."""
+    counted = (
+        reviews.filter(proposed_status__in=CLASSES)
         .annotate(
-            n=Count("household__members"),
-            **{f"d{i}": _count_with("deprivations", code, "household__members") for i, code in enumerate(codes)},
+            **{
+                f"row_d{i}": Case(
+                    When(JSONListHas("deprivations", code), then=1), default=0, output_field=IntegerField()
+                )
+                for i, code in enumerate(codes)
+            }
+        )
+        .values(
+            *(f"row_d{i}" for i in range(len(codes))),
+            row_unit=F(review_unit),
+            row_status=F("proposed_status"),
+            row_household=F("household_id"),
         )
     )
-    for row in children:
-        key = (row["proposed_status"], row[review_unit])
-        figures.children[key] = row["n"]
-        figures.children_deprived[key] = Counter({code: row[f"d{i}"] for i, code in enumerate(codes)})
-    return figures
+    children = persons_on_rows(day, where=Q(birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT), birth_date__lte=day))
+    return _join_persons(counted, children, ["o.row_unit", "o.row_status"], [f"o.row_d{i}" for i in range(len(codes))])
 
 
 def deprivations_table(units: Units, period: Period, figures: ReviewFigures, status: str) -> ReportTable:
@@ -353,8 +402,8 @@ def children_table(units: Units, period: Period, figures: ReviewFigures) -> Repo
         notes=[
             _(
                 "The reviews record deprivations per household, not per child: a child counts under an indicator "
-                "when its household is deprived of it. Children: the members on the registry now, under 16 on "
-                "that day."
+                "when its household is deprived of it. Children: under 16 on that day, among the household's "
+                "members now and those who left after that day (not those entered by mistake)."
             ),
             _("Shares: over the children of the row, in %."),
         ],

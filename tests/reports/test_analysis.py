@@ -222,9 +222,9 @@ def _python_review_figures(units, period):
     the database (kept here as the reference): every latest review read back, its lists counted here."""
     from collections import Counter
 
-    from django.db.models import Count, OuterRef, Q, Subquery
+    from django.db.models import OuterRef, Q, Subquery
 
-    from households.models import Member
+    from households.models import Member, MemberRemoval
     from households.rules import CHILD_AGE_LIMIT, add_months
     from reports.analysis import CLASSES, ReviewFigures
     from reviews.models import CampaignKind, Review, ReviewState, Standard
@@ -246,17 +246,15 @@ def _python_review_figures(units, period):
     )
     reviews = in_window.filter(id=Subquery(latest), **{f"{review_unit}__in": unit_ids})
     day = period.end
-    children = {
-        row["household_id"]: row["n"]
-        for row in Member.objects.filter(
-            household_id__in=reviews.values("household_id"),
-            birth_date__gt=add_months(day, -12 * CHILD_AGE_LIMIT),
-            birth_date__lte=day,
-        )
-        .order_by()
-        .values("household_id")
-        .annotate(n=Count("pk"))
-    }
+    # The household's persons on the day (docs/reports.md): its members now, those who left after the day but
+    # not a mistaken entry, counted person by person here.
+    children = Counter()
+    born_after = add_months(day, -12 * CHILD_AGE_LIMIT)
+    reviewed = set(reviews.values_list("household_id", flat=True))
+    removals = MemberRemoval.objects.filter(left_on__gt=day).exclude(reason="entered_by_mistake")
+    for person in [*Member.objects.filter(household_id__in=reviewed), *removals.filter(household_id__in=reviewed)]:
+        if person.birth_date and born_after < person.birth_date <= day:
+            children[person.household_id] += 1
     for household_id, unit_id, status, deprivations, causes in reviews.values_list(
         "household_id", review_unit, "proposed_status", "deprivations", "causes"
     ):
@@ -315,6 +313,16 @@ def varied_reviews(world):
             born = date(rng.choice([2009, 2010, 2015, 2020, 2025, 1980]), rng.choice([1, 6, 12]), rng.choice([1, 30]))
             MemberFactory(household=household, birth_date=born)
         households.append(household)
+    # Members who left during 2025, on the pages' record (docs/member-removal.md): a death or a move counts on
+    # the days before it, a mistaken entry on none.
+    from households.services import member_delete
+
+    admin = world.users["admin"]
+    for household in households:
+        for member in household.members.order_by("pk")[: rng.randint(0, 2)]:
+            reason = rng.choice(["died", "moved_away", "entered_by_mistake"])
+            left_on = max(date(2025, rng.choice([2, 5, 9, 12]), 15), member.birth_date)
+            member_delete(by=admin, member=member, reason=reason, left_on=left_on)
     number = iter(range(1, 100))
     campaigns = []
     for ward in (world.hb, world.qt):

@@ -5,14 +5,19 @@ and `persons_on` count the same persons, on SQLite and PostgreSQL; the page and 
 
 from collections import Counter
 from datetime import date
+from io import BytesIO
 
 import pytest
+from openpyxl import load_workbook
 
-from households.models import Household
+from households.models import Household, Member
 from households.selectors import persons_on, status_on
+from reports.analysis import analysis_tables, upper_units, ward_units
 from reports.detailed_lists import ward_detailed_lists
 from reports.periods import parse_period
+from reports.result_documents import ward_results_report
 from reports.results import class_counts, period_counts, upper_results, ward_results
+from reports.tables import data_start_row
 
 from ..factories import HouseholdFactory, MemberFactory
 
@@ -92,6 +97,29 @@ def expected_poor(period) -> int:
     return 3 if period is H1 else 2  # the child who moved away counts on 30/06, the mistaken entry never
 
 
+@pytest.mark.parametrize("period", [H1, YEAR], ids=["2025-H1", "2025"])
+def test_target_groups_count_the_persons_of_that_day(removals, period):
+    """Persons, children under 16, disabled, women and ethnic-minority persons: the persons of that day, with
+    what the removal and the member's history kept of those who left after it."""
+    table = analysis_tables(ward_units(removals.hb), period)[0]
+    rows = {row.label: row.values[6:] for row in table.rows}
+    # persons, children, disabled, women, minority
+    assert rows["Khối 1"] == ([3, 2, 2, 3, 2] if period is H1 else [2, 1, 1, 2, 1])
+    assert rows["Khối 2"] == [1, 0, 0, 0, 0]  # the mistaken girl is not a child, a woman nor a person
+    expected = _persons_on(Household.objects.filter(ward=removals.hb), period.end, "khoi_id")
+    for khoi, label in ((removals.hb_k1, "Khối 1"), (removals.hb_k2, "Khối 2")):
+        assert rows[label][0] == sum(
+            n for (unit, status), n in expected.items() if unit == khoi.pk and status != "average"
+        )
+    upper = analysis_tables(upper_units(removals.hb.upper_unit), period)[0]
+    assert {row.label: row.values[6] for row in upper.rows}["Quang Trung"] == (2 if period is H1 else 1)
+    lists = ward_detailed_lists(removals.hb, period).tables
+    assert (
+        sum(row.values[5] for table in lists for row in table.rows if row.is_total and row.label != "Tổng cộng")
+        == (rows["Tổng cộng"][0])
+    )
+
+
 def test_a_mistaken_entry_is_not_listed_on_earlier_days(removals):
     lists = ward_detailed_lists(removals.hb, H1).tables
     names = [row.label for table in lists for row in table.rows if row.is_sub]
@@ -99,3 +127,52 @@ def test_a_mistaken_entry_is_not_listed_on_earlier_days(removals):
     assert any(name.startswith(f"{moved.full_name} (") for name in names)
     assert not any(mistaken.full_name in name for name in names)
     assert not any(removals.near.member_removals.get().full_name in name for name in names)
+
+
+def test_the_childrens_deprivations_count_the_children_of_that_day(removals):
+    from reviews.models import Campaign, Decision, Review, Standard
+
+    campaign = Campaign.objects.create(
+        ward=removals.hb, kind="periodic", year=2024, starts_on=date(2024, 9, 1), ends_on=date(2024, 12, 14),
+        standard=Standard.objects.get(code="nd-07-2021"),
+    )  # fmt: skip
+    decision = Decision.objects.create(
+        ward=removals.hb, campaign=campaign, number="5/QĐ-UBND", signed_on=date(2024, 12, 20)
+    )
+    for household, status in ((removals.poor, "poor"), (removals.near, "near_poor")):
+        Review.objects.create(
+            campaign=campaign, household=household, khoi=household.khoi, state="recognised", decision=decision,
+            proposed_status=status, deprivations=["viec_lam"], causes=[],
+        )  # fmt: skip
+    for period, children in ((H1, 2), (YEAR, 1)):
+        tables = {t.key: t for t in analysis_tables(ward_units(removals.hb), period)}
+        rows = {row.label: row.values for row in tables["thieu-hut-tre-em"].rows}
+        # children, of them poor, indicator 1 (việc làm): the girl who moved away on 30/06 only, never the
+        # mistaken ones (khối 2's girl would be 13)
+        assert rows["Khối 1"][:3] == [children, children, children], period.key
+        assert rows["Khối 2"][:3] == [0, 0, 0], period.key
+        targets = {row.label: row.values for row in tables["doi-tuong"].rows}
+        assert targets["Khối 1"][7] == children  # the target groups' children of the same households
+
+
+def test_the_page_and_the_workbook_read_the_same_persons(client, removals):
+    report = ward_results_report(removals.hb, H1)
+    tables = {t.key: t for t in report.tables}
+    targets = {row.label: row.values for row in tables["doi-tuong"].rows}
+    assert targets["Khối 1"][6:] == [3, 2, 2, 3, 2]
+    client.force_login(removals.users["ward_officer_hb"])
+    response = client.get(f"/reports/results/ward/{removals.hb.pk}/2025-H1.xlsx")
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content)))["doi-tuong"]
+    cells = {r[1]: list(r[2:]) for r in sheet.iter_rows(min_row=data_start_row(sheet), values_only=True) if r[1]}
+    assert cells["Khối 1"] == targets["Khối 1"]
+    official = {row.label: row.values for row in tables["ket-qua"].rows}
+    assert official["Khối 1"][8] == 3  # column 9: persons of poor households
+    page = client.get(f"/reports/results/ward/{removals.hb.pk}/2025-H1/").content.decode()
+    assert "doi-tuong" in page
+
+
+def test_the_registry_keeps_the_removed_members_values_the_tables_read(removals):
+    """The removed girl's disability and ethnicity are read from her deletion record, as the history keeps them."""
+    moved = removals.poor.member_removals.filter(reason="moved_away").get()
+    record = Member.history.filter(id=moved.member_id, history_type="-").get()
+    assert (record.is_disabled, record.ethnicity) == (True, "Thái")
