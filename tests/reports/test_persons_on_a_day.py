@@ -3,6 +3,7 @@ docs/member-removal.md): its members now and those who left it after that day, n
 mistake. The review-result tables (official, movements' two days, target groups, children), the detailed lists
 and `persons_on` count the same persons, on SQLite and PostgreSQL; the page and the workbook read them back."""
 
+import re
 from collections import Counter
 from datetime import date
 from io import BytesIO
@@ -168,7 +169,9 @@ def test_the_page_and_the_workbook_read_the_same_persons(client, removals):
     official = {row.label: row.values for row in tables["ket-qua"].rows}
     assert official["Khối 1"][8] == 3  # column 9: persons of poor households
     page = client.get(f"/reports/results/ward/{removals.hb.pk}/2025-H1/").content.decode()
-    assert "doi-tuong" in page
+    table = page[page.index('id="table-doi-tuong"') :]
+    row = table[table.index('<th scope="row">Khối 1</th>') : table.index("</tr>", table.index("Khối 1"))]
+    assert re.findall(r'<td class="right">([^<]*)</td>', row)[6:] == ["3", "2", "2", "3", "2"]
 
 
 def test_the_registry_keeps_the_removed_members_values_the_tables_read(removals):
@@ -176,3 +179,15 @@ def test_the_registry_keeps_the_removed_members_values_the_tables_read(removals)
     moved = removals.poor.member_removals.filter(reason="moved_away").get()
     record = Member.history.filter(id=moved.member_id, history_type="-").get()
     assert (record.is_disabled, record.ethnicity) == (True, "Thái")
+
+
+def test_a_mistaken_entry_is_no_decrease_in_the_movements(removals):
+    """Over the half-year of the removals (docs/member-removal.md): the move is an "other" decrease (column 4) in
+    persons, the mistaken entries none: they were not persons at its start either."""
+    from reports import rules
+    from reports.results import movement_counts
+
+    counts = movement_counts(Household.objects.filter(ward=removals.hb), parse_period("2025-H2"), "khoi_id")
+    poor, near = counts[("poor", removals.hb_k1.pk)], counts[("near_poor", removals.hb_k2.pk)]
+    assert (poor.persons[rules.START], poor.persons.get(rules.OTHER_DECREASE), poor.persons[rules.END]) == (3, 1, 2)
+    assert (near.persons[rules.START], near.persons.get(rules.OTHER_DECREASE, 0), near.persons[rules.END]) == (1, 0, 1)
