@@ -461,17 +461,31 @@ def member_facts(members: list[MemberFacts], *, sees_disability: bool) -> dict[s
         return sum(1 for m in members if m.age is not None and test(m.age))
 
     unknown = sum(1 for m in members if m.age is None)
+    # ngettext: the English survey read "1 members aged 15 to 60" (Vietnamese has one form).
+    older6, under16 = count(lambda a: a >= 6), count(lambda a: a < 16)
+    school, adults, working = (
+        count(lambda a: 3 <= a < 16),
+        count(lambda a: 16 <= a <= 30),
+        count(lambda a: 15 <= a <= 60),
+    )
     facts = {
-        "bao_hiem_y_te": _("%(n)s members aged 6 or over") % {"n": count(lambda a: a >= 6)},
-        "dinh_duong": _("%(n)s children under 16") % {"n": count(lambda a: a < 16)},
-        "di_hoc_tre_em": _("%(n)s children aged 3 to 15") % {"n": count(lambda a: 3 <= a < 16)},
-        "giao_duc_nguoi_lon": _("%(n)s members aged 16 to 30") % {"n": count(lambda a: 16 <= a <= 30)},
-        "viec_lam": _("%(n)s members aged 15 to 60") % {"n": count(lambda a: 15 <= a <= 60)},
+        "bao_hiem_y_te": ngettext("%(n)s member aged 6 or over", "%(n)s members aged 6 or over", older6)
+        % {"n": older6},
+        "dinh_duong": ngettext("%(n)s child under 16", "%(n)s children under 16", under16) % {"n": under16},
+        "di_hoc_tre_em": ngettext("%(n)s child aged 3 to 15", "%(n)s children aged 3 to 15", school) % {"n": school},
+        "giao_duc_nguoi_lon": ngettext("%(n)s member aged 16 to 30", "%(n)s members aged 16 to 30", adults)
+        % {"n": adults},
+        "viec_lam": ngettext("%(n)s member aged 15 to 60", "%(n)s members aged 15 to 60", working) % {"n": working},
     }
     if sees_disability:
-        facts["nguoi_phu_thuoc"] = _("%(n)s of %(total)s members under 15, over 60 or with a disability") % {
+        total = len(members)
+        facts["nguoi_phu_thuoc"] = ngettext(
+            "%(n)s of %(total)s member under 15, over 60 or with a disability",
+            "%(n)s of %(total)s members under 15, over 60 or with a disability",
+            total,
+        ) % {
             "n": sum(1 for m in members if m.is_disabled or (m.age is not None and (m.age < 15 or m.age > 60))),
-            "total": len(members),
+            "total": total,
         }
     if unknown:
         suffix = _("(%(n)s without a birth date)") % {"n": unknown}

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from households.rules import Status
 from households.vocab import Movement
@@ -423,3 +424,20 @@ def test_the_date_rules_speak_vietnamese():
         assert rules.complaint_received_problem(
             TOMORROW, posting_starts_on=TODAY, posting_ends_on=TOMORROW, today=TODAY
         ).startswith("Ngày nhận khiếu nại không được ở tương lai")
+
+
+def test_member_facts_count_one_member_in_the_singular():
+    # The English survey read "1 members aged 15 to 60" next to the employment indicator.
+    with translation.override("en"):
+        one = rules.member_facts([rules.MemberFacts(age=40)], sees_disability=True)
+        two = rules.member_facts([rules.MemberFacts(age=40), rules.MemberFacts(age=10)], sees_disability=True)
+    assert one["viec_lam"] == "1 member aged 15 to 60"
+    assert one["bao_hiem_y_te"] == "1 member aged 6 or over"
+    assert one["nguoi_phu_thuoc"] == "0 of 1 member under 15, over 60 or with a disability"
+    assert two["dinh_duong"] == "1 child under 16"
+    assert two["bao_hiem_y_te"] == "2 members aged 6 or over"
+    assert two["nguoi_phu_thuoc"] == "1 of 2 members under 15, over 60 or with a disability"
+    with translation.override("vi"):
+        assert rules.member_facts([rules.MemberFacts(age=40)], sees_disability=True)["viec_lam"] == (
+            "1 thành viên từ 15 đến 60 tuổi"
+        )
