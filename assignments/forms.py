@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.forms import date_field
+from hungbinh.forms import FileInput
 
 from .models import Unit
 from .rules import TaskState
@@ -41,5 +42,5 @@ class TaskNoteForm(forms.Form):
 
 
 class TaskFileForm(forms.Form):
-    attachment = forms.FileField(label=_("File"))
+    attachment = forms.FileField(label=_("File"), widget=FileInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

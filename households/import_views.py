@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from hungbinh.accounts.roles import can_manage_ward
+from hungbinh.forms import FileInput
 from hungbinh.workbooks import XLSX_CONTENT_TYPE
 
 from . import importing, selectors
@@ -28,7 +29,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Excel file (.xlsx)"),
         help_text=gettext_lazy("Sheets “Hộ” and “Thành viên” as in the template."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        widget=FileInput(attrs={"accept": ".xlsx"}),
     )
 
     def __init__(self, *args, wards, **kwargs):

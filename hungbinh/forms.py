@@ -230,3 +230,27 @@ class VietnameseDateField(forms.DateField):
         if isinstance(value, date):
             return value
         return parse_vietnamese_date(value)
+
+
+class FileInput(forms.FileInput):
+    """A file box whose button and "no file" words are the page's, not the browser's.
+
+    The browser draws its own "Choose File" and "No file chosen" in its language: a
+    Vietnamese page in an English Chromium read them in English, on a grey button
+    unlike the page's. The native input stays (the keyboard, a screen reader and a
+    drop land on it); with JavaScript the CSS makes it transparent over a button and
+    a name drawn here, and static/js/site.js writes the chosen file's name. Without
+    JavaScript the native box shows as before.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        box = super().render(name, value, attrs, renderer)
+        none = _("No file chosen")
+        return format_html(
+            '<span class="file-pick">{}<span class="button file-pick-button" aria-hidden="true">{}</span>'
+            '<span class="file-pick-name" aria-hidden="true" data-none="{}">{}</span></span>',
+            box,
+            _("Choose a file…"),
+            none,
+            none,
+        )

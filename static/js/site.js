@@ -1,5 +1,5 @@
-// The layout's behaviour (templates/base.html): the phone menu, and focus on the
-// first error after a failed save. Every page works without it.
+// The layout's behaviour (templates/base.html): the phone menu, focus on the first
+// error after a failed save, and the name of a chosen file. Every page works without it.
 (function () {
   "use strict";
   // Lets the CSS fold the menu behind ☰ on a phone; without JavaScript it stays open.
@@ -46,8 +46,23 @@
     });
   }
 
+  // A file box in the page's language (hungbinh/forms.py, FileInput): the chosen file's name next to its button.
+  function filePicks() {
+    Array.prototype.forEach.call(document.querySelectorAll(".file-pick input[type=file]"), function (input) {
+      var name = input.parentNode.querySelector(".file-pick-name");
+      function show() {
+        var files = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+        name.textContent = files.length ? files.join(", ") : name.getAttribute("data-none");
+        input.parentNode.classList.toggle("chosen", files.length > 0);
+      }
+      input.addEventListener("change", show);
+      show();
+    });
+  }
+
   function init() {
     menu();
+    filePicks();
     focusFirstError();
     confirmations();
   }
