@@ -108,3 +108,26 @@ def test_counts_take_the_plural_their_number_needs(client, world, registry):
     with translation.override("vi"):
         label = str(rules.NEWLY_ESCAPED_LABEL)
     assert _card_texts(page)["escaped"] == f"1 {label.lower()}"
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_unit_member_is_told_their_unit_and_led_to_their_work(client, world, prefix):
+    # A unit member has a unit, not a ward: the page read "You work for ward None." above "No ward is assigned
+    # to your account yet", though their tasks and support are one link away.
+    from ..factories import UnitFactory, UnitMemberFactory
+
+    member = UnitMemberFactory(unit=UnitFactory(ward=world.hb, name="Ủy ban Mặt trận Tổ quốc phường"))
+    client.force_login(member)
+    page = client.get(f"{prefix}/").content.decode()
+    assert "None" not in page
+    assert f'href="{prefix}/my-work/"' in page
+    with translation.override("vi" if not prefix else "en"):
+        expected = translation.gettext("You work for %(unit)s, ward %(ward)s.") % {
+            "unit": "Ủy ban Mặt trận Tổ quốc phường",
+            "ward": world.hb,
+        }
+        no_ward = translation.gettext(
+            "No ward is assigned to your account yet. Ask the administrator to set your role and scope."
+        )
+    assert html.escape(expected) in page or expected in page
+    assert html.escape(no_ward) not in page and no_ward not in page
