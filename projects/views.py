@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -439,7 +440,13 @@ def support_bulk(request):
             batch = _saved(form, lambda: services.intervention_record_bulk(by=user, household_ids=ids, **fields))
             if batch:
                 messages.success(
-                    request, _("Recorded the support for %(n)s households in one action.") % {"n": batch.households}
+                    request,
+                    ngettext(
+                        "Recorded the support for %(n)s household in one action.",
+                        "Recorded the support for %(n)s households in one action.",
+                        batch.households,
+                    )
+                    % {"n": batch.households},
                 )
                 return redirect("support-list")
             warning = _over_budget(form)

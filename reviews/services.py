@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households import rules as household_rules
 from households import services as household_services
@@ -431,7 +432,11 @@ def meeting_record(
     for review, agreed in votes:
         if agreed is None or agreed < 0 or agreed > attendees:
             errors.append(
-                _("%(household)s: %(agreed)s agreed, but only %(n)s people attended.")
+                ngettext(
+                    "%(household)s: %(agreed)s agreed, but only %(n)s person attended.",
+                    "%(household)s: %(agreed)s agreed, but only %(n)s people attended.",
+                    attendees,
+                )
                 % {"household": review.household.code, "agreed": agreed, "n": attendees}
             )
     if errors:
@@ -440,7 +445,14 @@ def meeting_record(
     listed = Review.objects.filter(campaign=campaign, khoi=khoi).count()
     if households_represented > listed:
         raise ValidationError(
-            {"households_represented": _("Only %(n)s households of the khối are listed.") % {"n": listed}}
+            {
+                "households_represented": ngettext(
+                    "Only %(n)s household of the khối is listed.",
+                    "Only %(n)s households of the khối are listed.",
+                    listed,
+                )
+                % {"n": listed}
+            }
         )
     for review in reviews:
         if review.campaign_id != campaign.pk or review.khoi_id != khoi.pk:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from households.forms import add_service_errors
 from households.selectors import khoi_list, ward_list
@@ -469,7 +470,9 @@ def khoi_assign(request, pk, khoi_pk):
         member = next(m for m in members if m.pk == form.cleaned_data["member"])
         count = services.campaign_assign(by=request.user, campaign=campaign, khoi=khoi, member=member)
         messages.success(
-            request, _("%(n)s households given to %(name)s.") % {"n": count, "name": member.get_full_name()}
+            request,
+            ngettext("%(n)s household given to %(name)s.", "%(n)s households given to %(name)s.", count)
+            % {"n": count, "name": member.get_full_name()},
         )
     return redirect("reviews-khoi", campaign.pk, khoi.pk)
 

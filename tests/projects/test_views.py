@@ -482,3 +482,26 @@ def test_funding_source_selects_open_on_a_vietnamese_prompt(catalogue):
         for form in (BudgetForm(plan=plan), SupportFields()):
             first = next(iter(form.fields["funding_source"].choices))
             assert first == ("", "— Chọn nguồn kinh phí —")
+
+
+def test_bulk_support_for_one_household_says_so_in_the_singular(client, world, program):
+    # The message read "Recorded the support for 1 households in one action."
+    poor = HouseholdFactory(khoi=world.hb_k1, status="poor")
+    client.force_login(world.users["ward_officer_hb"])
+    response = client.post(
+        "/en/support/bulk/",
+        {
+            "record": "1",
+            "khoi": world.hb_k1.pk,
+            "group": "poor",
+            "households": [poor.pk],
+            "funding_source": FundingSource.objects.get(code="tet_for_the_poor").pk,
+            "date": TODAY.strftime("%d/%m/%Y"),
+            "kind": "in_kind",
+            "quantity": 1,
+            "amount": "500000",
+            "description": "Quà Tết",
+        },
+        follow=True,
+    )
+    assert "Recorded the support for 1 household in one action." in response.content.decode()

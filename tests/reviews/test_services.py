@@ -664,3 +664,23 @@ def test_latest_recognised_review_holds_the_households_deprivations(
     assert [(r.household_id, r.deprivations) for r in latest] == [
         (households["p1"].pk, ["nguon_nuoc", "nha_tieu", "vien_thong"])
     ]
+
+
+def test_meeting_errors_count_one_in_the_singular(world, campaign, officer, households):
+    # "only 1 people attended", "Only 1 households of the khối are listed" read in the English form.
+    review = verified(campaign, officer, households["p3"])  # khối 2 lists one household
+    for attendees, agreed, represented, field, expected in [
+        (1, 2, 0, "votes", "K2-01: 2 agreed, but only 1 person attended."),
+        (10, 5, 2, "households_represented", "Only 1 household of the khối is listed."),
+    ]:
+        with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+            services.meeting_record(
+                by=officer,
+                campaign=campaign,
+                khoi=world.hb_k2,
+                held_on=date(2025, 10, 20),
+                attendees=attendees,
+                votes=[(review, agreed)],
+                households_represented=represented,
+            )
+        assert excinfo.value.message_dict[field] == [expected]

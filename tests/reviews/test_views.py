@@ -438,3 +438,15 @@ def test_a_complaint_of_another_review_is_not_resolved_from_this_reviews_page(cl
     assert (
         login(client, world, "ward_officer_qt").post(own, {**resolve, "resolved_on": "06/11/2025"}).status_code == 404
     )
+
+
+def test_assigning_one_household_says_so_in_the_singular(client, world, campaign, households):
+    # Khối 2 lists one household: the message read "1 households given to …".
+    from tests.factories import KhoiMemberFactory
+
+    member = KhoiMemberFactory(username="khoi2", khoi=world.hb_k2, first_name="Lan", last_name="Trần Thị")
+    client = login(client, world, "ward_officer_hb")
+    page = client.post(
+        f"/en/reviews/{campaign.pk}/khoi/{world.hb_k2.pk}/assign/", {"member": member.pk}, follow=True
+    ).content.decode()
+    assert f"1 household given to {member.get_full_name()}." in page
