@@ -274,3 +274,15 @@ def test_job_pages_query_count_is_bounded(client, world, count, django_assert_ma
         assert client.get(f"/reports/jobs/{job.pk}/status/").status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(f"/reports/jobs/{job.pk}/").status_code == 200
+
+
+def test_the_job_list_is_the_apps_list_table(client, world):
+    # It was <table class="table">, a class no stylesheet knows: the browser's centred headings over left-aligned
+    # cells, and on a phone three squeezed columns instead of the list's cards with their labels.
+    user = world.users["ward_officer_hb"]
+    Job.objects.create(user=user, kind="household_list_pdf", state="failed", message="x")
+    client.force_login(user)
+    page = client.get("/en/reports/jobs/").content.decode()
+    assert '<table class="list" data-testid="jobs">' in page
+    assert 'data-label="Asked for"' in page and 'data-label="State"' in page
+    assert page.count('<th scope="col">') == 3
