@@ -63,3 +63,33 @@ def test_pages_keep_to_their_boxes(browser, live_server, campaign):
         card = page.locator("main section.card").first
         assert abs(card.evaluate(FIRST_CHILD_GAP)) <= 0.5
         context.close()
+
+
+# How far the middle of a ticked box is from the middle of its label's text (px).
+BOX_OFF_ITS_LABEL = """box => {
+  const label = document.querySelector(`label[for="${box.id}"]`);
+  const range = document.createRange();
+  range.selectNodeContents(label);
+  const text = range.getBoundingClientRect(), own = box.getBoundingClientRect();
+  return Math.abs((own.top + own.bottom) / 2 - (text.top + text.bottom) / 2);
+}"""
+
+
+def test_boxes_sit_on_their_labels_line_and_a_state_badge_keeps_its_shape(browser, live_server, demo_data):
+    # The household and member forms' check boxes sat above their labels' text (the box's own align-self:
+    # flex-start), and the plan's "Issued" badge among the phone's full-width buttons stretched into a blob.
+    from projects.models import Plan
+
+    plan = Plan.objects.get(state="issued")
+    for viewport in (PHONE, WIDE):
+        context, page = log_in(browser, live_server, "canbo", viewport)
+        for prefix in ("", "/en"):
+            page.goto(f"{live_server.url}{prefix}/households/new/")
+            boxes = page.locator(".form .field > input[type=checkbox]")
+            assert boxes.count() >= 2
+            for i in range(boxes.count()):
+                assert boxes.nth(i).evaluate(BOX_OFF_ITS_LABEL) <= 2, (prefix, viewport, i)
+            page.goto(f"{live_server.url}{prefix}/plans/{plan.pk}/")
+            badge = page.locator(".page-head .actions > .badge").bounding_box()
+            assert badge["height"] <= 30, (prefix, viewport, badge)
+        context.close()
