@@ -13,8 +13,13 @@ from .rules import TaskState
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    item = forms.ModelChoiceField(label=_("Plan item"), queryset=None, required=False)
-    lead_unit = forms.ModelChoiceField(label=_("Lead unit"), queryset=None, required=False)
+    # Empty labels in words, as the support forms' selects: Django's own "---------" read as a broken list.
+    item = forms.ModelChoiceField(
+        label=_("Plan item"), queryset=None, required=False, empty_label=_("— Not tied to an item of the plan —")
+    )
+    lead_unit = forms.ModelChoiceField(
+        label=_("Lead unit"), queryset=None, required=False, empty_label=_("— Choose the lead unit —")
+    )
     coordinating_units = forms.ModelMultipleChoiceField(
         label=_("Coordinating units"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -505,3 +505,11 @@ def test_bulk_support_for_one_household_says_so_in_the_singular(client, world, p
         follow=True,
     )
     assert "Recorded the support for 1 household in one action." in response.content.decode()
+
+
+def test_the_task_forms_selects_say_what_their_empty_choice_means(client, world, program):
+    # Plan item and Lead unit opened on Django's "---------", unlike every other select of the app.
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get(f"/en/tasks/new/?plan={program['plan'].pk}").content.decode()
+    assert "---------" not in page
+    assert "— Choose the lead unit —" in page and "— Not tied to an item of the plan —" in page
