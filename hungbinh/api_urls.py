@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -9,6 +11,22 @@ from hungbinh.accounts.api_views import ObtainTokenView
 from projects import api as projects_api
 from reports import api as reports_api
 from reviews import api as reviews_api
+
+_swagger = SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html")
+
+
+def api_docs(request, *args, **kwargs):
+    """Swagger UI in the language of the page that linked it (`?lang=en`, added by the menu on an English page).
+
+    The API lives outside the language prefixes, so without it an English user reached a Vietnamese page whose
+    way back led to the Vietnamese app.
+    """
+    lang = request.GET.get("lang")
+    if lang in dict(settings.LANGUAGES):
+        translation.activate(lang)  # kept for the template's rendering, after this function returns
+        request.LANGUAGE_CODE = lang
+    return _swagger(request, *args, **kwargs)
+
 
 router = DefaultRouter()
 router.register("wards", households_api.WardViewSet, basename="ward")
@@ -41,7 +59,7 @@ urlpatterns = [
     # A browser without a session goes to the login page (the schema itself answers 401).
     path(
         "docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema", template_name="api/docs.html")),
+        login_required(api_docs),
         name="api-docs",
     ),
     path("", include(router.urls)),

@@ -135,3 +135,18 @@ def test_a_merge_form_after_a_stale_save_too(client, world):
     parser = audit(response)
     assert not parser.problems and not parser.dangling()
     assert '<fieldset class="field choice"' in response.content.decode()
+
+
+def test_api_docs_keep_the_language_of_the_page_that_linked_them(client, world):
+    # The API is outside the language prefixes: from the English menu the docs came in Vietnamese, with no
+    # lang on <html>, and "Back to the app" led to the Vietnamese app.
+    client.force_login(world.users["upper_level"])
+    english_menu = client.get("/en/").content.decode()
+    assert 'href="/api/v1/docs/?lang=en"' in english_menu
+    assert 'href="/api/v1/docs/"' in client.get("/").content.decode()
+    english = client.get("/api/v1/docs/", {"lang": "en"}).content.decode()
+    assert '<html lang="en">' in english
+    assert 'href="/en/" data-testid="back-to-app">‹ Back to the app<' in english
+    vietnamese = client.get("/api/v1/docs/").content.decode()
+    assert '<html lang="vi">' in vietnamese and 'href="/" data-testid="back-to-app"' in vietnamese
+    assert '<html lang="vi">' in client.get("/api/v1/docs/", {"lang": "xx"}).content.decode()

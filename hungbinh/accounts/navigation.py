@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse, translate_url
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role, is_admin, is_unit_member, role_of
@@ -69,7 +70,10 @@ def nav_items(user) -> list[NavItem]:
     if is_admin(user):
         items.append(NavItem(_("Administration"), reverse("admin:index"), "admin"))
     if role_of(user) in SCRIPTING_ROLES:
-        items.append(NavItem(_("API"), reverse("api-docs"), "api"))
+        # The API is outside the language prefixes: the docs are told the page's language (hungbinh/api_urls.py).
+        language = get_language()
+        docs = reverse("api-docs") + (f"?lang={language}" if language != settings.LANGUAGE_CODE else "")
+        items.append(NavItem(_("API"), docs, "api"))
     return items
 
 
