@@ -1,10 +1,13 @@
 """Forms of the program's pages. They parse input; the services decide and write."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.forms import add_service_errors, date_field  # noqa: F401  (re-exported for the views)
 from households.rules import Status
+from hungbinh.widgets import TextInput
 
 from .models import (
     PLAN_BODY_FIELDS,
@@ -18,6 +21,27 @@ from .models import (
 from .rules import SupportKind
 
 TEXTAREA = {"rows": 4}
+
+# Thousands grouped by dots or spaces, as the app itself writes amounts (1.500.000): groups of exactly three digits,
+# so "1.5" (a decimal) is still refused.
+_GROUPED = re.compile(r"^\d{1,3}(?:[. \u00a0]\d{3})+$")
+
+
+class DongField(forms.IntegerField):
+    """Whole đồng, typed plain (1500000) or grouped as the pages show amounts (1.500.000).
+
+    The pages write 1.500.000, and "1.500.000" typed back was refused as "a whole number of đồng, without
+    decimals", which it is: the error did not say what to type.
+    """
+
+    default_error_messages = {"invalid": _("Type the amount in whole đồng, such as 1500000 or 1.500.000.")}
+    # A text box, not type=number: the browser refused "1.500.000" itself, with its own English bubble.
+    widget = TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str) and _GROUPED.match(value.strip()):
+            value = re.sub(r"\D", "", value)
+        return super().to_python(value)
 
 
 class PlanEditForm(forms.ModelForm):
@@ -55,7 +79,7 @@ class BudgetForm(forms.Form):
     funding_source = forms.ModelChoiceField(
         label=_("Funding source"), queryset=FundingSource.objects.all(), empty_label=_("— Choose a funding source —")
     )
-    allocated = forms.IntegerField(label=_("Allocated (VND)"), min_value=0)
+    allocated = DongField(label=_("Allocated (VND)"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args, plan: Plan, **kwargs):
@@ -84,11 +108,10 @@ class SupportFields(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupportKind.choices)
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
-    amount = forms.IntegerField(
+    amount = DongField(
         label=_("Amount (VND)"),
         min_value=0,
-        help_text=_("Whole đồng, without separators; the value of support in kind too."),
-        error_messages={"invalid": _("The amount is a whole number of đồng, without decimals.")},
+        help_text=_("Whole đồng, such as 1500000 or 1.500.000; the value of support in kind too."),
     )
     override_reason = forms.CharField(
         label=_("Reason for an exception"),

@@ -513,3 +513,24 @@ def test_the_task_forms_selects_say_what_their_empty_choice_means(client, world,
     page = client.get(f"/en/tasks/new/?plan={program['plan'].pk}").content.decode()
     assert "---------" not in page
     assert "— Choose the lead unit —" in page and "— Not tied to an item of the plan —" in page
+
+
+def test_an_amount_typed_as_the_pages_write_it_is_read(client, world, program):
+    # The pages write 1.500.000; typed back it was refused ("a whole number of đồng, without decimals"), and the
+    # type=number box made the browser refuse it first with its own English bubble.
+    household = HouseholdFactory(khoi=world.hb_k1, status="poor")
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get(f"/support/new/?household={household.pk}").content.decode()
+    assert 'type="text" name="amount"' in page and 'inputmode="numeric"' in page
+    form = {
+        "household": household.pk,
+        "funding_source": FundingSource.objects.get(code="tet_for_the_poor").pk,
+        "date": TODAY.strftime("%d/%m/%Y"),
+        "kind": "in_kind",
+        "quantity": 1,
+        "description": "Quà Tết",
+    }
+    refused = client.post("/en/support/new/", {**form, "amount": "1.5"}).content.decode()
+    assert "Type the amount in whole đồng, such as 1500000 or 1.500.000." in refused
+    assert client.post("/support/new/", {**form, "amount": "1.500.000"}).status_code == 302
+    assert Intervention.objects.get().amount == 1_500_000
