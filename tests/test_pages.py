@@ -2,8 +2,10 @@
 Content-Security-Policy, and every id an attribute points at (aria-describedby, label for, …) exists."""
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from households import services
 
@@ -150,3 +152,9 @@ def test_api_docs_keep_the_language_of_the_page_that_linked_them(client, world):
     vietnamese = client.get("/api/v1/docs/").content.decode()
     assert '<html lang="vi">' in vietnamese and 'href="/" data-testid="back-to-app"' in vietnamese
     assert '<html lang="vi">' in client.get("/api/v1/docs/", {"lang": "xx"}).content.decode()
+
+
+def test_check_boxes_and_radios_take_the_app_colour():
+    # Chromium drew them in its default blue.
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
+    assert 'input[type="checkbox"], input[type="radio"] { accent-color: var(--red); }' in css
