@@ -154,6 +154,12 @@ def test_api_docs_keep_the_language_of_the_page_that_linked_them(client, world):
     assert '<html lang="vi">' in client.get("/api/v1/docs/", {"lang": "xx"}).content.decode()
 
 
+def test_record_support_leads_back_like_its_neighbours(client, world):
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get("/en/support/new/").content.decode()
+    assert '<p class="breadcrumb"><a href="/en/support/">‹ Support given</a></p>' in page
+
+
 def test_check_boxes_and_radios_take_the_app_colour():
     # Chromium drew them in its default blue.
     css = (Path(settings.BASE_DIR) / "static" / "css" / "app.css").read_text()
