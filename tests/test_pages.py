@@ -1,6 +1,7 @@
 """Every page, as each kind of user sees it (forms after a failed save too): ready for a strict
 Content-Security-Policy, and every id an attribute points at (aria-describedby, label for, …) exists."""
 
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from households import services
 
-from .factories import HouseholdFactory, MemberFactory
+from .factories import HouseholdFactory, MemberFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,17 @@ def test_api_docs_keep_the_language_of_the_page_that_linked_them(client, world):
     vietnamese = client.get("/api/v1/docs/").content.decode()
     assert '<html lang="vi">' in vietnamese and 'href="/" data-testid="back-to-app"' in vietnamese
     assert '<html lang="vi">' in client.get("/api/v1/docs/", {"lang": "xx"}).content.decode()
+
+
+def test_a_plan_without_a_number_says_so_and_labels_its_date(client, world):
+    # The list read "Number: — 30/05/2025": the dash and the date ran together.
+    PlanFactory(ward=world.hb, year=2025, number="", issued_on=date(2025, 5, 30))
+    client.force_login(world.users["ward_officer_hb"])
+    english = client.get("/en/plans/").content.decode()
+    assert '<span class="muted">No number yet</span><br><span class="muted">issued on 30/05/2025</span>' in english
+    assert "—" not in english.split("<tbody>")[1].split("</tbody>")[0]
+    vietnamese = client.get("/plans/").content.decode()
+    assert "Chưa có số" in vietnamese and "ban hành ngày 30/05/2025" in vietnamese
 
 
 def test_record_support_leads_back_like_its_neighbours(client, world):
