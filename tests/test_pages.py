@@ -166,6 +166,19 @@ def test_a_plan_without_a_number_says_so_and_labels_its_date(client, world):
     assert "Chưa có số" in vietnamese and "ban hành ngày 30/05/2025" in vietnamese
 
 
+def test_an_empty_task_list_says_once_which_filter_is_on(client, world):
+    # On a phone "0 tasks" then "No tasks." said the same twice, and not that "Open" was chosen.
+    client.force_login(world.users["ward_officer_hb"])
+    page = client.get("/en/tasks/").content.decode()
+    assert "0 tasks" not in page and 'data-testid="count"' not in page
+    assert 'data-testid="no-tasks">No open tasks. <a href="?show=all">Show all tasks</a></p>' in page
+    overdue = client.get("/en/tasks/", {"show": "overdue"}).content.decode()
+    assert "No overdue tasks." in overdue and 'href="?show=all">Show all tasks<' in overdue
+    everything = client.get("/en/tasks/", {"show": "all"}).content.decode()
+    assert 'data-testid="no-tasks">No tasks.</p>' in everything
+    assert "Không có việc đang mở." in client.get("/tasks/").content.decode()
+
+
 def test_record_support_leads_back_like_its_neighbours(client, world):
     client.force_login(world.users["ward_officer_hb"])
     page = client.get("/en/support/new/").content.decode()
