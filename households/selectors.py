@@ -34,12 +34,17 @@ def khoi_names(*, user) -> list[str]:
     return list(khoi_list(user=user).order_by("ward_id", "position", "name").values_list("name", flat=True))
 
 
+def ward_khois(*, user, ward_id: int) -> list[Khoi]:
+    """The khối of one ward that the user may see, in their order (a khối member: their own)."""
+    return list(khoi_list(user=user, ward_id=ward_id).order_by("position", "name"))
+
+
 def khoi_choices(*, user, ward_id: int) -> list[Khoi]:
-    """The khối of one ward that the user may see, in their order, to choose among; none, without a query, for a
-    khối member, who sees their own khối only and has nothing to choose."""
+    """The khối of one ward that the user may see, in their order (`ward_khois`), to choose among; none, without
+    a query, for a khối member, who sees their own khối only and has nothing to choose."""
     if role_of(user) == Role.KHOI_MEMBER:
         return []
-    return list(khoi_list(user=user, ward_id=ward_id).order_by("position", "name"))
+    return ward_khois(user=user, ward_id=ward_id)
 
 
 DASHBOARD_COUNTS = (

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 
 from households.models import Khoi
 from households.rules import Status
-from households.selectors import khoi_list
+from households.selectors import ward_khois
 from households.text import fold
 from hungbinh.workbooks import append_row, text
 from reviews import selectors as review_selectors
@@ -137,7 +137,7 @@ def results_filename(campaign: Campaign, khoi: Khoi | None, extension: str) -> s
 def campaign_results(*, user, campaign: Campaign, khoi: Khoi | None = None) -> CampaignResults:
     """The campaign's results in the user's scope, the ward's or one khối's: one query for the khối, one for
     the reviews (and the ward's settings for the addressee)."""
-    khois = list(khoi_list(user=user, ward_id=campaign.ward_id).order_by("position", "name"))
+    khois = ward_khois(user=user, ward_id=campaign.ward_id)
     if khoi is not None:
         khois = [k for k in khois if k.pk == khoi.pk]
     reviews = list(
