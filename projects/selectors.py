@@ -288,11 +288,14 @@ class BudgetRow:
         return not self.over and self.budget.allocated > 0 and self.spent * 10 >= self.budget.allocated * 9
 
 
+def plan_year_q(plan: Plan) -> Q:
+    """The support a plan's budgets and indicators count, as a condition: its ward, its year."""
+    return Q(ward_id=plan.ward_id, date__gte=date(plan.year, 1, 1), date__lte=date(plan.year, 12, 31))
+
+
 def plan_year_support(plan: Plan) -> QuerySet[Intervention]:
-    """The support a plan's budgets and indicators count: its ward, its year."""
-    return Intervention.objects.filter(
-        ward_id=plan.ward_id, date__gte=date(plan.year, 1, 1), date__lte=date(plan.year, 12, 31)
-    )
+    """The support a plan's budgets and indicators count: its ward, its year (`plan_year_q`)."""
+    return Intervention.objects.filter(plan_year_q(plan))
 
 
 def spent_by_line(plan: Plan) -> dict[tuple[int | None, int], int]:
@@ -476,9 +479,9 @@ def _registry_by_ward(ward_ids: set[int], *, as_of: date, today: date) -> dict[i
 
 
 def _plan_support_q(plan: Plan, *, as_of: date, today: date) -> Q:
-    """The support a plan's indicators count (plan_year_support); of a past period, given up to its last day
+    """The support a plan's indicators count (`plan_year_q`); of a past period, given up to its last day
     (today's page: the whole year's)."""
-    q = Q(ward_id=plan.ward_id, date__gte=date(plan.year, 1, 1), date__lte=date(plan.year, 12, 31))
+    q = plan_year_q(plan)
     if as_of < today:
         q &= Q(date__lte=as_of)
     return q
