@@ -6,6 +6,7 @@ import gc
 import itertools
 import os
 import threading
+from contextlib import contextmanager
 from datetime import date
 from io import BytesIO
 
@@ -131,10 +132,10 @@ def two_free_cores(monkeypatch):
     monkeypatch.setattr(pdf, "busy_cores", lambda: 0)
 
 
-@pytest.fixture
-def inside_weasyprint():
+@contextmanager
+def another_thread_in_weasyprint():
     """Another thread of this process inside WeasyPrint (as a second request or job laying out its PDF) until the
-    test leaves."""
+    block leaves."""
     inside, leave = threading.Event(), threading.Event()
 
     def lay_out():
@@ -144,10 +145,19 @@ def inside_weasyprint():
 
     thread = threading.Thread(target=lay_out)
     thread.start()
-    inside.wait()
-    yield
-    leave.set()
-    thread.join()
+    try:
+        inside.wait()
+        yield
+    finally:
+        leave.set()
+        thread.join()
+
+
+@pytest.fixture
+def inside_weasyprint():
+    """Another thread inside WeasyPrint until the test leaves."""
+    with another_thread_in_weasyprint():
+        yield
 
 
 def test_threads_that_lay_out_no_pdf_leave_the_parts_on(two_free_cores):
@@ -168,22 +178,9 @@ def test_no_fork_while_another_thread_is_inside_weasyprint(two_free_cores, monke
         patch.setattr(os, "fork", lambda: pytest.fail("forked while another thread was inside WeasyPrint"))
         with pdf._in_weasyprint():  # this thread's own layout does not count
             assert pdf.parallel_processes() == 2
-        inside, leave = threading.Event(), threading.Event()
-
-        def lay_out():
-            with pdf._in_weasyprint():
-                inside.set()
-                leave.wait()
-
-        thread = threading.Thread(target=lay_out)
-        thread.start()
-        try:
-            inside.wait()
+        with another_thread_in_weasyprint():
             assert pdf.parallel_processes() == 1
             assert pdf._fork_alone() is None
-        finally:
-            leave.set()
-            thread.join()
     assert pdf.parallel_processes() == 2
 
 
