@@ -263,7 +263,7 @@ def raw_review_parts(unit, period) -> dict[str, list]:
     reviews = RAW_REVIEWS.format(joins="")
     per_item = "SELECT w.id, r.proposed_status, item.value, COUNT(DISTINCT {counted}) "
     return {
-        "households": _raw("SELECT w.id, r.proposed_status, COUNT(*) " + RAW_REVIEWS.format(joins="") + GROUPS, where),
+        "households": _raw("SELECT w.id, r.proposed_status, COUNT(*) " + reviews + GROUPS, where),
         **{
             column: _raw(per_item.format(counted="r.id") + RAW_REVIEWS.format(joins=_items(column)) + ITEMS, where)
             for column in ("deprivations", "causes")
