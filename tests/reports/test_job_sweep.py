@@ -101,7 +101,7 @@ def test_a_retention_of_zero_keeps_every_job_but_not_the_inputs_done_jobs_left(w
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
     assert Job.objects.count() == 1
-    assert "REPORT_JOB_RETENTION_DAYS" in out.getvalue() and "1" in out.getvalue()
+    assert "REPORT_JOB_RETENTION_DAYS" in out.getvalue() and "đã xóa 1 tệp đầu vào" in out.getvalue()
     job.refresh_from_db()
     assert storage.exists(job.file.name) and not storage.exists(upload) and not job.input_file
 
@@ -114,7 +114,7 @@ def test_the_command_sweeps_with_the_setting_or_days_given(world, storage, setti
     out = StringIO()
     call_command("sweep_jobs", stdout=out)
     assert Job.objects.count() == 1
-    assert "1" in out.getvalue()
+    assert "Đã xóa 1 việc chạy nền" in out.getvalue()
     call_command("sweep_jobs", "--days", "7", stdout=StringIO())
     assert Job.objects.count() == 0
 
